@@ -1,0 +1,38 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessModule } from './access/access.module';
+import { AuditModule } from './audit/audit.module';
+import { CatalogModule } from './catalog/catalog.module';
+import { IdempotencyStore } from './common/idempotency.store';
+import { APP_CONFIG, AppConfig } from './config/config';
+import { CustomersModule } from './customers/customers.module';
+import { dataSourceOptions } from './database/data-source';
+import { HealthModule } from './health/health.module';
+import { IntegrationModule } from './integration/integration.module';
+import { OrdersModule } from './orders/orders.module';
+import { PlanningModule } from './planning/planning.module';
+import { ReportsModule } from './reports/reports.module';
+
+@Module({})
+export class AppModule {
+  static register(config: AppConfig, databaseUrl: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl, config.dbPoolSize) }),
+        AuditModule,
+        AccessModule,
+        HealthModule,
+        CatalogModule,
+        CustomersModule,
+        OrdersModule,
+        ReportsModule,
+        PlanningModule,
+        IntegrationModule,
+      ],
+      providers: [{ provide: APP_CONFIG, useValue: config }, IdempotencyStore],
+      exports: [APP_CONFIG, IdempotencyStore],
+      global: true,
+    };
+  }
+}

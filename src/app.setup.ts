@@ -1,0 +1,94 @@
+import rateLimit from '@fastify/rate-limit';
+import { RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { LogController } from 'fastify';
+import { createHash, randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { ApiKeyService } from './access/api-key.service';
+import { keyFromRequest } from './access/auth.guard';
+import { IdempotencyStore } from './common/idempotency.store';
+import { registerRequestHooks } from './common/request-hooks';
+import { AppModule } from './app.module';
+import { problem } from './common/problem';
+import { ProblemFilter } from './common/problem.filter';
+import { NestPinoLogger } from './common/logger';
+import { createValidationPipe } from './common/validation';
+import { AppConfig } from './config/config';
+import { setupSwagger } from './openapi';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Builds the whole HTTP application; main.ts and the tests both use it. */
+export async function createApp(
+  config: AppConfig,
+  databaseUrl: string,
+  logger: Logger,
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    // One line per request, written in onResponse below.
+    logController: new LogController({
+      disableRequestLogging: true,
+      requestIdLogLabel: 'requestId',
+    }),
+    genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    bodyLimit: 20 * 1024 * 1024,
+    trustProxy: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.register(config, databaseUrl),
+    adapter,
+    {
+      logger: new NestPinoLogger(logger),
+      abortOnError: false,
+    },
+  );
+  const fastify = app.getHttpAdapter().getInstance();
+
+  registerRequestHooks(fastify, {
+    apiKeys: app.get(ApiKeyService),
+    idempotency: app.get(IdempotencyStore),
+  });
+  // JSON everywhere, CSV for imports; anything else is 415.
+  fastify.removeContentTypeParser('text/plain');
+  fastify.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) =>
+    done(null, body),
+  );
+
+  if (config.rateLimitPerMinute > 0) {
+    await app.register(rateLimit, {
+      global: true,
+      max: config.rateLimitPerMinute,
+      timeWindow: 60_000,
+      allowList: (request) => request.url.startsWith('/health'),
+      keyGenerator: (request) => {
+        const key = keyFromRequest(request);
+        return key ? `key:${createHash('sha256').update(key).digest('hex')}` : `ip:${request.ip}`;
+      },
+      errorResponseBuilder: (_request, context) => ({
+        ...problem(
+          429,
+          'RATE_LIMITED',
+          `Rate limit of ${context.max} requests a minute exceeded; retry in ${context.after}`,
+        ),
+        statusCode: 429,
+      }),
+    });
+  }
+
+  app.setGlobalPrefix('api/v1', {
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+    ],
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemFilter());
+  setupSwagger(app);
+  await app.init();
+  return app;
+}

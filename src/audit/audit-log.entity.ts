@@ -1,0 +1,36 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity()
+@Index('audit_log_entity_idx', ['entityType', 'entityId', 'id'])
+@Index('audit_log_at_idx', ['at'])
+export class AuditLog {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id: string;
+
+  @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' })
+  at: Date;
+
+  @Column({ type: 'uuid', nullable: true })
+  apiKeyId: string | null;
+
+  @Column({ type: 'varchar', length: 100 })
+  actorName: string;
+
+  @Column({ type: 'varchar', length: 20 })
+  actorRole: string;
+
+  @Column({ type: 'varchar', length: 40 })
+  action: string;
+
+  @Column({ type: 'varchar', length: 40 })
+  entityType: string;
+
+  @Column({ type: 'uuid' })
+  entityId: string;
+
+  @Column({ type: 'jsonb' })
+  changes: Record<string, unknown>;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  requestId: string | null;
+}

@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { currentActor, requestContext } from '../common/request-context';
+import { isEventType } from './event-types';
+
+export interface Change {
+  entityType: string;
+  entityId: string;
+  /** The verb: created, updated, confirmed, revoked … */
+  action: string;
+  /** The resource as the API shows it, before and after the change. */
+  before?: object | null;
+  after?: object | null;
+  /** The feed event's type when it is not `<entityType>.<action>`; null for none. */
+  eventType?: string | null;
+}
+
+/** The top-level fields that differ, as {before, after}. */
+export function diff(before?: object | null, after?: object | null): Record<string, unknown> {
+  if (!before) return { before: null, after: after ?? null };
+  if (!after) return { before, after: null };
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = {};
+  const left = before as Record<string, unknown>;
+  const right = after as Record<string, unknown>;
+  for (const key of new Set([...Object.keys(left), ...Object.keys(right)])) {
+    if (key === 'updatedAt' || key === 'version') continue;
+    if (JSON.stringify(left[key]) !== JSON.stringify(right[key])) {
+      b[key] = left[key] ?? null;
+      a[key] = right[key] ?? null;
+    }
+  }
+  return { before: b, after: a };
+}
+
+/**
+ * The one place writes are recorded: the audit row (who, what, before/after) and the change-feed
+ * event, both inside the caller's transaction, so a write cannot commit without them.
+ */
+@Injectable()
+export class AuditService {
+  async record(tx: EntityManager, change: Change): Promise<void> {
+    await this.recordMany(tx, [change]);
+  }
+
+  async recordMany(tx: EntityManager, changes: Change[]): Promise<void> {
+    if (changes.length === 0) return;
+    const { ctes, params } = this.statementParts(changes, 1);
+    const [audit, event] = ctes;
+    await tx.query(event ? `WITH audit AS (${audit}) ${event}` : audit, params);
+  }
+
+  /**
+   * The audit rows and feed events of `changes` as data-modifying statements with parameters
+   * numbered from `first`, for a caller that writes them in the same statement as the change
+   * itself (a single statement is atomic on its own).
+   */
+  statementParts(changes: Change[], first: number): { ctes: string[]; params: unknown[] } {
+    const actor = currentActor();
+    const requestId = requestContext.getStore()?.requestId ?? null;
+    const params: unknown[] = [];
+    const next = (value: unknown, cast = '') => {
+      params.push(value);
+      return `$${first + params.length - 1}${cast}`;
+    };
+    const auditRows: string[] = [];
+    const eventRows: string[] = [];
+    for (const change of changes) {
+      auditRows.push(
+        `(${[
+          next(actor.apiKeyId, '::uuid'),
+          next(actor.name),
+          next(actor.role),
+          next(change.action),
+          next(change.entityType),
+          next(change.entityId, '::uuid'),
+          next(JSON.stringify(diff(change.before, change.after)), '::jsonb'),
+          next(requestId),
+        ].join(', ')})`,
+      );
+      const type =
+        change.eventType === undefined ? `${change.entityType}.${change.action}` : change.eventType;
+      if (type && isEventType(type)) {
+        eventRows.push(
+          `(${[
+            next(type),
+            next(change.entityType),
+            next(change.entityId, '::uuid'),
+            next(JSON.stringify(change.after ?? change.before ?? {}), '::jsonb'),
+          ].join(', ')})`,
+        );
+      }
+    }
+    const ctes = [
+      `INSERT INTO audit_log (api_key_id, actor_name, actor_role, action, entity_type, entity_id, changes, request_id)
+       VALUES ${auditRows.join(', ')}`,
+    ];
+    if (eventRows.length > 0) {
+      ctes.push(`INSERT INTO event (txid, type, entity_type, entity_id, data)
+       SELECT pg_current_xact_id()::text::bigint, v.* FROM (VALUES ${eventRows.join(', ')}) AS v (type, entity_type, entity_id, data)`);
+    }
+    return { ctes, params };
+  }
+}

@@ -1,0 +1,53 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { registerDecorator } from 'class-validator';
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A real calendar date written YYYY-MM-DD. */
+export function isDateOnly(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const match = DATE.exec(value);
+  if (!match) return false;
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  return date.toISOString().slice(0, 10) === value;
+}
+
+/** Today's calendar date in the business time zone. */
+export function today(timeZone = process.env.BUSINESS_TIME_ZONE || 'UTC'): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date());
+}
+
+/** 'YYYY-MM-DD' + n days, computed in UTC so no time zone can shift the date. */
+export function addDays(date: string, days: number): string {
+  const match = DATE.exec(date);
+  if (!match) throw new RangeError(`Not a date: ${date}`);
+  if (days === 0) return date;
+  const ms = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + days);
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+export function IsDateOnly(options: { optional?: boolean; description?: string } = {}) {
+  const doc = {
+    type: 'string' as const,
+    format: 'date',
+    example: '2021-03-20',
+    description: options.description,
+  };
+  return applyDecorators(
+    options.optional ? ApiPropertyOptional(doc) : ApiProperty(doc),
+    (target: object, propertyName: string | symbol) =>
+      registerDecorator({
+        name: 'isDateOnly',
+        target: target.constructor,
+        propertyName: propertyName as string,
+        options: { message: `${String(propertyName)} must be a calendar date YYYY-MM-DD` },
+        validator: { validate: (value: unknown) => isDateOnly(value) },
+      }),
+  );
+}

@@ -1,0 +1,33 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** The first response to a POST carrying an Idempotency-Key, replayed to its retries. */
+@Entity()
+@Index('idempotency_record_created_at_idx', ['createdAt'])
+export class IdempotencyRecord {
+  /** The API key's id: keys are scoped to the caller. */
+  @PrimaryColumn({ type: 'uuid' })
+  apiKeyId: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 255 })
+  key: string;
+
+  @Column({ type: 'char', length: 64 })
+  requestHash: string;
+
+  /** Null while the first request is still running. */
+  @Column({ type: 'int', nullable: true })
+  responseStatus: number | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  responseBody: unknown;
+
+  @Column({ type: 'jsonb', nullable: true })
+  responseHeaders: Record<string, string> | null;
+
+  /** A running request holds the key until then; a crashed one lets a retry take over after it. */
+  @Column({ type: 'timestamptz', precision: 3 })
+  lockedUntil: Date;
+
+  @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' })
+  createdAt: Date;
+}

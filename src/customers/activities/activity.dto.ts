@@ -1,0 +1,155 @@
+import { IsDateOnly } from '../../common/dates';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
+import { PageQueryDto } from '../../common/pagination';
+import { ACTIVITY_TYPES, Activity, type ActivityType } from './activity.entity';
+
+// An instant needs its zone: "2024-05-01T14:30:00Z" or "…+02:00".
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
+const instantMessage = (name: string) =>
+  `${name} must be an ISO 8601 instant with a zone, e.g. "2024-05-01T14:30:00Z"`;
+
+/** Optional, but null is not a value: absent means "leave as it is". */
+const IfPresent = () => ValidateIf((_object, value) => value !== undefined);
+
+export class CreateActivityDto {
+  @ApiProperty({ enum: ACTIVITY_TYPES, enumName: 'ActivityType' })
+  @IsIn(ACTIVITY_TYPES)
+  type: ActivityType;
+
+  /** One line, e.g. "Call about the Q3 tranche". */
+  @IsString()
+  @Length(1, 200)
+  subject: string;
+
+  /** Free text. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(20_000)
+  body?: string | null;
+
+  /** When it happened (or is planned); defaults to now. */
+  @ApiPropertyOptional({ type: 'string', format: 'date-time' })
+  @IsOptional()
+  @Matches(INSTANT, { message: instantMessage('occurredAt') })
+  @IsISO8601({ strict: true }, { message: instantMessage('occurredAt') })
+  occurredAt?: string;
+
+  /** For tasks: the date it is due. */
+  @IsOptional()
+  @IsDateOnly({ optional: true })
+  dueOn?: string | null;
+
+  /** For tasks: when it was done. A task without it is open. */
+  @ApiPropertyOptional({ type: 'string', format: 'date-time', nullable: true })
+  @IsOptional()
+  @Matches(INSTANT, { message: instantMessage('completedAt') })
+  @IsISO8601({ strict: true }, { message: instantMessage('completedAt') })
+  completedAt?: string | null;
+}
+
+/** Only the fields given change; `completedAt` completes a task, `completedAt: null` reopens it. */
+export class UpdateActivityDto {
+  @ApiPropertyOptional({ enum: ACTIVITY_TYPES, enumName: 'ActivityType' })
+  @IfPresent()
+  @IsIn(ACTIVITY_TYPES)
+  type?: ActivityType;
+
+  @IfPresent()
+  @IsString()
+  @Length(1, 200)
+  subject?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(20_000)
+  body?: string | null;
+
+  @ApiPropertyOptional({ type: 'string', format: 'date-time' })
+  @IfPresent()
+  @Matches(INSTANT, { message: instantMessage('occurredAt') })
+  @IsISO8601({ strict: true }, { message: instantMessage('occurredAt') })
+  occurredAt?: string;
+
+  @IsOptional()
+  @IsDateOnly({ optional: true })
+  dueOn?: string | null;
+
+  @ApiPropertyOptional({ type: 'string', format: 'date-time', nullable: true })
+  @IsOptional()
+  @Matches(INSTANT, { message: instantMessage('completedAt') })
+  @IsISO8601({ strict: true }, { message: instantMessage('completedAt') })
+  completedAt?: string | null;
+}
+
+export class ActivityQueryDto extends PageQueryDto {
+  /** true: open tasks only (type task, not completed); false: completed activities only. */
+  @ApiPropertyOptional({ type: 'boolean' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    value === 'true' ? true : value === 'false' ? false : value,
+  )
+  @IsIn([true, false], { message: 'open must be true or false' })
+  open?: boolean;
+
+  /** Only activities due on or before this date (inclusive); those without a due date are left out. */
+  @IsOptional()
+  @IsDateOnly({ optional: true })
+  dueBefore?: string;
+
+  @ApiPropertyOptional({ enum: ACTIVITY_TYPES, enumName: 'ActivityType' })
+  @IsOptional()
+  @IsIn(ACTIVITY_TYPES)
+  type?: ActivityType;
+
+  @IsOptional()
+  @IsUUID()
+  customerId?: string;
+}
+
+export class ActivityDto {
+  id: string;
+  customerId: string;
+  @ApiProperty({ enum: ACTIVITY_TYPES, enumName: 'ActivityType' })
+  type: ActivityType;
+  subject: string;
+  body: string | null;
+  @ApiProperty({ type: 'string', format: 'date-time' })
+  occurredAt: string;
+  @ApiProperty({ type: 'string', format: 'date', nullable: true })
+  dueOn: string | null;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
+  completedAt: string | null;
+  /** Sent as the ETag; send it back in If-Match to update safely. */
+  @ApiProperty({ type: 'integer' })
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function toActivityDto(activity: Activity): ActivityDto {
+  return {
+    id: activity.id,
+    customerId: activity.customerId,
+    type: activity.type,
+    subject: activity.subject,
+    body: activity.body,
+    occurredAt: activity.occurredAt.toISOString(),
+    dueOn: activity.dueOn,
+    completedAt: activity.completedAt ? activity.completedAt.toISOString() : null,
+    version: activity.version,
+    createdAt: activity.createdAt.toISOString(),
+    updatedAt: activity.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,385 @@
+import { INestApplication, Type } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { ProductModelService } from '../catalog/product-model.service';
+import { addDays, today } from '../common/dates';
+import { formatMoney } from '../common/money';
+import { Actor, runAs } from '../common/request-context';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { ActivityService } from '../customers/activities/activity.service';
+import { ContactService } from '../customers/contacts/contact.service';
+import { CustomerService } from '../customers/customer.service';
+import { OpportunityService } from '../customers/opportunities/opportunity.service';
+import { FulfilmentService } from '../orders/fulfilment.service';
+import { PaymentTermsService } from '../orders/payment-terms.service';
+import { PurchaseOrderDto } from '../orders/purchase-order.dto';
+import { PurchaseOrderService } from '../orders/purchase-order.service';
+import { DemoBook, DemoCustomer, DemoOrder, planDemoBook } from './demo-book';
+
+/** Who the audit log names for everything the demo data wrote. */
+export const DEMO_SEED_ACTOR: Actor = { apiKeyId: null, name: 'demo-seed', role: 'admin' };
+
+/** Session advisory lock held while seeding, so instances starting together seed once. */
+const SEED_LOCK = 0x48617368; // "Hash"
+
+/** Orders whose history is written at once (each order locks only its own row). */
+const PARALLEL = 4;
+
+export interface DemoSummary {
+  customers: number;
+  orders: number;
+  openUnits: number;
+  ms: number;
+}
+
+interface Services {
+  dataSource: DataSource;
+  audit: AuditService;
+  models: ProductModelService;
+  terms: PaymentTermsService;
+  customers: CustomerService;
+  contacts: ContactService;
+  activities: ActivityService;
+  opportunities: OpportunityService;
+  orders: PurchaseOrderService;
+  fulfilment: FulfilmentService;
+}
+
+/**
+ * Seeds the demo book into a database that has neither product models nor customers; does
+ * nothing otherwise. Everything goes through the domain services (same rules, same audit log,
+ * same change feed), as the actor `demo-seed`. Returns what it wrote, or null when it did nothing.
+ */
+export async function seedDemoIfEmpty(
+  app: INestApplication,
+  logger: Logger,
+): Promise<DemoSummary | null> {
+  const dataSource = app.get(DataSource);
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [SEED_LOCK]);
+    try {
+      const [{ empty }] = (await runner.query(
+        `SELECT NOT EXISTS (SELECT 1 FROM product_model) AND NOT EXISTS (SELECT 1 FROM customer) AS empty`,
+      )) as { empty: boolean }[];
+      if (!empty) {
+        logger.debug(
+          'Demo data not seeded: the database already holds product models or customers',
+        );
+        return null;
+      }
+      const config = app.get<AppConfig>(APP_CONFIG, { strict: false });
+      const started = Date.now();
+      const book = planDemoBook(today(config.businessTimeZone));
+      let summary: DemoSummary;
+      try {
+        summary = await runAs(DEMO_SEED_ACTOR, () => seedBook(services(app, dataSource), book));
+      } catch (error) {
+        // The API works without demo data, so it still starts; the log says why the book is partial.
+        logger.error(
+          { err: error },
+          `Demo data seeding failed after ${Date.now() - started} ms, leaving part of it: ${(error as Error).message}. ` +
+            'Start on an empty database (or a fresh DATA_DIR) to seed again.',
+        );
+        return null;
+      }
+      summary.ms = Date.now() - started;
+      logger.info(
+        `Demo data seeded in ${summary.ms} ms: ${summary.customers} customers, ${summary.orders} purchase orders, ` +
+          `${summary.openUnits.toLocaleString('en-US')} open units`,
+      );
+      return summary;
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [SEED_LOCK]);
+    }
+  } finally {
+    await runner.release();
+  }
+}
+
+function services(app: INestApplication, dataSource: DataSource): Services {
+  const get = <T>(type: Type<T>): T => app.get(type, { strict: false });
+  return {
+    dataSource,
+    audit: get(AuditService),
+    models: get(ProductModelService),
+    terms: get(PaymentTermsService),
+    customers: get(CustomerService),
+    contacts: get(ContactService),
+    activities: get(ActivityService),
+    opportunities: get(OpportunityService),
+    orders: get(PurchaseOrderService),
+    fulfilment: get(FulfilmentService),
+  };
+}
+
+async function seedBook(s: Services, book: DemoBook): Promise<DemoSummary> {
+  const modelIds = new Map<string, string>();
+  for (const model of book.models) {
+    const { endOfLife: _eol, ...body } = model;
+    const created = await s.models.create({ ...body, status: 'active' });
+    modelIds.set(model.sku, created.id);
+  }
+  for (const terms of book.terms) await s.terms.create(terms);
+
+  const customerIds = new Map<string, string>();
+  await inParallel(book.customers, PARALLEL, async (customer) => {
+    customerIds.set(customer.key, await seedCustomer(s, customer));
+  });
+
+  // One at a time and in signing order, so order numbers rise with signing dates.
+  const created: { plan: DemoOrder; order: PurchaseOrderDto }[] = [];
+  for (const plan of book.orders) {
+    const order = await s.orders.create({
+      customerId: customerIds.get(plan.customer)!,
+      signedOn: plan.signedOn,
+      paymentTermsCode: plan.paymentTermsCode,
+      customerReference: plan.customerReference,
+      externalRef: plan.externalRef,
+      lines: plan.lines.map((line) => ({
+        productModelId: modelIds.get(line.sku)!,
+        unitPrice: line.unitPrice,
+        tranches: line.tranches.map((t) => ({ shipDate: t.shipDate, quantity: t.quantity })),
+      })),
+    });
+    created.push({ plan, order });
+  }
+  await inParallel(
+    created.filter((c) => !c.plan.draft),
+    PARALLEL,
+    async ({ plan, order }) => {
+      await s.orders.confirm(order.id);
+      await playHistory(s, plan, order, book.today);
+    },
+  );
+
+  // Retired only now: its historical orders had to be placed while it was orderable.
+  for (const model of book.models.filter((m) => m.endOfLife)) {
+    await s.models.update(modelIds.get(model.sku)!, { status: 'end_of_life' });
+  }
+
+  for (const opportunity of book.opportunities) {
+    await s.opportunities.create({
+      customerId: customerIds.get(opportunity.customer)!,
+      productModelId: modelIds.get(opportunity.sku)!,
+      quantity: opportunity.quantity,
+      unitPrice: opportunity.unitPrice,
+      stage: opportunity.stage,
+      expectedCloseOn: opportunity.expectedCloseOn,
+      firstDeliveryOn: opportunity.firstDeliveryOn,
+    });
+  }
+
+  await seedCapacity(s, book, modelIds);
+
+  const [{ open }] = (await s.dataSource.query(
+    `SELECT COALESCE(SUM(t.quantity - t.shipped_quantity - t.cancelled_quantity), 0)::int AS open
+       FROM tranche t JOIN purchase_order o ON o.id = t.purchase_order_id WHERE o.status = 'confirmed'`,
+  )) as { open: number }[];
+  return { customers: book.customers.length, orders: book.orders.length, openUnits: open, ms: 0 };
+}
+
+async function seedCustomer(s: Services, plan: DemoCustomer): Promise<string> {
+  const customer = await s.customers.create({
+    name: plan.name,
+    legalName: plan.legalName,
+    segment: plan.segment,
+    country: plan.country,
+    status: plan.status,
+    externalRef: plan.externalRef,
+    accountOwner: plan.accountOwner,
+    defaultPaymentTermsCode: plan.defaultPaymentTermsCode,
+  });
+  for (const contact of plan.contacts) await s.contacts.create(customer.id, contact);
+  for (const activity of plan.activities) await s.activities.create(customer.id, activity);
+  return customer.id;
+}
+
+interface TrancheState {
+  id: string;
+  ship_date: string;
+  open: number;
+}
+
+interface InstalmentState {
+  due_on: string;
+  remaining: number;
+}
+
+/**
+ * Writes an order's business events in date order, the way they would have arrived: on each date
+ * payments first, then shipments, then amendments (the order the book replays them in). Every
+ * tranche dated up to today ships on its date; every instalment due up to `payThrough` is paid
+ * `payLagDays` after it fell due, reading the schedule in force at that point.
+ */
+async function playHistory(
+  s: Services,
+  plan: DemoOrder,
+  order: PurchaseOrderDto,
+  today: string,
+): Promise<void> {
+  const trancheId = (ref: { line: number; tranche: number }) =>
+    order.lines[ref.line].tranches[ref.tranche].id;
+  const changes: { on: string; apply: () => Promise<unknown> }[] = plan.amendments.map((a) => ({
+    on: a.effectiveOn,
+    apply: () =>
+      s.orders.amend(order.id, {
+        effectiveOn: a.effectiveOn,
+        reason: a.reason,
+        changes: a.changes.map((c) =>
+          'shipDate' in c
+            ? { trancheId: trancheId(c), shipDate: c.shipDate }
+            : { trancheId: trancheId(c), quantity: c.quantity },
+        ),
+      }),
+  }));
+  if (plan.cancellation) {
+    const { effectiveOn, reason } = plan.cancellation;
+    changes.push({
+      on: effectiveOn,
+      apply: () => s.orders.cancel(order.id, { effectiveOn, reason }),
+    });
+  }
+  changes.sort((a, b) => compare(a.on, b.on));
+
+  const payThrough = plan.payThrough && plan.payThrough < today ? plan.payThrough : today;
+  let cursor = plan.signedOn;
+  let payments = 0;
+  let shipments = 0;
+  for (;;) {
+    const [tranches, instalments] = await Promise.all([
+      s.dataSource.query(
+        `SELECT id, ship_date, quantity - shipped_quantity - cancelled_quantity AS open
+           FROM tranche WHERE purchase_order_id = $1 ORDER BY sequence`,
+        [order.id],
+      ) as Promise<TrancheState[]>,
+      s.dataSource.query(
+        `SELECT due_on, amount_cents - paid_cents - voided_cents AS remaining
+           FROM instalment WHERE purchase_order_id = $1 AND status = 'open'`,
+        [order.id],
+      ) as Promise<InstalmentState[]>,
+    ]);
+    const atLeastCursor = (date: string) => (date < cursor ? cursor : date);
+    const payable = instalments
+      .filter((i) => Number(i.remaining) > 0 && i.due_on <= payThrough)
+      .map((i) => ({
+        on: atLeastCursor(clamp(addDays(i.due_on, plan.payLagDays), plan.signedOn, today)),
+        cents: Number(i.remaining),
+      }));
+    const shippable = tranches
+      .filter((t) => t.open > 0 && t.ship_date <= today)
+      .map((t) => ({ ...t, on: atLeastCursor(t.ship_date) }));
+    const dates = [
+      ...payable.map((p) => p.on),
+      ...shippable.map((t) => t.on),
+      ...(changes.length > 0 ? [changes[0].on] : []),
+    ];
+    if (dates.length === 0) return;
+    const next = dates.reduce((a, b) => (b < a ? b : a));
+    cursor = next;
+
+    const due = payable.filter((p) => p.on === next);
+    if (due.length > 0) {
+      payments += 1;
+      await s.fulfilment.pay(order.id, {
+        amount: formatMoney(due.reduce((sum, p) => sum + p.cents, 0)),
+        receivedOn: next,
+        reference: `WIRE-${order.number}-${String(payments).padStart(2, '0')}`,
+      });
+      continue;
+    }
+    const ship = shippable.filter((t) => t.on === next);
+    if (ship.length > 0) {
+      shipments += 1;
+      await s.fulfilment.ship(order.id, {
+        shippedOn: next,
+        reference: `BL-${order.number}-${String(shipments).padStart(2, '0')}`,
+        items: ship.map((t) => ({ trancheId: t.id, quantity: t.open })),
+      });
+      continue;
+    }
+    await changes.shift()!.apply();
+  }
+}
+
+/**
+ * Factory capacity for the months ahead, when the planning tables exist. Written as rows (the
+ * planning module may not be there yet) with one audit record per model.
+ */
+async function seedCapacity(
+  s: Services,
+  book: DemoBook,
+  modelIds: Map<string, string>,
+): Promise<void> {
+  const columns = (await s.dataSource.query(
+    `SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = 'production_capacity'`,
+  )) as {
+    column_name: string;
+    data_type: string;
+    is_nullable: string;
+    column_default: string | null;
+  }[];
+  const known = new Set(['product_model_id', 'month', 'units']);
+  const month = columns.find((c) => c.column_name === 'month');
+  // No table yet, or one shaped otherwise than (product_model_id, month, units): nothing to plan against.
+  if (
+    !month ||
+    !columns.some((c) => c.column_name === 'product_model_id') ||
+    !columns.some((c) => c.column_name === 'units') ||
+    columns.some(
+      (c) => !known.has(c.column_name) && c.is_nullable === 'NO' && c.column_default === null,
+    )
+  ) {
+    return;
+  }
+  const asDate = month.data_type === 'date';
+  await s.dataSource.transaction(async (tx) => {
+    await tx.query(
+      `INSERT INTO production_capacity (product_model_id, month, units)
+       SELECT c.model, ${asDate ? `(c.month || '-01')::date` : 'c.month'}, c.units
+         FROM unnest($1::uuid[], $2::text[], $3::int[]) AS c(model, month, units)`,
+      [
+        book.capacity.map((c) => modelIds.get(c.sku)),
+        book.capacity.map((c) => c.month),
+        book.capacity.map((c) => c.units),
+      ],
+    );
+    for (const sku of new Set(book.capacity.map((c) => c.sku))) {
+      const productModelId = modelIds.get(sku)!;
+      await s.audit.record(tx, {
+        entityType: 'capacity',
+        entityId: productModelId,
+        action: 'updated',
+        after: {
+          productModelId,
+          items: book.capacity
+            .filter((c) => c.sku === sku)
+            .map((c) => ({ month: c.month, units: c.units })),
+        },
+      });
+    }
+  });
+}
+
+async function inParallel<T>(
+  items: T[],
+  width: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function clamp(date: string, min: string, max: string): string {
+  return date < min ? min : date > max ? max : date;
+}

@@ -1,0 +1,154 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { IsDateOnly } from '../common/dates';
+import { IsMoney } from '../common/money';
+import { TrancheInputDto } from '../orders/purchase-order.dto';
+import { MAX_LINES, MAX_TRANCHES } from './import-csv';
+
+const toBoolean = ({ value }: { value: unknown }) =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+export class ImportQueryDto {
+  /** Validate only: nothing is written. */
+  @ApiPropertyOptional({ type: 'boolean', default: false })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  dryRun?: boolean;
+
+  /** Confirm every imported order (as POST …/confirm does), in the same transaction. */
+  @ApiPropertyOptional({ type: 'boolean', default: false })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  confirm?: boolean;
+}
+
+export class ImportOrderLineDto {
+  /** The product model, by id … */
+  @IsOptional()
+  @IsUUID()
+  productModelId?: string;
+
+  /** … or by sku (exactly one of the two). */
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  sku?: string;
+
+  /** Defaults to the model's list price. */
+  @IsOptional()
+  @IsMoney()
+  unitPrice?: string;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_TRANCHES)
+  @ValidateNested({ each: true })
+  @Type(() => TrancheInputDto)
+  tranches: TrancheInputDto[];
+}
+
+/** A purchase-order body as for POST /purchase-orders, with `externalRef` required and references by business key allowed. */
+export class ImportPurchaseOrderDto {
+  /** The ERP's reference; must not exist yet. */
+  @IsString()
+  @Length(1, 100)
+  externalRef: string;
+
+  /** The customer, by id … */
+  @IsOptional()
+  @IsUUID()
+  customerId?: string;
+
+  /** … or by its externalRef (exactly one of the two). */
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  customerExternalRef?: string;
+
+  @IsDateOnly()
+  signedOn: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 40)
+  paymentTermsCode?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  customerReference?: string;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_LINES)
+  @ValidateNested({ each: true })
+  @Type(() => ImportOrderLineDto)
+  lines: ImportOrderLineDto[];
+}
+
+export class ImportRowErrorDto {
+  /** CSV: the 1-based data row (0 for the header or the whole file). JSON: the array index. */
+  @ApiProperty({ type: 'integer' })
+  row: number;
+  /** The CSV column, or the field path within the JSON element. */
+  path: string;
+  message: string;
+}
+
+export class ImportedOrderDto {
+  id: string;
+  number: string;
+  externalRef: string;
+  /** draft, or confirmed with `confirm=true`. */
+  status: string;
+}
+
+export class ImportResultDto {
+  @ApiProperty({ type: 'integer' })
+  created: number;
+  orders: ImportedOrderDto[];
+}
+
+export class ImportPlannedOrderDto {
+  externalRef: string;
+  customerId: string;
+  @ApiProperty({ type: 'integer' })
+  lines: number;
+  @ApiProperty({ type: 'integer' })
+  tranches: number;
+  @ApiProperty({ type: 'integer' })
+  quantity: number;
+  @ApiProperty({ type: 'string', example: '18360000.00' })
+  value: string;
+}
+
+/** What a dry run found: the file is valid and would create these orders. */
+export class ImportSummaryDto {
+  dryRun: boolean;
+  /** Orders that would be created. */
+  @ApiProperty({ type: 'integer' })
+  wouldCreate: number;
+  @ApiProperty({ type: 'integer' })
+  lines: number;
+  @ApiProperty({ type: 'integer' })
+  tranches: number;
+  @ApiProperty({ type: 'integer' })
+  quantity: number;
+  @ApiProperty({ type: 'string', example: '18360000.00' })
+  value: string;
+  orders: ImportPlannedOrderDto[];
+}

@@ -1,0 +1,255 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { ConflictError } from '../common/errors';
+import { replayBook } from './book';
+import { BookChange, BookEvent, BookResult, BookRuleError, TermsSnapshot } from './book.types';
+import type { OrderStatus } from './purchase-order.entity';
+
+interface TrancheRow {
+  id: string;
+  sequence: number;
+  product_model_id: string;
+  contract_quantity: number;
+  contract_ship_date: string;
+  unit_price_cents: number;
+  added_by_amendment_id: string | null;
+}
+
+interface EventRow {
+  kind: 'payment' | 'shipment' | 'amendment';
+  id: string;
+  event_on: string;
+  amount_cents: number | null;
+  items: { trancheId: string; quantity: number }[] | null;
+  changes: BookChange[] | null;
+}
+
+export interface RebuiltBook {
+  result: BookResult;
+  status: OrderStatus;
+}
+
+/**
+ * Replays one confirmed order from its contract and business-dated events, then rewrites the
+ * order's timeline (tranche, instalment and credit segments, forfeitures) and the tranches' current
+ * figures. Runs in the caller's transaction, with the order row already locked, so readers see
+ * either the old book or the new one, never a mix.
+ */
+@Injectable()
+export class BookStore {
+  async rebuild(
+    tx: EntityManager,
+    order: { id: string; customerId: string; signedOn: string; terms: TermsSnapshot | null },
+  ): Promise<RebuiltBook> {
+    // One after the other: a transaction's queries share one connection.
+    const [tranches, events] = [
+      (await tx.query(
+        `SELECT id, sequence, product_model_id, contract_quantity, contract_ship_date, unit_price_cents, added_by_amendment_id
+           FROM tranche WHERE purchase_order_id = $1 ORDER BY sequence`,
+        [order.id],
+      )) as TrancheRow[],
+      (await tx.query(
+        `SELECT 'payment' AS kind, id, received_on AS event_on, amount_cents, NULL::jsonb AS items, NULL::jsonb AS changes, created_at
+           FROM payment WHERE purchase_order_id = $1
+         UNION ALL
+         SELECT 'shipment', s.id, s.shipped_on, NULL, (SELECT jsonb_agg(jsonb_build_object('trancheId', i.tranche_id, 'quantity', i.quantity))
+                                                         FROM shipment_item i WHERE i.shipment_id = s.id), NULL, s.created_at
+           FROM shipment s WHERE s.purchase_order_id = $1
+         UNION ALL
+         SELECT 'amendment', id, effective_on, NULL, NULL, changes, created_at
+           FROM amendment WHERE purchase_order_id = $1
+         ORDER BY created_at, id`,
+        [order.id],
+      )) as EventRow[],
+    ];
+
+    const bookEvents: BookEvent[] = events.map((event) => {
+      if (event.kind === 'payment')
+        return {
+          kind: 'payment',
+          id: event.id,
+          on: event.event_on,
+          amountCents: Number(event.amount_cents),
+        };
+      if (event.kind === 'shipment')
+        return { kind: 'shipment', id: event.id, on: event.event_on, items: event.items ?? [] };
+      return { kind: 'amendment', id: event.id, on: event.event_on, changes: event.changes ?? [] };
+    });
+
+    let result: BookResult;
+    try {
+      result = replayBook({
+        signedOn: order.signedOn,
+        terms: order.terms,
+        tranches: tranches
+          .filter((t) => t.added_by_amendment_id === null)
+          .map((t) => ({
+            id: t.id,
+            sequence: t.sequence,
+            unitPriceCents: Number(t.unit_price_cents),
+            quantity: t.contract_quantity,
+            shipDate: t.contract_ship_date,
+          })),
+        events: bookEvents,
+      });
+    } catch (error) {
+      if (error instanceof BookRuleError) throw new ConflictError(error.code, error.message);
+      throw error;
+    }
+
+    const modelOf = new Map(tranches.map((t) => [t.id, t.product_model_id]));
+    await this.write(tx, order, result, modelOf);
+
+    const current = result.tranches.filter((s) => s.to === null);
+    const open = current.reduce((sum, s) => sum + s.openUnits, 0);
+    const shipped = current.reduce((sum, s) => sum + s.shippedUnits, 0);
+    const status: OrderStatus = open > 0 ? 'confirmed' : shipped > 0 ? 'completed' : 'cancelled';
+    return { result, status };
+  }
+
+  /** Removes an order's timeline (an order going back to nothing). */
+  async clear(tx: EntityManager, orderId: string): Promise<void> {
+    for (const table of [
+      'tranche_segment',
+      'instalment_segment',
+      'credit_segment',
+      'forfeiture',
+      'instalment',
+    ]) {
+      await tx.query(`DELETE FROM ${table} WHERE purchase_order_id = $1`, [orderId]);
+    }
+  }
+
+  private async write(
+    tx: EntityManager,
+    order: { id: string; customerId: string },
+    result: BookResult,
+    modelOf: Map<string, string>,
+  ): Promise<void> {
+    await this.clear(tx, order.id);
+    const segments = result.tranches;
+    if (segments.length > 0) {
+      await tx.query(
+        `INSERT INTO tranche_segment (tranche_id, purchase_order_id, customer_id, product_model_id, valid_from, valid_to,
+            ship_date, unit_price_cents, quantity, shipped_units, cancelled_units, open_units, cash_cents, pool_cents,
+            shipped_value_cents, shipped_cash_cents, forfeited_cents)
+         SELECT t.tranche_id, $1, $2, t.model, t.valid_from, t.valid_to, t.ship_date, t.price, t.quantity, t.shipped,
+                t.cancelled, t.open, t.cash, t.pool, t.shipped_value, t.shipped_cash, t.forfeited
+           FROM unnest($3::uuid[], $4::uuid[], $5::date[], $6::date[], $7::date[], $8::bigint[], $9::int[], $10::int[],
+                       $11::int[], $12::int[], $13::bigint[], $14::bigint[], $15::bigint[], $16::bigint[], $17::bigint[])
+             AS t(tranche_id, model, valid_from, valid_to, ship_date, price, quantity, shipped, cancelled, open, cash,
+                  pool, shipped_value, shipped_cash, forfeited)`,
+        [
+          order.id,
+          order.customerId,
+          segments.map((s) => s.trancheId),
+          segments.map((s) => modelOf.get(s.trancheId)),
+          segments.map((s) => s.from),
+          segments.map((s) => s.to),
+          segments.map((s) => s.shipDate),
+          segments.map((s) => s.unitPriceCents),
+          segments.map((s) => s.quantity),
+          segments.map((s) => s.shippedUnits),
+          segments.map((s) => s.cancelledUnits),
+          segments.map((s) => s.openUnits),
+          segments.map((s) => s.cashCents),
+          segments.map((s) => s.poolCents),
+          segments.map((s) => s.shippedValueCents),
+          segments.map((s) => s.shippedCashCents),
+          segments.map((s) => s.forfeitedCents),
+        ],
+      );
+      const current = segments.filter((s) => s.to === null);
+      await tx.query(
+        `UPDATE tranche SET quantity = c.quantity, shipped_quantity = c.shipped, cancelled_quantity = c.cancelled,
+                ship_date = c.ship_date
+           FROM unnest($1::uuid[], $2::int[], $3::int[], $4::int[], $5::date[]) AS c(id, quantity, shipped, cancelled, ship_date)
+          WHERE tranche.id = c.id`,
+        [
+          current.map((s) => s.trancheId),
+          current.map((s) => s.quantity),
+          current.map((s) => s.shippedUnits),
+          current.map((s) => s.cancelledUnits),
+          current.map((s) => s.shipDate),
+        ],
+      );
+    }
+    const instalments = result.instalments;
+    if (instalments.length > 0) {
+      await tx.query(
+        `INSERT INTO instalment (purchase_order_id, key, kind, tranche_id, created_on, due_on, amount_cents, paid_cents, voided_cents, status)
+         SELECT $1, i.key, i.kind, i.tranche_id, i.created_on, i.due_on, i.amount, i.paid, i.voided, i.status
+           FROM unnest($2::varchar[], $3::varchar[], $4::uuid[], $5::date[], $6::date[], $7::bigint[], $8::bigint[], $9::bigint[], $10::varchar[])
+             AS i(key, kind, tranche_id, created_on, due_on, amount, paid, voided, status)`,
+        [
+          order.id,
+          instalments.map((i) => i.key),
+          instalments.map((i) => i.kind),
+          instalments.map((i) => i.trancheId),
+          instalments.map((i) => i.createdOn),
+          instalments.map((i) => i.dueOn),
+          instalments.map((i) => i.amountCents),
+          instalments.map((i) => i.paidCents),
+          instalments.map((i) => i.voidedCents),
+          instalments.map((i) => i.status),
+        ],
+      );
+    }
+    const history = result.instalmentSegments;
+    if (history.length > 0) {
+      await tx.query(
+        `INSERT INTO instalment_segment (purchase_order_id, customer_id, key, valid_from, valid_to, due_on, amount_cents, paid_cents, voided_cents)
+         SELECT $1, $2, i.key, i.valid_from, i.valid_to, i.due_on, i.amount, i.paid, i.voided
+           FROM unnest($3::varchar[], $4::date[], $5::date[], $6::date[], $7::bigint[], $8::bigint[], $9::bigint[])
+             AS i(key, valid_from, valid_to, due_on, amount, paid, voided)`,
+        [
+          order.id,
+          order.customerId,
+          history.map((i) => i.key),
+          history.map((i) => i.from),
+          history.map((i) => i.to),
+          history.map((i) => i.dueOn),
+          history.map((i) => i.amountCents),
+          history.map((i) => i.paidCents),
+          history.map((i) => i.voidedCents),
+        ],
+      );
+    }
+    const credit = result.credit.filter((c) => c.unappliedCents !== 0);
+    if (credit.length > 0) {
+      await tx.query(
+        `INSERT INTO credit_segment (purchase_order_id, customer_id, valid_from, valid_to, unapplied_cents)
+         SELECT $1, $2, c.valid_from, c.valid_to, c.amount FROM unnest($3::date[], $4::date[], $5::bigint[]) AS c(valid_from, valid_to, amount)`,
+        [
+          order.id,
+          order.customerId,
+          credit.map((c) => c.from),
+          credit.map((c) => c.to),
+          credit.map((c) => c.unappliedCents),
+        ],
+      );
+    }
+    const forfeitures = result.forfeitures;
+    if (forfeitures.length > 0) {
+      await tx.query(
+        `INSERT INTO forfeiture (purchase_order_id, tranche_id, customer_id, product_model_id, on_date, units, amount_cents)
+         SELECT $1, f.tranche_id, $2, f.model, f.on_date, f.units, f.amount
+           FROM unnest($3::uuid[], $4::uuid[], $5::date[], $6::int[], $7::bigint[]) AS f(tranche_id, model, on_date, units, amount)`,
+        [
+          order.id,
+          order.customerId,
+          forfeitures.map((f) => f.trancheId),
+          forfeitures.map((f) => modelOf.get(f.trancheId)),
+          forfeitures.map((f) => f.on),
+          forfeitures.map((f) => f.units),
+          forfeitures.map((f) => f.amountCents),
+        ],
+      );
+    }
+    const lastCredit = result.credit.find((c) => c.to === null);
+    await tx.query('UPDATE purchase_order SET unapplied_cents = $2 WHERE id = $1', [
+      order.id,
+      lastCredit?.unappliedCents ?? 0,
+    ]);
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * The order book of one purchase order as a pure replay: the contract at confirmation plus its
+ * business-dated events (payments, shipments, amendments) in, every state "as of" any date out.
+ * All money is integer cents; all dates are 'YYYY-MM-DD'.
+ */
+export type IsoDate = string;
+
+export interface Milestone {
+  /** Percent of the tranche value, up to 2 decimals. */
+  percent: number;
+  /** Days after the tranche's ship date in force (negative = before). */
+  dueDaysFromShip: number;
+}
+
+/** Copied onto the order at confirmation. Null terms: each tranche billed in full on its ship date. */
+export interface TermsSnapshot {
+  code: string;
+  depositPercent: number;
+  depositDueDays: number;
+  milestones: Milestone[];
+}
+
+export interface BookTranche {
+  id: string;
+  /** 1…n per order. */
+  sequence: number;
+  unitPriceCents: number;
+  /** Units contracted at signing. */
+  quantity: number;
+  shipDate: IsoDate;
+}
+
+export type BookChange =
+  | { type: 'reschedule'; trancheId: string; shipDate: IsoDate }
+  /** Units in force after the change (shipped + open); below the current open+shipped cancels, above adds. */
+  | { type: 'set_quantity'; trancheId: string; quantity: number }
+  | { type: 'cancel'; trancheId: string }
+  /** A new tranche on a line; its id and sequence are assigned before the replay. */
+  | {
+      type: 'add_tranche';
+      trancheId: string;
+      sequence: number;
+      shipDate: IsoDate;
+      quantity: number;
+      unitPriceCents: number;
+    };
+
+export type BookEvent =
+  | { kind: 'payment'; id: string; on: IsoDate; amountCents: number }
+  | { kind: 'shipment'; id: string; on: IsoDate; items: { trancheId: string; quantity: number }[] }
+  /** An amendment or a whole-order cancellation (a cancel change per open tranche). */
+  | { kind: 'amendment'; id: string; on: IsoDate; changes: BookChange[] };
+
+export interface BookInput {
+  signedOn: IsoDate;
+  terms: TermsSnapshot | null;
+  /** The tranches at confirmation, by sequence. */
+  tranches: BookTranche[];
+  /** In the order they were recorded; the replay orders them by date, then payments before shipments before amendments, then recorded order. */
+  events: BookEvent[];
+}
+
+/** A tranche's state over [from, to): the state at the end of every date in the range. */
+export interface TrancheSegment {
+  trancheId: string;
+  from: IsoDate;
+  /** Exclusive; null while current. */
+  to: IsoDate | null;
+  shipDate: IsoDate;
+  unitPriceCents: number;
+  /** Every unit ever contracted on the tranche up to this date, cancelled ones included. */
+  quantity: number;
+  shippedUnits: number;
+  cancelledUnits: number;
+  openUnits: number;
+  /** All cash attributed to the tranche so far (deposit share paid + own instalments paid). */
+  cashCents: number;
+  /** Cash held for the open units (contract liability). */
+  poolCents: number;
+  /** shippedUnits × unit price (recognised revenue). */
+  shippedValueCents: number;
+  /** Cash the shipped units have received; never above shippedValueCents. */
+  shippedCashCents: number;
+  /** Pool forfeited by cancellations so far (forfeited revenue). */
+  forfeitedCents: number;
+}
+
+export type InstalmentKind = 'deposit' | 'milestone';
+export type InstalmentStatus = 'open' | 'paid' | 'void';
+
+/** An instalment's state over [from, to). */
+export interface InstalmentSegment {
+  key: string;
+  from: IsoDate;
+  to: IsoDate | null;
+  dueOn: IsoDate;
+  amountCents: number;
+  paidCents: number;
+  voidedCents: number;
+}
+
+export interface Instalment {
+  /** Stable across replays: 'deposit', 'deposit:<eventId>:<trancheId>', 'milestone:<trancheId>:<n>', 'milestone:<trancheId>:<n>:<eventId>'. */
+  key: string;
+  kind: InstalmentKind;
+  /** Null for the order's shared deposit. */
+  trancheId: string | null;
+  /** The date it came into existence: signedOn, or the amendment's effective date. */
+  createdOn: IsoDate;
+  /** Final state. */
+  dueOn: IsoDate;
+  amountCents: number;
+  paidCents: number;
+  voidedCents: number;
+  status: InstalmentStatus;
+}
+
+export interface CreditSegment {
+  from: IsoDate;
+  to: IsoDate | null;
+  /** Cash received beyond every open instalment. */
+  unappliedCents: number;
+}
+
+export interface Forfeiture {
+  trancheId: string;
+  /** The cancellation's effective date. */
+  on: IsoDate;
+  units: number;
+  amountCents: number;
+}
+
+export interface BookResult {
+  /** Every segment of every tranche, added tranches included, from signedOn (or the amendment adding it). */
+  tranches: TrancheSegment[];
+  instalments: Instalment[];
+  instalmentSegments: InstalmentSegment[];
+  credit: CreditSegment[];
+  forfeitures: Forfeiture[];
+}
+
+/** Refusals the replay detects (the service maps them to 409s). */
+export class BookRuleError extends Error {
+  constructor(
+    readonly code: 'OVER_SHIPMENT' | 'QUANTITY_BELOW_SHIPPED' | 'UNKNOWN_TRANCHE' | 'NOTHING_OPEN',
+    message: string,
+  ) {
+    super(message);
+  }
+}

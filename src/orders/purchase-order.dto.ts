@@ -1,0 +1,383 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { IsDateOnly } from '../common/dates';
+import { IsMoney } from '../common/money';
+import { PageQueryDto } from '../common/pagination';
+import { ORDER_STATUSES, type OrderStatus } from './purchase-order.entity';
+
+export class TrancheInputDto {
+  @IsDateOnly()
+  shipDate: string;
+
+  @ApiProperty({ type: 'integer', minimum: 1 })
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  quantity: number;
+
+  /** Defaults to the line's unit price. */
+  @IsOptional()
+  @IsMoney()
+  unitPrice?: string;
+}
+
+export class OrderLineInputDto {
+  @IsUUID()
+  productModelId: string;
+
+  /** Defaults to the model's list price. */
+  @IsOptional()
+  @IsMoney()
+  unitPrice?: string;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => TrancheInputDto)
+  tranches: TrancheInputDto[];
+}
+
+export class CreatePurchaseOrderDto {
+  @IsUUID()
+  customerId: string;
+
+  @IsDateOnly()
+  signedOn: string;
+
+  /** Defaults to the customer's default terms; with none, each tranche is billed in full on its ship date. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 40)
+  paymentTermsCode?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  customerReference?: string;
+
+  /** The ERP's own reference; unique. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  externalRef?: string;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => OrderLineInputDto)
+  lines: OrderLineInputDto[];
+}
+
+/** Edits a draft; `lines`, when given, replace the order's lines whole. */
+export class UpdatePurchaseOrderDto {
+  @IsOptional()
+  @IsUUID()
+  customerId?: string;
+
+  @IsOptional()
+  @IsDateOnly({ optional: true })
+  signedOn?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 40)
+  paymentTermsCode?: string | null;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  customerReference?: string | null;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  externalRef?: string | null;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => OrderLineInputDto)
+  lines?: OrderLineInputDto[];
+}
+
+export class PurchaseOrderQueryDto extends PageQueryDto {
+  @IsOptional()
+  @IsUUID()
+  customerId?: string;
+
+  @ApiPropertyOptional({ enum: ORDER_STATUSES, enumName: 'PurchaseOrderStatus' })
+  @IsOptional()
+  @IsIn(ORDER_STATUSES)
+  status?: OrderStatus;
+
+  @IsOptional()
+  @IsUUID()
+  productModelId?: string;
+}
+
+/**
+ * One change of an amendment, in one of four shapes:
+ * reschedule `{trancheId, shipDate}`; change units in force `{trancheId, quantity}`;
+ * cancel open units `{trancheId, cancel: true}`; add a tranche `{lineId, shipDate, quantity, unitPrice?}`.
+ */
+export class AmendmentChangeDto {
+  @IsOptional()
+  @IsUUID()
+  trancheId?: string;
+
+  @IsOptional()
+  @IsUUID()
+  lineId?: string;
+
+  @IsOptional()
+  @IsDateOnly({ optional: true })
+  shipDate?: string;
+
+  /** Units in force after the change (shipped + open), or the new tranche's units. */
+  @ApiPropertyOptional({ type: 'integer', minimum: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  quantity?: number;
+
+  @IsOptional()
+  @IsBoolean()
+  cancel?: boolean;
+
+  @IsOptional()
+  @IsMoney()
+  unitPrice?: string;
+}
+
+export class CreateAmendmentDto {
+  /** From when the change counts; between signedOn and today. */
+  @IsDateOnly()
+  effectiveOn: string;
+
+  @IsString()
+  @Length(1, 500)
+  reason: string;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => AmendmentChangeDto)
+  changes: AmendmentChangeDto[];
+}
+
+export class CancelPurchaseOrderDto {
+  @IsString()
+  @Length(1, 500)
+  reason: string;
+
+  @IsDateOnly()
+  effectiveOn: string;
+}
+
+export class ShipmentItemInputDto {
+  @IsUUID()
+  trancheId: string;
+
+  @ApiProperty({ type: 'integer', minimum: 1 })
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  quantity: number;
+}
+
+export class CreateShipmentDto {
+  @IsDateOnly()
+  shippedOn: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  reference?: string;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => ShipmentItemInputDto)
+  items: ShipmentItemInputDto[];
+}
+
+export class CreatePaymentDto {
+  @IsMoney({ positive: true })
+  amount: string;
+
+  /** Not after today. */
+  @IsDateOnly()
+  receivedOn: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  reference?: string;
+}
+
+export class ShipmentQueryDto extends PageQueryDto {
+  @IsOptional()
+  @IsDateOnly({ optional: true })
+  from?: string;
+
+  @IsOptional()
+  @IsDateOnly({ optional: true })
+  to?: string;
+
+  @IsOptional()
+  @IsUUID()
+  customerId?: string;
+}
+
+// ---- responses ----
+
+export class TrancheDto {
+  id: string;
+  @ApiProperty({ type: 'integer' })
+  sequence: number;
+  @ApiProperty({ type: 'string', format: 'date' })
+  shipDate: string;
+  /** Every unit ever contracted on the tranche, cancelled ones included. */
+  @ApiProperty({ type: 'integer' })
+  quantity: number;
+  @ApiProperty({ type: 'string', example: '3060.00' })
+  unitPrice: string;
+  @ApiProperty({ type: 'integer' })
+  shippedQuantity: number;
+  @ApiProperty({ type: 'integer' })
+  cancelledQuantity: number;
+  /** quantity − shipped − cancelled. */
+  @ApiProperty({ type: 'integer' })
+  openQuantity: number;
+}
+
+export class OrderLineDto {
+  id: string;
+  productModelId: string;
+  @ApiProperty({ type: 'string', example: '3060.00' })
+  unitPrice: string;
+  tranches: TrancheDto[];
+}
+
+export class OrderTotalsDto {
+  @ApiProperty({ type: 'integer' })
+  quantity: number;
+  /** Value of the units not cancelled. */
+  @ApiProperty({ type: 'string', example: '18360000.00' })
+  value: string;
+  @ApiProperty({ type: 'integer' })
+  shippedQuantity: number;
+  @ApiProperty({ type: 'integer' })
+  cancelledQuantity: number;
+  @ApiProperty({ type: 'integer' })
+  openQuantity: number;
+  @ApiProperty({ type: 'string', example: '9180000.00' })
+  openValue: string;
+  /** TH/s of the units not cancelled. */
+  hashrateThs: number;
+}
+
+export class PurchaseOrderDto {
+  id: string;
+  /** Server-assigned, e.g. PO-2021-00017. */
+  number: string;
+  customerId: string;
+  @ApiProperty({ type: 'string', format: 'date' })
+  signedOn: string;
+  paymentTermsCode: string | null;
+  customerReference: string | null;
+  externalRef: string | null;
+  @ApiProperty({ enum: ORDER_STATUSES, enumName: 'PurchaseOrderStatus' })
+  status: OrderStatus;
+  @ApiProperty({ type: 'integer' })
+  version: number;
+  lines: OrderLineDto[];
+  totals: OrderTotalsDto;
+  createdAt: string;
+  updatedAt: string;
+  confirmedAt: string | null;
+}
+
+export class AmendmentDto {
+  id: string;
+  purchaseOrderId: string;
+  @ApiProperty({ enum: ['amendment', 'cancellation'], enumName: 'AmendmentKind' })
+  kind: 'amendment' | 'cancellation';
+  @ApiProperty({ type: 'string', format: 'date' })
+  effectiveOn: string;
+  reason: string;
+  /** The changes as applied; added tranches carry their new ids. */
+  changes: Record<string, unknown>[];
+  createdAt: string;
+}
+
+export class ShipmentItemDto {
+  trancheId: string;
+  @ApiProperty({ type: 'integer' })
+  quantity: number;
+}
+
+export class ShipmentDto {
+  id: string;
+  purchaseOrderId: string;
+  customerId: string;
+  @ApiProperty({ type: 'string', format: 'date' })
+  shippedOn: string;
+  reference: string | null;
+  items: ShipmentItemDto[];
+  createdAt: string;
+}
+
+export class PaymentDto {
+  id: string;
+  purchaseOrderId: string;
+  customerId: string;
+  @ApiProperty({ type: 'string', example: '5508000.00' })
+  amount: string;
+  @ApiProperty({ type: 'string', format: 'date' })
+  receivedOn: string;
+  reference: string | null;
+  createdAt: string;
+}
+
+export class InstalmentDto {
+  /** Stable key of the instalment within its order. */
+  key: string;
+  @ApiProperty({ enum: ['deposit', 'milestone'], enumName: 'InstalmentKind' })
+  kind: 'deposit' | 'milestone';
+  /** Null for the order's shared deposit. */
+  trancheId: string | null;
+  @ApiProperty({ type: 'string', format: 'date' })
+  dueOn: string;
+  @ApiProperty({ type: 'string', example: '918000.00' })
+  amount: string;
+  @ApiProperty({ type: 'string', example: '0.00' })
+  paidAmount: string;
+  @ApiProperty({ type: 'string', example: '0.00' })
+  voidedAmount: string;
+  @ApiProperty({ enum: ['open', 'paid', 'void'], enumName: 'InstalmentStatus' })
+  status: 'open' | 'paid' | 'void';
+}

@@ -1,0 +1,195 @@
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { centsColumn } from '../database/columns';
+
+// The replayed book of every order past draft, rewritten in the transaction of each change to the
+// order. Each row holds a state over [valid_from, valid_to); "as of D" reads the row whose range
+// contains D, so reports at any past date are plain SQL aggregates.
+
+@Entity()
+@Index('tranche_segment_as_of_idx', ['validFrom', 'validTo'])
+@Index('tranche_segment_current_idx', ['trancheId'], { where: 'valid_to IS NULL' })
+@Index('tranche_segment_purchase_order_id_idx', ['purchaseOrderId'])
+@Index('tranche_segment_customer_id_idx', ['customerId'])
+@Index('tranche_segment_product_model_id_idx', ['productModelId'])
+// Covering partial indexes for "as of today" (see the OrderBookNowIndexes migration): the open
+// current segments for backlog and forecasts, every current segment for contract balances.
+@Index('tranche_segment_open_now_idx', { synchronize: false })
+@Index('tranche_segment_balance_now_idx', { synchronize: false })
+export class TrancheSegment {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  trancheId: string;
+
+  @Column({ type: 'uuid' })
+  purchaseOrderId: string;
+
+  @Column({ type: 'uuid' })
+  customerId: string;
+
+  @Column({ type: 'uuid' })
+  productModelId: string;
+
+  @Column({ type: 'date' })
+  validFrom: string;
+
+  @Column({ type: 'date', nullable: true })
+  validTo: string | null;
+
+  @Column({ type: 'date' })
+  shipDate: string;
+
+  @Column(centsColumn())
+  unitPriceCents: number;
+
+  @Column({ type: 'int' })
+  quantity: number;
+
+  @Column({ type: 'int' })
+  shippedUnits: number;
+
+  @Column({ type: 'int' })
+  cancelledUnits: number;
+
+  @Column({ type: 'int' })
+  openUnits: number;
+
+  @Column(centsColumn())
+  cashCents: number;
+
+  @Column(centsColumn())
+  poolCents: number;
+
+  @Column(centsColumn())
+  shippedValueCents: number;
+
+  @Column(centsColumn())
+  shippedCashCents: number;
+
+  @Column(centsColumn())
+  forfeitedCents: number;
+}
+
+/** The billing schedule as it stands now. */
+@Entity()
+@Index('instalment_tranche_id_idx', ['trancheId'])
+@Index('instalment_due_on_idx', ['dueOn'])
+export class Instalment {
+  @PrimaryColumn({ type: 'uuid' })
+  purchaseOrderId: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 120 })
+  key: string;
+
+  @Column({ type: 'varchar', length: 10 })
+  kind: 'deposit' | 'milestone';
+
+  @Column({ type: 'uuid', nullable: true })
+  trancheId: string | null;
+
+  @Column({ type: 'date' })
+  createdOn: string;
+
+  @Column({ type: 'date' })
+  dueOn: string;
+
+  @Column(centsColumn())
+  amountCents: number;
+
+  @Column(centsColumn())
+  paidCents: number;
+
+  @Column(centsColumn())
+  voidedCents: number;
+
+  @Column({ type: 'varchar', length: 8 })
+  status: 'open' | 'paid' | 'void';
+}
+
+@Entity()
+@Index('instalment_segment_as_of_idx', ['validFrom', 'validTo'])
+@Index('instalment_segment_purchase_order_id_idx', ['purchaseOrderId'])
+export class InstalmentSegment {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  purchaseOrderId: string;
+
+  @Column({ type: 'uuid' })
+  customerId: string;
+
+  @Column({ type: 'varchar', length: 120 })
+  key: string;
+
+  @Column({ type: 'date' })
+  validFrom: string;
+
+  @Column({ type: 'date', nullable: true })
+  validTo: string | null;
+
+  @Column({ type: 'date' })
+  dueOn: string;
+
+  @Column(centsColumn())
+  amountCents: number;
+
+  @Column(centsColumn())
+  paidCents: number;
+
+  @Column(centsColumn())
+  voidedCents: number;
+}
+
+@Entity()
+@Index('credit_segment_as_of_idx', ['validFrom', 'validTo'])
+@Index('credit_segment_purchase_order_id_idx', ['purchaseOrderId'])
+export class CreditSegment {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  purchaseOrderId: string;
+
+  @Column({ type: 'uuid' })
+  customerId: string;
+
+  @Column({ type: 'date' })
+  validFrom: string;
+
+  @Column({ type: 'date', nullable: true })
+  validTo: string | null;
+
+  @Column(centsColumn())
+  unappliedCents: number;
+}
+
+@Entity()
+@Index('forfeiture_on_date_idx', ['onDate'])
+@Index('forfeiture_purchase_order_id_idx', ['purchaseOrderId'])
+export class Forfeiture {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  purchaseOrderId: string;
+
+  @Column({ type: 'uuid' })
+  trancheId: string;
+
+  @Column({ type: 'uuid' })
+  customerId: string;
+
+  @Column({ type: 'uuid' })
+  productModelId: string;
+
+  @Column({ type: 'date' })
+  onDate: string;
+
+  @Column({ type: 'int' })
+  units: number;
+
+  @Column(centsColumn())
+  amountCents: number;
+}

@@ -1,0 +1,96 @@
+import {
+  Check,
+  Column,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
+import { centsColumn } from '../database/columns';
+import { PurchaseOrder } from './purchase-order.entity';
+import { OrderLine } from './order-line.entity';
+import { ProductModel } from '../catalog/product-model.entity';
+import { Customer } from '../customers/customer.entity';
+
+/** The current state of a tranche; its history lives in tranche_segment. */
+@Entity()
+@Index('tranche_purchase_order_id_sequence_key', ['purchaseOrderId', 'sequence'], { unique: true })
+@Index('tranche_line_id_idx', ['lineId'])
+@Index('tranche_product_model_id_idx', ['productModelId'])
+@Index('tranche_customer_id_idx', ['customerId'])
+@Check('tranche_quantity_check', 'quantity >= 1')
+@Check(
+  'tranche_progress_check',
+  'shipped_quantity >= 0 AND cancelled_quantity >= 0 AND shipped_quantity + cancelled_quantity <= quantity',
+)
+@Check('tranche_unit_price_check', 'unit_price_cents >= 0')
+export class Tranche {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'uuid' })
+  purchaseOrderId: string;
+
+  @Column({ type: 'uuid' })
+  lineId: string;
+
+  @Column({ type: 'uuid' })
+  productModelId: string;
+
+  @Column({ type: 'uuid' })
+  customerId: string;
+
+  @Column({ type: 'int' })
+  sequence: number;
+
+  @Column({ type: 'date' })
+  shipDate: string;
+
+  /** Every unit ever contracted on it, cancelled ones included. */
+  @Column({ type: 'int' })
+  quantity: number;
+
+  @Column(centsColumn())
+  unitPriceCents: number;
+
+  @Column({ type: 'int', default: 0 })
+  shippedQuantity: number;
+
+  @Column({ type: 'int', default: 0 })
+  cancelledQuantity: number;
+
+  /** Units at signing (the contract the replay starts from); 0 for a tranche added by amendment. */
+  @Column({ type: 'int' })
+  contractQuantity: number;
+
+  /** Ship date at signing; later reschedules live in the amendments. */
+  @Column({ type: 'date' })
+  contractShipDate: string;
+
+  /** Null for tranches of the original contract; the amendment that added it otherwise. */
+  @Column({ type: 'uuid', nullable: true })
+  addedByAmendmentId: string | null;
+
+  @ManyToOne(() => PurchaseOrder, { onDelete: 'CASCADE' })
+  @JoinColumn({
+    name: 'purchase_order_id',
+    foreignKeyConstraintName: 'tranche_purchase_order_id_fkey',
+  })
+  purchaseOrder?: PurchaseOrder;
+
+  @ManyToOne(() => OrderLine, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'line_id', foreignKeyConstraintName: 'tranche_line_id_fkey' })
+  line?: OrderLine;
+
+  @ManyToOne(() => ProductModel, { onDelete: 'RESTRICT' })
+  @JoinColumn({
+    name: 'product_model_id',
+    foreignKeyConstraintName: 'tranche_product_model_id_fkey',
+  })
+  productModel?: ProductModel;
+
+  @ManyToOne(() => Customer, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'customer_id', foreignKeyConstraintName: 'tranche_customer_id_fkey' })
+  customer?: Customer;
+}

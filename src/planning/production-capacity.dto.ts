@@ -1,0 +1,128 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsUUID,
+  Max,
+  Min,
+  registerDecorator,
+  ValidateNested,
+} from 'class-validator';
+import { PageQueryDto } from '../common/pagination';
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+export function isMonth(value: unknown): value is string {
+  return typeof value === 'string' && MONTH.test(value);
+}
+
+/** A calendar month written YYYY-MM. */
+export function IsMonth(options: { optional?: boolean; description?: string } = {}) {
+  return (target: object, propertyName: string) => {
+    ApiProperty({
+      type: 'string',
+      example: '2026-03',
+      pattern: MONTH.source,
+      required: !options.optional,
+      description: options.description,
+    })(target, propertyName);
+    registerDecorator({
+      name: 'isMonth',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be a month YYYY-MM` },
+      validator: { validate: (value: unknown) => isMonth(value) },
+    });
+  };
+}
+
+/** The most units a month can hold: far above any factory, far below int overflow in sums. */
+export const MAX_MONTH_UNITS = 10_000_000;
+
+export class CapacityItemDto {
+  /** The product model built. */
+  @IsUUID()
+  productModelId: string;
+
+  @IsMonth()
+  month: string;
+
+  /** Units the factory can build of the model that month; 0 closes the month. */
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_MONTH_UNITS, example: 6000 })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_MONTH_UNITS)
+  units: number;
+}
+
+export class PutCapacityDto {
+  /** Rows to create or replace, each (productModelId, month) at most once; 1–2,000 per request. */
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(2000)
+  @ValidateNested({ each: true })
+  @Type(() => CapacityItemDto)
+  items: CapacityItemDto[];
+}
+
+export class CapacityQueryDto extends PageQueryDto {
+  @IsOptional()
+  @IsUUID()
+  productModelId?: string;
+
+  @IsOptional()
+  @IsMonth({ optional: true, description: 'First month listed, YYYY-MM (inclusive)' })
+  from?: string;
+
+  @IsOptional()
+  @IsMonth({ optional: true, description: 'Last month listed, YYYY-MM (inclusive)' })
+  to?: string;
+}
+
+export class CapacityDto {
+  productModelId: string;
+
+  /** YYYY-MM. */
+  @ApiProperty({ type: 'string', example: '2026-03' })
+  month: string;
+
+  /** Units the factory can build that month. */
+  @ApiProperty({ type: 'integer' })
+  units: number;
+
+  /** Units the current delivery plan builds that month (0 before the current month). */
+  @ApiProperty({ type: 'integer' })
+  plannedUnits: number;
+
+  /** units − plannedUnits. */
+  @ApiProperty({ type: 'integer' })
+  spareUnits: number;
+}
+
+export class CapacityPageDto {
+  items: CapacityDto[];
+  /** Pass as `cursor` for the next page; null on the last. */
+  nextCursor: string | null;
+}
+
+export class CapacityBatchDto {
+  /** The rows as stored, in the order sent. */
+  items: CapacityDto[];
+}
+
+export function toCapacityDto(
+  row: { productModelId: string; month: string; units: number },
+  plannedUnits: number,
+): CapacityDto {
+  return {
+    productModelId: row.productModelId,
+    month: row.month,
+    units: row.units,
+    plannedUnits,
+    spareUnits: row.units - plannedUnits,
+  };
+}

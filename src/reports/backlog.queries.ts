@@ -1,0 +1,116 @@
+import { inForce } from './as-of';
+import type { BacklogGroup } from './report-query.dto';
+
+export interface ReportFilters {
+  asOf: string;
+  customerId?: string;
+  segment?: string;
+  region?: string;
+  productModelId?: string;
+  /** asOf is today or later: read the current segments only. */
+  current?: boolean;
+}
+
+export interface BacklogRow {
+  key: string | null;
+  label: string | null;
+  is_total: boolean;
+  open_quantity: number;
+  open_value_cents: number;
+  hashrate_ths: string;
+  hashrate_ehs: string;
+  power_mw: string;
+  order_count: number;
+}
+
+/** The grouping key on the segment, and where its label comes from after aggregation. */
+const GROUPS: Record<
+  BacklogGroup,
+  { key: string; needsCustomer: boolean; label: string; join: string }
+> = {
+  productModel: {
+    key: 's.product_model_id',
+    needsCustomer: false,
+    label: 'lm.sku',
+    join: 'LEFT JOIN product_model lm ON lm.id = a.key',
+  },
+  customer: {
+    key: 's.customer_id',
+    needsCustomer: false,
+    label: 'lc.name',
+    join: 'LEFT JOIN customer lc ON lc.id = a.key',
+  },
+  segment: { key: 'c.segment', needsCustomer: true, label: 'a.key', join: '' },
+  region: { key: 'c.region', needsCustomer: true, label: 'a.key', join: '' },
+  shipMonth: {
+    key: `to_char(s.ship_date, 'YYYY-MM')`,
+    needsCustomer: false,
+    label: 'a.key',
+    join: '',
+  },
+  purchaseOrder: {
+    key: 's.purchase_order_id',
+    needsCustomer: false,
+    label: 'lo.number',
+    join: 'LEFT JOIN purchase_order lo ON lo.id = a.key',
+  },
+};
+
+/**
+ * BR-1/BR-7: the units of each tranche open at the end of asOf, from the replayed segment in force
+ * that day, valued at the tranche's price. Aggregated on ids first (totals and groups in one pass
+ * with GROUPING SETS); names are joined to the few result rows afterwards.
+ */
+export function backlogQuery(
+  groupBy: BacklogGroup | undefined,
+  filters: ReportFilters,
+): { text: string; values: unknown[] } {
+  const group = groupBy
+    ? GROUPS[groupBy]
+    : { key: 'NULL::text', needsCustomer: false, label: 'NULL::text', join: '' };
+  const customerJoin =
+    group.needsCustomer || filters.segment || filters.region
+      ? 'JOIN customer c ON c.id = s.customer_id'
+      : '';
+  return {
+    text: `
+      WITH per_order AS (
+        SELECT ${group.key} AS key, s.purchase_order_id, s.product_model_id,
+               sum(s.open_units) AS units,
+               sum(s.open_units * s.unit_price_cents) AS cents
+          FROM tranche_segment s
+          ${customerJoin}
+         WHERE ${inForce('s', filters.current)}
+           AND s.open_units > 0
+           AND ($2::uuid IS NULL OR s.customer_id = $2::uuid)
+           ${filters.segment ? 'AND c.segment = $3::text' : 'AND $3::text IS NULL'}
+           ${filters.region ? 'AND c.region = $4::text' : 'AND $4::text IS NULL'}
+           AND ($5::uuid IS NULL OR s.product_model_id = $5::uuid)
+         GROUP BY 1, 2, 3
+      ), a AS (
+        SELECT p.key, GROUPING(p.key) = 1 AS is_total,
+               sum(p.units)::bigint AS open_quantity,
+               sum(p.cents)::bigint AS open_value_cents,
+               sum(p.units * m.hashrate_ths) AS ths,
+               sum(p.units * m.power_w) AS watts,
+               count(DISTINCT p.purchase_order_id)::int AS order_count
+          FROM per_order p
+          JOIN product_model m ON m.id = p.product_model_id
+         GROUP BY GROUPING SETS ((p.key), ())
+      )
+      SELECT a.key::text AS key, ${group.label} AS label, a.is_total, a.open_quantity, a.open_value_cents,
+             a.ths::numeric(20, 2)::text AS hashrate_ths,
+             round(a.ths / 1000000, 4)::text AS hashrate_ehs,
+             round(a.watts::numeric / 1000000, 2)::text AS power_mw,
+             a.order_count
+        FROM a ${group.join}
+       ORDER BY a.is_total DESC, a.key`,
+    values: [
+      filters.asOf,
+      filters.customerId ?? null,
+      filters.segment ?? null,
+      filters.region ?? null,
+      filters.productModelId ?? null,
+    ],
+  };
+}

@@ -1,0 +1,107 @@
+import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import { FastifyReply } from 'fastify';
+import { AnyRole, Roles } from '../access/roles.decorator';
+import { Page, PageQueryDto } from '../common/pagination';
+import { ParseIdPipe } from '../common/validation';
+import { toCsv, wantsCsv } from './csv';
+import {
+  CashForecastDto,
+  CashForecastQueryDto,
+  CreateSnapshotDto,
+  RevenueForecastDto,
+  RevenueForecastQueryDto,
+  SnapshotDto,
+  SnapshotWithForecastDto,
+  VarianceDto,
+  VarianceQueryDto,
+} from './forecast.dto';
+import { ForecastService } from './forecast.service';
+
+function csv(reply: FastifyReply, name: string, rows: object[]): string {
+  void reply
+    .header('content-type', 'text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${name}.csv"`);
+  return toCsv(rows as Record<string, unknown>[]);
+}
+
+/** One row per period, or per period and group when grouped. */
+function revenueRows(report: { periods: RevenueForecastDto['periods'] }): object[] {
+  return report.periods.flatMap(({ groups, ...period }) =>
+    groups ? groups.map((group) => ({ period: period.period, ...group })) : [period],
+  );
+}
+
+@ApiTags('reports')
+@Controller('reports')
+export class ForecastController {
+  constructor(private readonly forecasts: ForecastService) {}
+
+  /** Recognised, forfeited and forecast revenue per month or quarter, as of any date. */
+  @Get('revenue-forecast')
+  @AnyRole()
+  @ApiProduces('application/json', 'text/csv')
+  async revenue(
+    @Query() query: RevenueForecastQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RevenueForecastDto | string> {
+    const report = await this.forecasts.revenueForecast(query);
+    return wantsCsv(query.format, accept)
+      ? csv(reply, `revenue-forecast-${report.asOf}`, revenueRows(report))
+      : report;
+  }
+
+  /** Cash received and expected from the billing schedule per month or quarter. */
+  @Get('cash-forecast')
+  @AnyRole()
+  @ApiProduces('application/json', 'text/csv')
+  async cash(
+    @Query() query: CashForecastQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CashForecastDto | string> {
+    const report = await this.forecasts.cashForecast(query);
+    return wantsCsv(query.format, accept)
+      ? csv(reply, `cash-forecast-${report.asOf}`, report.periods)
+      : report;
+  }
+
+  /** Freezes today's revenue forecast. */
+  @Post('revenue-forecast/snapshots')
+  @Roles('finance')
+  createSnapshot(@Body() body: CreateSnapshotDto): Promise<SnapshotWithForecastDto> {
+    return this.forecasts.createSnapshot(body);
+  }
+
+  @Get('revenue-forecast/snapshots')
+  @AnyRole()
+  listSnapshots(@Query() query: PageQueryDto): Promise<Page<SnapshotDto>> {
+    return this.forecasts.listSnapshots(query);
+  }
+
+  /** The frozen forecast, in the shape it was taken. */
+  @Get('revenue-forecast/snapshots/:id')
+  @AnyRole()
+  getSnapshot(
+    @Param('id', new ParseIdPipe('Forecast snapshot')) id: string,
+  ): Promise<SnapshotWithForecastDto> {
+    return this.forecasts.getSnapshot(id);
+  }
+
+  /** Per period: snapshot against recognised + forfeited + forecast now. */
+  @Get('revenue-forecast/snapshots/:id/variance')
+  @AnyRole()
+  @ApiProduces('application/json', 'text/csv')
+  async variance(
+    @Param('id', new ParseIdPipe('Forecast snapshot')) id: string,
+    @Query() query: VarianceQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<VarianceDto | string> {
+    const report = await this.forecasts.variance(id, query.asOf);
+    return wantsCsv(query.format, accept)
+      ? csv(reply, `variance-${report.asOf}`, report.periods)
+      : report;
+  }
+}

@@ -1,0 +1,221 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, IsUUID, Length, registerDecorator } from 'class-validator';
+import { IsDateOnly } from '../common/dates';
+import { isMonth } from './periods';
+import { ReportFiltersDto } from './report-query.dto';
+
+export const GRANULARITIES = ['month', 'quarter'] as const;
+export const BASES = ['contract', 'plan'] as const;
+export const FORECAST_GROUPS = [
+  'productModel',
+  'customer',
+  'segment',
+  'region',
+  'purchaseOrder',
+] as const;
+
+function IsMonth(optional = false) {
+  return (target: object, propertyName: string) => {
+    ApiProperty({
+      type: 'string',
+      example: '2021-03',
+      required: !optional,
+      description: 'A month, YYYY-MM',
+    })(target, propertyName);
+    registerDecorator({
+      name: 'isMonth',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be a month YYYY-MM` },
+      validator: { validate: (value: unknown) => isMonth(value) },
+    });
+  };
+}
+
+export class RevenueForecastQueryDto extends ReportFiltersDto {
+  @IsOptional()
+  @IsMonth(true)
+  from?: string;
+
+  @IsOptional()
+  @IsMonth(true)
+  to?: string;
+
+  @ApiPropertyOptional({ enum: GRANULARITIES, enumName: 'Granularity', default: 'month' })
+  @IsOptional()
+  @IsIn(GRANULARITIES)
+  granularity?: 'month' | 'quarter';
+
+  /** `contract`: open units by contracted ship date; `plan`: by the delivery plan. */
+  @ApiPropertyOptional({ enum: BASES, enumName: 'ForecastBasis', default: 'contract' })
+  @IsOptional()
+  @IsIn(BASES)
+  basis?: 'contract' | 'plan';
+
+  @ApiPropertyOptional({ enum: FORECAST_GROUPS, enumName: 'ForecastGroupBy' })
+  @IsOptional()
+  @IsIn(FORECAST_GROUPS)
+  groupBy?: (typeof FORECAST_GROUPS)[number];
+
+  @IsOptional()
+  @IsUUID()
+  productModelId?: string;
+}
+
+export class CashForecastQueryDto extends ReportFiltersDto {
+  @IsOptional()
+  @IsMonth(true)
+  from?: string;
+
+  @IsOptional()
+  @IsMonth(true)
+  to?: string;
+
+  @ApiPropertyOptional({ enum: GRANULARITIES, enumName: 'Granularity', default: 'month' })
+  @IsOptional()
+  @IsIn(GRANULARITIES)
+  granularity?: 'month' | 'quarter';
+}
+
+export class RevenueFiguresDto {
+  @ApiProperty({ type: 'string', example: '3060000.00' })
+  recognizedRevenue: string;
+  @ApiProperty({ type: 'string', example: '0.00' })
+  forfeitedRevenue: string;
+  @ApiProperty({ type: 'string', example: '3060000.00' })
+  forecastRevenue: string;
+  /** recognised + forfeited + forecast. */
+  @ApiProperty({ type: 'string', example: '3060000.00' })
+  totalRevenue: string;
+  @ApiProperty({ type: 'integer' })
+  shippedQuantity: number;
+  @ApiProperty({ type: 'integer' })
+  forecastQuantity: number;
+}
+
+export class RevenueGroupDto extends RevenueFiguresDto {
+  key: string;
+  label: string;
+}
+
+export class RevenuePeriodDto extends RevenueFiguresDto {
+  /** YYYY-MM or YYYY-Qn. */
+  period: string;
+  groups?: RevenueGroupDto[];
+}
+
+export class QuantityValueDto {
+  @ApiProperty({ type: 'integer' })
+  quantity: number;
+  @ApiProperty({ type: 'string', example: '0.00' })
+  value: string;
+}
+
+export class RevenueForecastDto {
+  asOf: string;
+  from: string;
+  to: string;
+  @ApiProperty({ enum: GRANULARITIES, enumName: 'Granularity' })
+  granularity: 'month' | 'quarter';
+  @ApiProperty({ enum: BASES, enumName: 'ForecastBasis' })
+  basis: 'contract' | 'plan';
+  periods: RevenuePeriodDto[];
+  totals: RevenueFiguresDto;
+  /** Open units whose contracted ship date is on or before asOf; in no period. */
+  overdue: QuantityValueDto;
+  /** Plan basis: open units the plan cannot schedule; in no period. */
+  unscheduled: QuantityValueDto;
+}
+
+export class CashPeriodDto {
+  period: string;
+  @ApiProperty({ type: 'string', example: '2142000.00' })
+  receivedCash: string;
+  @ApiProperty({ type: 'string', example: '2142000.00' })
+  expectedCash: string;
+}
+
+export class CashForecastDto {
+  asOf: string;
+  from: string;
+  to: string;
+  @ApiProperty({ enum: GRANULARITIES, enumName: 'Granularity' })
+  granularity: 'month' | 'quarter';
+  periods: CashPeriodDto[];
+  totals: { receivedCash: string; expectedCash: string };
+  /** Open instalments due on or before asOf. */
+  overdue: { amount: string };
+}
+
+export class CreateSnapshotDto {
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @IsMonth()
+  from: string;
+
+  @IsMonth()
+  to: string;
+
+  @ApiProperty({ enum: GRANULARITIES, enumName: 'Granularity' })
+  @IsIn(GRANULARITIES)
+  granularity: 'month' | 'quarter';
+
+  @ApiPropertyOptional({ enum: BASES, enumName: 'ForecastBasis', default: 'contract' })
+  @IsOptional()
+  @IsIn(BASES)
+  basis?: 'contract' | 'plan';
+}
+
+export class SnapshotDto {
+  id: string;
+  name: string;
+  /** The date the forecast was frozen (its asOf). */
+  takenOn: string;
+  from: string;
+  to: string;
+  @ApiProperty({ enum: GRANULARITIES, enumName: 'Granularity' })
+  granularity: 'month' | 'quarter';
+  @ApiProperty({ enum: BASES, enumName: 'ForecastBasis' })
+  basis: 'contract' | 'plan';
+  createdAt: string;
+}
+
+export class SnapshotWithForecastDto extends SnapshotDto {
+  /** The frozen forecast, in the shape of the forecast it froze. */
+  periods: RevenuePeriodDto[];
+  totals: RevenueFiguresDto;
+  overdue: QuantityValueDto;
+  unscheduled: QuantityValueDto;
+  asOf: string;
+}
+
+export class VarianceQueryDto {
+  @IsOptional()
+  @IsDateOnly({ optional: true })
+  asOf?: string;
+
+  @ApiPropertyOptional({ enum: ['json', 'csv'] })
+  @IsOptional()
+  @IsIn(['json', 'csv'])
+  format?: 'json' | 'csv';
+}
+
+export class VariancePeriodDto {
+  period: string;
+  /** The snapshot's totalRevenue for the period. */
+  snapshotRevenue: string;
+  recognizedRevenue: string;
+  forfeitedRevenue: string;
+  forecastRevenue: string;
+  /** recognised + forfeited + forecast now − snapshot. */
+  variance: string;
+}
+
+export class VarianceDto {
+  snapshotId: string;
+  asOf: string;
+  periods: VariancePeriodDto[];
+  totals: Omit<VariancePeriodDto, 'period'>;
+}

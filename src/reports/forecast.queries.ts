@@ -1,0 +1,156 @@
+import { inForce } from './as-of';
+import type { ReportFilters } from './backlog.queries';
+
+export type ForecastGroup = 'productModel' | 'customer' | 'segment' | 'region' | 'purchaseOrder';
+
+export const GROUP_COLUMNS: Record<ForecastGroup, { key: string; label: string }> = {
+  productModel: { key: 'm.id::text', label: 'm.sku' },
+  customer: { key: 'c.id::text', label: 'c.name' },
+  segment: { key: 'c.segment', label: 'c.segment' },
+  region: { key: 'c.region', label: 'c.region' },
+  purchaseOrder: { key: 'o.id::text', label: 'o.number' },
+};
+
+export interface RevenueRow {
+  /** Null for units overdue at asOf (in no period). */
+  period_start: string | null;
+  key: string | null;
+  label: string | null;
+  is_group: boolean;
+  recognized: number;
+  forfeited: number;
+  forecast: number;
+  shipped_quantity: number;
+  forecast_quantity: number;
+}
+
+/**
+ * Revenue per period on the contract basis (SPEC §6): shipments on or before asOf (BR-2),
+ * forfeitures on or before asOf (BR-6), and units open at asOf by the ship date in force at asOf.
+ * Open units whose ship date is on or before asOf are overdue and land in no period.
+ * `withForecast=false` leaves the open units out (the plan basis brings its own).
+ */
+export function revenueQuery(
+  filters: ReportFilters & {
+    from: string;
+    to: string;
+    granularity: 'month' | 'quarter';
+    groupBy?: ForecastGroup;
+    withForecast: boolean;
+  },
+): { text: string; values: unknown[] } {
+  const group = filters.groupBy ? GROUP_COLUMNS[filters.groupBy] : null;
+  // Only the joins a filter or the grouping needs: the flows carry the ids already.
+  const needs = {
+    customer:
+      !!filters.segment ||
+      !!filters.region ||
+      ['customer', 'segment', 'region'].includes(filters.groupBy ?? ''),
+    model: filters.groupBy === 'productModel',
+    order: filters.groupBy === 'purchaseOrder',
+  };
+  const groupSets = group
+    ? `GROUPING SETS ((period_start), (period_start, ${group.key}, ${group.label}))`
+    : 'period_start';
+  return {
+    text: `
+      WITH flows AS (
+        SELECT sh.shipped_on AS on_date, 'recognized' AS kind, i.quantity AS units, i.quantity * t.unit_price_cents AS cents,
+               t.purchase_order_id, t.customer_id, t.product_model_id
+          FROM shipment sh
+          JOIN shipment_item i ON i.shipment_id = sh.id
+          JOIN tranche t ON t.id = i.tranche_id
+         WHERE sh.shipped_on <= $1::date AND sh.shipped_on >= $2::date AND sh.shipped_on < $3::date
+        UNION ALL
+        SELECT f.on_date, 'forfeited', 0, f.amount_cents, f.purchase_order_id, f.customer_id, f.product_model_id
+          FROM forfeiture f
+         WHERE f.on_date <= $1::date AND f.on_date >= $2::date AND f.on_date < $3::date
+        UNION ALL
+        SELECT s.ship_date, CASE WHEN s.ship_date <= $1::date THEN 'overdue' ELSE 'forecast' END,
+               s.open_units, s.open_units * s.unit_price_cents, s.purchase_order_id, s.customer_id, s.product_model_id
+          FROM tranche_segment s
+         WHERE $9::boolean AND ${inForce('s', filters.current)} AND s.open_units > 0
+           AND (s.ship_date <= $1::date OR (s.ship_date >= $2::date AND s.ship_date < $3::date))
+      ), placed AS (
+        SELECT CASE WHEN kind = 'overdue' THEN NULL ELSE date_trunc($4, on_date)::date END AS period_start, flows.*
+          FROM flows
+      )
+      SELECT p.period_start::text AS period_start,
+             ${group ? `${group.key} AS key, ${group.label} AS label, GROUPING(${group.key}) = 0 AS is_group,` : 'NULL AS key, NULL AS label, false AS is_group,'}
+             coalesce(sum(p.cents) FILTER (WHERE p.kind = 'recognized'), 0)::bigint AS recognized,
+             coalesce(sum(p.cents) FILTER (WHERE p.kind = 'forfeited'), 0)::bigint AS forfeited,
+             coalesce(sum(p.cents) FILTER (WHERE p.kind IN ('forecast', 'overdue')), 0)::bigint AS forecast,
+             coalesce(sum(p.units) FILTER (WHERE p.kind = 'recognized'), 0)::bigint AS shipped_quantity,
+             coalesce(sum(p.units) FILTER (WHERE p.kind IN ('forecast', 'overdue')), 0)::bigint AS forecast_quantity
+        FROM placed p
+        ${needs.customer ? 'JOIN customer c ON c.id = p.customer_id' : ''}
+        ${needs.model ? 'JOIN product_model m ON m.id = p.product_model_id' : ''}
+        ${needs.order ? 'JOIN purchase_order o ON o.id = p.purchase_order_id' : ''}
+       WHERE ($5::uuid IS NULL OR p.customer_id = $5::uuid)
+         ${filters.segment ? 'AND c.segment = $6::text' : 'AND $6::text IS NULL'}
+         ${filters.region ? 'AND c.region = $7::text' : 'AND $7::text IS NULL'}
+         AND ($8::uuid IS NULL OR p.product_model_id = $8::uuid)
+       GROUP BY ${groupSets}
+       ORDER BY 1 NULLS FIRST, 2 NULLS FIRST`,
+    values: [
+      filters.asOf,
+      filters.from,
+      filters.to,
+      filters.granularity,
+      filters.customerId ?? null,
+      filters.segment ?? null,
+      filters.region ?? null,
+      filters.productModelId ?? null,
+      filters.withForecast,
+    ],
+  };
+}
+
+export interface CashRow {
+  period_start: string | null;
+  received: number;
+  expected: number;
+}
+
+/**
+ * Cash per period: payments received on or before asOf, and what the instalments open at asOf
+ * (schedule in force at asOf) still expect, by due date; due on or before asOf is overdue.
+ */
+export function cashQuery(
+  filters: ReportFilters & { from: string; to: string; granularity: 'month' | 'quarter' },
+): { text: string; values: unknown[] } {
+  return {
+    text: `
+      WITH flows AS (
+        SELECT p.received_on AS on_date, 'received' AS kind, p.amount_cents AS cents, p.customer_id
+          FROM payment p
+         WHERE p.received_on <= $1::date AND p.received_on >= $2::date AND p.received_on < $3::date
+        UNION ALL
+        SELECT i.due_on, CASE WHEN i.due_on <= $1::date THEN 'overdue' ELSE 'expected' END,
+               i.amount_cents - i.paid_cents - i.voided_cents, i.customer_id
+          FROM instalment_segment i
+         WHERE ${inForce('i', filters.current)}
+           AND i.amount_cents - i.paid_cents - i.voided_cents > 0
+           AND (i.due_on <= $1::date OR (i.due_on >= $2::date AND i.due_on < $3::date))
+      )
+      SELECT CASE WHEN f.kind = 'overdue' THEN NULL ELSE date_trunc($4, f.on_date)::date::text END AS period_start,
+             coalesce(sum(f.cents) FILTER (WHERE f.kind = 'received'), 0)::bigint AS received,
+             coalesce(sum(f.cents) FILTER (WHERE f.kind <> 'received'), 0)::bigint AS expected
+        FROM flows f
+        JOIN customer c ON c.id = f.customer_id
+       WHERE ($5::uuid IS NULL OR f.customer_id = $5::uuid)
+         AND ($6::text IS NULL OR c.segment = $6::text)
+         AND ($7::text IS NULL OR c.region = $7::text)
+       GROUP BY 1
+       ORDER BY 1 NULLS FIRST`,
+    values: [
+      filters.asOf,
+      filters.from,
+      filters.to,
+      filters.granularity,
+      filters.customerId ?? null,
+      filters.segment ?? null,
+      filters.region ?? null,
+    ],
+  };
+}

@@ -1,0 +1,400 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { today } from '../common/dates';
+import { NotFoundError, UnprocessableError, ValidationFailedError } from '../common/errors';
+import { formatMoney, parseMoney } from '../common/money';
+import { paginate, Page, PageQueryDto } from '../common/pagination';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import {
+  CashForecastDto,
+  CashForecastQueryDto,
+  CreateSnapshotDto,
+  RevenueFiguresDto,
+  RevenueForecastDto,
+  RevenueForecastQueryDto,
+  RevenueGroupDto,
+  SnapshotDto,
+  SnapshotWithForecastDto,
+  VarianceDto,
+} from './forecast.dto';
+import { cashQuery, CashRow, revenueQuery, RevenueRow } from './forecast.queries';
+import { ForecastSnapshot } from './forecast-snapshot.entity';
+import { addMonths, Granularity, monthsBetween, periodOf, periods } from './periods';
+
+/** What the delivery plan contributes to a plan-basis forecast. */
+export interface PlanForecastRow {
+  /** The month the units ship: the later of their production month and the tranche's ship month. */
+  month: string;
+  trancheId: string;
+  productModelId: string;
+  customerId: string;
+  purchaseOrderId: string;
+  units: number;
+  unitPriceCents: number;
+}
+
+export interface PlanForecastProvider {
+  planForecast(
+    asOf: string,
+    filters: { customerId?: string; segment?: string; region?: string; productModelId?: string },
+  ): Promise<{ rows: PlanForecastRow[]; unscheduled: { units: number; valueCents: number } }>;
+}
+
+export const PLAN_FORECAST = Symbol('PLAN_FORECAST');
+
+const MAX_MONTHS = 120;
+
+interface Figures {
+  recognized: number;
+  forfeited: number;
+  forecast: number;
+  shipped: number;
+  forecastUnits: number;
+}
+
+const zero = (): Figures => ({
+  recognized: 0,
+  forfeited: 0,
+  forecast: 0,
+  shipped: 0,
+  forecastUnits: 0,
+});
+
+const toFigures = (f: Figures): RevenueFiguresDto => ({
+  recognizedRevenue: formatMoney(f.recognized),
+  forfeitedRevenue: formatMoney(f.forfeited),
+  forecastRevenue: formatMoney(f.forecast),
+  totalRevenue: formatMoney(f.recognized + f.forfeited + f.forecast),
+  shippedQuantity: f.shipped,
+  forecastQuantity: f.forecastUnits,
+});
+
+@Injectable()
+export class ForecastService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(PLAN_FORECAST) private readonly plan?: PlanForecastProvider,
+  ) {}
+
+  private range(query: { from?: string; to?: string; asOf?: string }) {
+    const now = today(this.config.businessTimeZone);
+    const asOf = query.asOf ?? now;
+    const from = query.from ?? asOf.slice(0, 7);
+    const to = query.to ?? addMonths(from, 11);
+    if (monthsBetween(from, to) < 0) {
+      throw new ValidationFailedError('from must not be after to', [
+        { path: 'to', message: 'must not be before from' },
+      ]);
+    }
+    if (monthsBetween(from, to) >= MAX_MONTHS) {
+      throw new ValidationFailedError(`at most ${MAX_MONTHS} months at once`, [
+        { path: 'to', message: `at most ${MAX_MONTHS} months after from` },
+      ]);
+    }
+    return { asOf, from, to, current: asOf >= now };
+  }
+
+  async revenueForecast(query: RevenueForecastQueryDto): Promise<RevenueForecastDto> {
+    const { asOf, from, to, current } = this.range(query);
+    const granularity: Granularity = query.granularity ?? 'month';
+    const basis = query.basis ?? 'contract';
+    const list = periods(from, to, granularity);
+    const bounds = { from: list[0].start, to: list[list.length - 1].end };
+    const { text, values } = revenueQuery({
+      ...query,
+      asOf,
+      current,
+      ...bounds,
+      granularity,
+      withForecast: true,
+    });
+    const rows = (await this.dataSource.query(text, values)) as RevenueRow[];
+
+    const totals = new Map(list.map((p) => [p.period, zero()]));
+    const groups = new Map(
+      list.map((p) => [p.period, new Map<string, { label: string; f: Figures }>()]),
+    );
+    let overdue = { units: 0, cents: 0 };
+    const add = (target: Figures, row: RevenueRow, withForecast: boolean) => {
+      target.recognized += Number(row.recognized);
+      target.forfeited += Number(row.forfeited);
+      target.shipped += Number(row.shipped_quantity);
+      if (withForecast) {
+        target.forecast += Number(row.forecast);
+        target.forecastUnits += Number(row.forecast_quantity);
+      }
+    };
+    const groupOf = (period: string, key: string, label: string) => {
+      const byKey = groups.get(period)!;
+      if (!byKey.has(key)) byKey.set(key, { label, f: zero() });
+      return byKey.get(key)!.f;
+    };
+    const contract = basis === 'contract';
+    for (const row of rows) {
+      if (row.period_start === null) {
+        if (!row.is_group)
+          overdue = { units: Number(row.forecast_quantity), cents: Number(row.forecast) };
+        continue;
+      }
+      const period = periodOf(row.period_start, granularity);
+      if (!totals.has(period)) continue;
+      if (row.is_group) add(groupOf(period, row.key!, row.label ?? row.key!), row, contract);
+      else add(totals.get(period)!, row, contract);
+    }
+
+    let unscheduled = { units: 0, cents: 0 };
+    if (!contract) {
+      if (!this.plan)
+        throw new UnprocessableError(
+          'PLAN_BASIS_UNAVAILABLE',
+          'The plan basis needs the delivery plan, which is not available',
+        );
+      const planned = await this.plan.planForecast(asOf, query);
+      unscheduled = { units: planned.unscheduled.units, cents: planned.unscheduled.valueCents };
+      const labels = query.groupBy
+        ? await this.groupLabels(query.groupBy, planned.rows)
+        : new Map<string, { key: string; label: string }>();
+      for (const row of planned.rows) {
+        const period = periodOf(`${row.month}-01`, granularity);
+        const target = totals.get(period);
+        if (!target) continue;
+        const cents = row.units * row.unitPriceCents;
+        target.forecast += cents;
+        target.forecastUnits += row.units;
+        if (query.groupBy) {
+          const group = labels.get(row.trancheId)!;
+          const g = groupOf(period, group.key, group.label);
+          g.forecast += cents;
+          g.forecastUnits += row.units;
+        }
+      }
+    }
+
+    const grand = zero();
+    for (const f of totals.values()) {
+      grand.recognized += f.recognized;
+      grand.forfeited += f.forfeited;
+      grand.forecast += f.forecast;
+      grand.shipped += f.shipped;
+      grand.forecastUnits += f.forecastUnits;
+    }
+    return {
+      asOf,
+      from,
+      to,
+      granularity,
+      basis,
+      periods: list.map((p) => ({
+        period: p.period,
+        ...toFigures(totals.get(p.period)!),
+        ...(query.groupBy
+          ? {
+              groups: [...groups.get(p.period)!.entries()]
+                .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+                .map(([key, g]): RevenueGroupDto => ({ key, label: g.label, ...toFigures(g.f) })),
+            }
+          : {}),
+      })),
+      totals: toFigures(grand),
+      overdue: { quantity: overdue.units, value: formatMoney(overdue.cents) },
+      unscheduled: { quantity: unscheduled.units, value: formatMoney(unscheduled.cents) },
+    };
+  }
+
+  /** Group keys and labels of the plan's tranches, read in one query. */
+  private async groupLabels(
+    groupBy: NonNullable<RevenueForecastQueryDto['groupBy']>,
+    rows: PlanForecastRow[],
+  ) {
+    const columns = {
+      productModel: ['m.id::text', 'm.sku'],
+      customer: ['c.id::text', 'c.name'],
+      segment: ['c.segment', 'c.segment'],
+      region: ['c.region', 'c.region'],
+      purchaseOrder: ['o.id::text', 'o.number'],
+    }[groupBy];
+    const ids = [...new Set(rows.map((r) => r.trancheId))];
+    const found = (await this.dataSource.query(
+      `SELECT t.id, ${columns[0]} AS key, ${columns[1]} AS label FROM tranche t
+         JOIN customer c ON c.id = t.customer_id JOIN product_model m ON m.id = t.product_model_id
+         JOIN purchase_order o ON o.id = t.purchase_order_id WHERE t.id = ANY($1::uuid[])`,
+      [ids],
+    )) as { id: string; key: string; label: string }[];
+    return new Map(found.map((r) => [r.id, { key: r.key, label: r.label }]));
+  }
+
+  async cashForecast(query: CashForecastQueryDto): Promise<CashForecastDto> {
+    const { asOf, from, to, current } = this.range(query);
+    const granularity: Granularity = query.granularity ?? 'month';
+    const list = periods(from, to, granularity);
+    const { text, values } = cashQuery({
+      ...query,
+      asOf,
+      current,
+      from: list[0].start,
+      to: list[list.length - 1].end,
+      granularity,
+    });
+    const rows = (await this.dataSource.query(text, values)) as CashRow[];
+    const byPeriod = new Map<string, CashRow>();
+    let overdue = 0;
+    for (const row of rows) {
+      if (row.period_start === null) overdue = Number(row.expected);
+      else byPeriod.set(periodOf(row.period_start, granularity), row);
+    }
+    let received = 0;
+    let expected = 0;
+    const out = list.map((p) => {
+      const row = byPeriod.get(p.period);
+      received += Number(row?.received ?? 0);
+      expected += Number(row?.expected ?? 0);
+      return {
+        period: p.period,
+        receivedCash: formatMoney(Number(row?.received ?? 0)),
+        expectedCash: formatMoney(Number(row?.expected ?? 0)),
+      };
+    });
+    return {
+      asOf,
+      from,
+      to,
+      granularity,
+      periods: out,
+      totals: { receivedCash: formatMoney(received), expectedCash: formatMoney(expected) },
+      overdue: { amount: formatMoney(overdue) },
+    };
+  }
+
+  /** Freezes today's forecast for the range; the stored figures never change afterwards. */
+  async createSnapshot(body: CreateSnapshotDto): Promise<SnapshotWithForecastDto> {
+    const forecast = await this.revenueForecast({
+      from: body.from,
+      to: body.to,
+      granularity: body.granularity,
+      basis: body.basis ?? 'contract',
+    });
+    return this.dataSource.transaction(async (tx) => {
+      const repo = tx.getRepository(ForecastSnapshot);
+      const saved = await repo.save(
+        repo.create({
+          name: body.name,
+          takenOn: forecast.asOf,
+          fromMonth: forecast.from,
+          toMonth: forecast.to,
+          granularity: forecast.granularity,
+          basis: forecast.basis,
+          forecast: forecast as unknown as Record<string, unknown>,
+        }),
+      );
+      const dto = this.withForecast(saved);
+      await this.audit.record(tx, {
+        entityType: 'forecast_snapshot',
+        entityId: saved.id,
+        action: 'created',
+        after: this.toDto(saved),
+      });
+      return dto;
+    });
+  }
+
+  listSnapshots(query: PageQueryDto): Promise<Page<SnapshotDto>> {
+    const qb = this.dataSource
+      .getRepository(ForecastSnapshot)
+      .createQueryBuilder('s')
+      .select([
+        's.id',
+        's.name',
+        's.takenOn',
+        's.fromMonth',
+        's.toMonth',
+        's.granularity',
+        's.basis',
+        's.createdAt',
+      ]);
+    return paginate(qb, query, (s) => this.toDto(s));
+  }
+
+  async getSnapshot(id: string): Promise<SnapshotWithForecastDto> {
+    return this.withForecast(await this.findSnapshot(id));
+  }
+
+  /** Per period: what was frozen against what is recognised, forfeited and forecast now. */
+  async variance(id: string, asOf?: string): Promise<VarianceDto> {
+    const snapshot = await this.findSnapshot(id);
+    const frozen = snapshot.forecast as unknown as RevenueForecastDto;
+    const now = await this.revenueForecast({
+      asOf,
+      from: snapshot.fromMonth,
+      to: snapshot.toMonth,
+      granularity: snapshot.granularity,
+      basis: snapshot.basis,
+    });
+    const cents = parseMoney;
+    const sum = { snapshot: 0, recognized: 0, forfeited: 0, forecast: 0 };
+    const rows = now.periods.map((period, index) => {
+      const before = cents(frozen.periods[index].totalRevenue);
+      const recognized = cents(period.recognizedRevenue);
+      const forfeited = cents(period.forfeitedRevenue);
+      const forecast = cents(period.forecastRevenue);
+      sum.snapshot += before;
+      sum.recognized += recognized;
+      sum.forfeited += forfeited;
+      sum.forecast += forecast;
+      return {
+        period: period.period,
+        snapshotRevenue: formatMoney(before),
+        recognizedRevenue: formatMoney(recognized),
+        forfeitedRevenue: formatMoney(forfeited),
+        forecastRevenue: formatMoney(forecast),
+        variance: formatMoney(recognized + forfeited + forecast - before),
+      };
+    });
+    return {
+      snapshotId: id,
+      asOf: now.asOf,
+      periods: rows,
+      totals: {
+        snapshotRevenue: formatMoney(sum.snapshot),
+        recognizedRevenue: formatMoney(sum.recognized),
+        forfeitedRevenue: formatMoney(sum.forfeited),
+        forecastRevenue: formatMoney(sum.forecast),
+        variance: formatMoney(sum.recognized + sum.forfeited + sum.forecast - sum.snapshot),
+      },
+    };
+  }
+
+  private async findSnapshot(id: string): Promise<ForecastSnapshot> {
+    const snapshot = await this.dataSource.getRepository(ForecastSnapshot).findOneBy({ id });
+    if (!snapshot) throw new NotFoundError('Forecast snapshot', id);
+    return snapshot;
+  }
+
+  private toDto(s: ForecastSnapshot): SnapshotDto {
+    return {
+      id: s.id,
+      name: s.name,
+      takenOn: s.takenOn,
+      from: s.fromMonth,
+      to: s.toMonth,
+      granularity: s.granularity,
+      basis: s.basis,
+      createdAt: s.createdAt.toISOString(),
+    };
+  }
+
+  private withForecast(s: ForecastSnapshot): SnapshotWithForecastDto {
+    const frozen = s.forecast as unknown as RevenueForecastDto;
+    return {
+      ...this.toDto(s),
+      asOf: frozen.asOf,
+      periods: frozen.periods,
+      totals: frozen.totals,
+      overdue: frozen.overdue,
+      unscheduled: frozen.unscheduled,
+    };
+  }
+}

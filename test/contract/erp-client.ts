@@ -1,0 +1,141 @@
+/**
+ * What an ERP integration writes against the generated API types. It is type-checked by
+ * `npm run contract:check`; if the API changes under it (a field renamed or removed, a new
+ * required input, a route moved), this file stops compiling and the check fails.
+ */
+import type { components, paths } from './hashbook-api';
+
+type Schemas = components['schemas'];
+type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
+
+type CreatePurchaseOrder = Json<paths['/api/v1/purchase-orders']['post']['requestBody']>;
+type PurchaseOrder = Json<paths['/api/v1/purchase-orders']['post']['responses']['201']>;
+type ConfirmedOrder = Json<
+  paths['/api/v1/purchase-orders/{id}/confirm']['post']['responses']['200']
+>;
+type EventQuery = NonNullable<paths['/api/v1/events']['get']['parameters']['query']>;
+type EventPage = Json<paths['/api/v1/events']['get']['responses']['200']>;
+type Problem = Schemas['Problem'];
+type CreateWebhook = Json<paths['/api/v1/webhooks']['post']['requestBody']>;
+type ImportResult = Json<paths['/api/v1/imports/purchase-orders']['post']['responses']['201']>;
+
+export class HashbookClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly apiKey: string,
+  ) {}
+
+  private async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: { 'x-api-key': this.apiKey, 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) {
+      const problem = (await response.json()) as Problem;
+      throw new Error(`${problem.status} ${problem.code}: ${problem.detail}`);
+    }
+    return (await response.json()) as T;
+  }
+
+  /** Books a draft with the ERP's reference, safe to retry with the same idempotency key. */
+  createPurchaseOrder(order: CreatePurchaseOrder, idempotencyKey: string): Promise<PurchaseOrder> {
+    return this.call('POST', '/api/v1/purchase-orders', order, {
+      'idempotency-key': idempotencyKey,
+    });
+  }
+
+  confirm(order: PurchaseOrder): Promise<ConfirmedOrder> {
+    return this.call('POST', `/api/v1/purchase-orders/${order.id}/confirm`, {});
+  }
+
+  events(query: EventQuery): Promise<EventPage> {
+    const params = new URLSearchParams();
+    if (query.after) params.set('after', query.after);
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    if (query.types) params.set('types', query.types);
+    return this.call('GET', `/api/v1/events?${params}`);
+  }
+
+  subscribe(webhook: CreateWebhook): Promise<Schemas['WebhookDto']> {
+    return this.call('POST', '/api/v1/webhooks', webhook);
+  }
+
+  importCsv(csv: string, confirm: boolean): Promise<ImportResult> {
+    return fetch(`${this.baseUrl}/api/v1/imports/purchase-orders?confirm=${confirm}`, {
+      method: 'POST',
+      headers: { 'x-api-key': this.apiKey, 'content-type': 'text/csv' },
+      body: csv,
+    }).then((response) => response.json() as Promise<ImportResult>);
+  }
+}
+
+/** The ERP's sync loop: book an order, confirm it, then follow the change feed from a stored cursor. */
+export async function syncOnce(
+  client: HashbookClient,
+  cursor: string | undefined,
+): Promise<string> {
+  const draft = await client.createPurchaseOrder(
+    {
+      customerId: '00000000-0000-4000-8000-000000000000',
+      signedOn: '2021-02-07',
+      paymentTermsCode: 'PT-30',
+      customerReference: 'CS-PO-7781',
+      externalRef: 'ERP-4711',
+      lines: [
+        {
+          productModelId: '00000000-0000-4000-8000-000000000001',
+          unitPrice: '3060.00',
+          tranches: [
+            { shipDate: '2021-03-20', quantity: 1000 },
+            { shipDate: '2021-04-20', quantity: 1000, unitPrice: '2990.00' },
+          ],
+        },
+      ],
+    },
+    'erp-4711-create',
+  );
+  const number: string = draft.number;
+  const status: Schemas['PurchaseOrderStatus'] = draft.status;
+  const openUnits: number = draft.lines
+    .flatMap((line) => line.tranches)
+    .reduce((n, t) => n + t.openQuantity, 0);
+  const value: string = draft.totals.value;
+  const confirmed = await client.confirm(draft);
+  const version: number = confirmed.version;
+  console.log(number, status, openUnits, value, version, draft.externalRef ?? '');
+
+  const page = await client.events({
+    after: cursor,
+    limit: 500,
+    types: 'purchase_order.confirmed,shipment.created',
+  });
+  for (const event of page.items) {
+    const type: Schemas['EventType'] = event.type;
+    if (type === 'purchase_order.confirmed')
+      console.log(event.entityId, event.occurredAt, event.data);
+  }
+  // Never null: the cursor to store for the next poll.
+  const next: string = page.nextCursor;
+
+  await client.subscribe({
+    url: 'https://erp.example.com/hooks',
+    events: ['*'],
+    secret: 'whsec_0123456789abcdef',
+  });
+  const imported = await client.importCsv(
+    'externalRef,customerExternalRef,signedOn,paymentTermsCode,sku,unitPrice,shipDate,quantity\n',
+    true,
+  );
+  const created: number = imported.created;
+  console.log(
+    created,
+    imported.orders.map((o) => o.number),
+  );
+  return next;
+}

@@ -1,0 +1,321 @@
+import { createLogger } from '../../src/common/logger';
+import { today } from '../../src/common/dates';
+import { monthOf } from '../../src/demo/demo-book';
+import { DemoSummary, seedDemoIfEmpty } from '../../src/demo/seed';
+import { createTestApp, TestApp } from '../support/test-app';
+
+const COUNTED = [
+  'product_model',
+  'payment_terms',
+  'customer',
+  'contact',
+  'activity',
+  'opportunity',
+  'purchase_order',
+  'tranche',
+  'amendment',
+  'shipment',
+  'payment',
+  'audit_log',
+  'event',
+];
+
+describe('demo data', () => {
+  let t: TestApp;
+  let first: (DemoSummary | null)[];
+  const logger = createLogger('silent');
+
+  const counts = async () => {
+    const result: Record<string, number> = {};
+    for (const table of COUNTED) {
+      const [{ n }] = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
+      result[table] = n;
+    }
+    return result;
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    // Two starts at once: the advisory lock lets one seed and the other find data.
+    first = await Promise.all([seedDemoIfEmpty(t.app, logger), seedDemoIfEmpty(t.app, logger)]);
+  });
+  afterAll(() => t.close());
+
+  it('seeds once, and a later start adds nothing', async () => {
+    const seeded = first.filter((s) => s !== null);
+    expect(seeded).toHaveLength(1);
+    expect(seeded[0]!.customers).toBeGreaterThanOrEqual(17);
+    const before = await counts();
+    expect(await seedDemoIfEmpty(t.app, logger)).toBeNull();
+    expect(await counts()).toEqual(before);
+    expect(before.customer).toBe(seeded[0]!.customers);
+    expect(before.purchase_order).toBe(seeded[0]!.orders);
+  });
+
+  it('leaves more than 100,000 units open in confirmed orders', async () => {
+    const [{ open }] = await t.sql<{ open: number }>(
+      `SELECT SUM(t.quantity - t.shipped_quantity - t.cancelled_quantity)::int AS open
+         FROM tranche t JOIN purchase_order o ON o.id = t.purchase_order_id WHERE o.status = 'confirmed'`,
+    );
+    expect(open).toBeGreaterThan(100_000);
+    expect(open).toBe(first.find((s) => s !== null)!.openUnits);
+  });
+
+  it('ships open units in at least 9 of the next 12 months, and some shipped already', async () => {
+    const now = today('UTC');
+    const months = await t.sql<{ month: string; open: number }>(
+      `SELECT to_char(t.ship_date, 'YYYY-MM') AS month, SUM(t.quantity - t.shipped_quantity - t.cancelled_quantity)::int AS open
+         FROM tranche t JOIN purchase_order o ON o.id = t.purchase_order_id
+        WHERE o.status = 'confirmed' AND t.quantity - t.shipped_quantity - t.cancelled_quantity > 0
+        GROUP BY 1`,
+    );
+    const coming = new Set(Array.from({ length: 12 }, (_, i) => monthOf(now, i + 1)));
+    expect(months.filter((m) => coming.has(m.month) && m.open > 0).length).toBeGreaterThanOrEqual(
+      9,
+    );
+    // Nothing dated up to today is left unshipped, so the book is not born overdue.
+    const [{ overdue }] = await t.sql<{ overdue: number }>(
+      `SELECT count(*)::int AS overdue FROM tranche t JOIN purchase_order o ON o.id = t.purchase_order_id
+        WHERE o.status = 'confirmed' AND t.ship_date <= $1 AND t.quantity - t.shipped_quantity - t.cancelled_quantity > 0`,
+      [now],
+    );
+    expect(overdue).toBe(0);
+    const [recent] = await t.sql<{ shipments: number; payments: number }>(
+      `SELECT (SELECT count(*)::int FROM shipment WHERE shipped_on > $1::date - 365) AS shipments,
+              (SELECT count(*)::int FROM payment WHERE received_on > $1::date - 365) AS payments`,
+      [now],
+    );
+    expect(recent.shipments).toBeGreaterThan(10);
+    expect(recent.payments).toBeGreaterThan(10);
+    const [late] = await t.sql<{ future: number }>(
+      `SELECT (SELECT count(*)::int FROM shipment WHERE shipped_on > $1) + (SELECT count(*)::int FROM payment WHERE received_on > $1) AS future`,
+      [now],
+    );
+    expect(late.future).toBe(0);
+  });
+
+  it("has Core Scientific's public order, shipped and paid as published", async () => {
+    const [core] = await t.sql<{ id: string }>(
+      `SELECT id FROM customer WHERE name = 'Core Scientific' AND segment = 'public_miner' AND country = 'US'`,
+    );
+    const res = await t
+      .http()
+      .get(`/api/v1/purchase-orders?customerId=${core.id}`)
+      .set('X-API-Key', t.adminKey)
+      .expect(200);
+    const order = res.body.items.find((o: { signedOn: string }) => o.signedOn === '2021-02-07');
+    expect(order).toMatchObject({
+      status: 'completed',
+      paymentTermsCode: 'PT-30',
+      totals: { quantity: 6000, value: '18360000.00', shippedQuantity: 6000, openQuantity: 0 },
+    });
+    expect(order.lines).toHaveLength(1);
+    expect(order.lines[0].unitPrice).toBe('3060.00');
+    expect(order.lines[0].tranches.map((tr: { shipDate: string }) => tr.shipDate)).toEqual([
+      '2021-03-20',
+      '2021-04-20',
+      '2021-05-20',
+      '2021-06-20',
+      '2021-07-20',
+      '2021-08-20',
+    ]);
+    const payments = await t.sql<{ amount_cents: number; received_on: string }>(
+      'SELECT amount_cents, received_on FROM payment WHERE purchase_order_id = $1 ORDER BY received_on',
+      [order.id],
+    );
+    expect(payments.map((p) => [p.received_on, Number(p.amount_cents)])).toEqual([
+      ['2021-02-14', 550_800_000],
+      ...['03', '04', '05', '06', '07', '08'].map((m) => [`2021-${m}-01`, 214_200_000]),
+    ]);
+    const shipments = await t.sql<{ shipped_on: string }>(
+      'SELECT shipped_on FROM shipment WHERE purchase_order_id = $1 ORDER BY shipped_on',
+      [order.id],
+    );
+    expect(shipments.map((s) => s.shipped_on)).toEqual(
+      order.lines[0].tranches.map((tr: { shipDate: string }) => tr.shipDate),
+    );
+    const schedule = await t
+      .http()
+      .get(`/api/v1/purchase-orders/${order.id}/billing-schedule`)
+      .set('X-API-Key', t.adminKey)
+      .expect(200);
+    expect(schedule.body.items.every((i: { status: string }) => i.status === 'paid')).toBe(true);
+  });
+
+  it("has HIVE's 6,400 units signed 2021-01-23, all shipped", async () => {
+    const rows = await t.sql<{
+      quantity: number;
+      shipped: number;
+      status: string;
+      country: string;
+    }>(
+      `SELECT SUM(t.quantity)::int AS quantity, SUM(t.shipped_quantity)::int AS shipped, o.status, c.country
+         FROM purchase_order o JOIN customer c ON c.id = o.customer_id JOIN tranche t ON t.purchase_order_id = o.id
+        WHERE c.name = 'HIVE Blockchain' AND c.segment = 'public_miner' AND o.signed_on = '2021-01-23'
+        GROUP BY o.id, o.status, c.country`,
+    );
+    expect(rows).toEqual([{ quantity: 6400, shipped: 6400, status: 'completed', country: 'CA' }]);
+  });
+
+  it('has the product line, with the end-of-life model off new orders', async () => {
+    const models = await t.sql<{
+      sku: string;
+      hashrate_ths: string;
+      power_w: number;
+      status: string;
+    }>('SELECT sku, hashrate_ths, power_w, status FROM product_model ORDER BY sku');
+    expect(models.map((m) => [m.sku, Number(m.hashrate_ths), m.power_w, m.status])).toEqual([
+      ['A1166PRO', 81, 3402, 'end_of_life'],
+      ['A1246', 90, 3420, 'active'],
+      ['A1266', 100, 3500, 'active'],
+      ['A1346', 110, 3300, 'active'],
+      ['A1466', 150, 3230, 'active'],
+      ['A1566', 185, 3420, 'active'],
+    ]);
+    const terms = await t.sql<{ code: string }>('SELECT code FROM payment_terms ORDER BY code');
+    expect(terms.map((x) => x.code)).toEqual(['NET-0', 'PT-20/30/30/20', 'PT-30', 'PT-50/40']);
+  });
+
+  it('has amendments, a cancelled order, drafts and a late payer', async () => {
+    const statuses = await t.sql<{ status: string; n: number }>(
+      'SELECT status, count(*)::int AS n FROM purchase_order GROUP BY status',
+    );
+    const byStatus = Object.fromEntries(statuses.map((s) => [s.status, s.n]));
+    expect(byStatus.cancelled).toBe(1);
+    expect(byStatus.draft).toBeGreaterThanOrEqual(1);
+    expect(byStatus.completed).toBeGreaterThanOrEqual(3);
+    expect(byStatus.confirmed).toBeGreaterThanOrEqual(10);
+    const amendments = await t.sql<{ kind: string; changes: { type: string }[] }>(
+      'SELECT kind, changes FROM amendment',
+    );
+    const types = amendments.flatMap((a) => a.changes.map((c) => c.type));
+    expect(types).toEqual(expect.arrayContaining(['reschedule', 'set_quantity', 'cancel']));
+    const [{ forfeited }] = await t.sql<{ forfeited: number }>(
+      'SELECT count(*)::int AS forfeited FROM forfeiture',
+    );
+    expect(forfeited).toBeGreaterThan(0);
+    const [{ overdue }] = await t.sql<{ overdue: number }>(
+      `SELECT count(*)::int AS overdue FROM instalment WHERE status = 'open' AND due_on < $1`,
+      [today('UTC')],
+    );
+    expect(overdue).toBeGreaterThan(0);
+  });
+
+  it('has customers in every segment and region, each with one primary contact, and open tasks', async () => {
+    const [spread] = await t.sql<{ segments: number; regions: number }>(
+      'SELECT count(DISTINCT segment)::int AS segments, count(DISTINCT region)::int AS regions FROM customer',
+    );
+    expect(spread).toEqual({ segments: 4, regions: 4 });
+    const primaries = await t.sql<{ n: number }>(
+      `SELECT count(ct.id) FILTER (WHERE ct.is_primary)::int AS n FROM customer c LEFT JOIN contact ct ON ct.customer_id = c.id GROUP BY c.id`,
+    );
+    expect(primaries.every((p) => p.n === 1)).toBe(true);
+    const tasks = await t
+      .http()
+      .get(`/api/v1/activities?open=true`)
+      .set('X-API-Key', t.adminKey)
+      .expect(200);
+    expect(tasks.body.items.length).toBeGreaterThanOrEqual(5);
+    const stages = await t.sql<{ stage: string }>('SELECT DISTINCT stage FROM opportunity');
+    expect(stages.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('writes everything as demo-seed in the audit log and the change feed', async () => {
+    const actors = await t.sql<{
+      actor_name: string;
+      actor_role: string;
+      api_key_id: string | null;
+    }>(
+      `SELECT DISTINCT actor_name, actor_role, api_key_id FROM audit_log
+        WHERE entity_type IN ('product_model', 'customer', 'purchase_order', 'shipment', 'payment', 'opportunity')`,
+    );
+    expect(actors).toEqual([{ actor_name: 'demo-seed', actor_role: 'admin', api_key_id: null }]);
+    const res = await t
+      .http()
+      .get('/api/v1/audit-log?entityType=payment')
+      .set('X-API-Key', t.adminKey)
+      .expect(200);
+    expect(res.body.items.length).toBeGreaterThan(0);
+    expect(res.body.items[0].actor).toEqual({ apiKeyId: null, name: 'demo-seed', role: 'admin' });
+    const events = await t.sql<{ type: string }>('SELECT DISTINCT type FROM event');
+    expect(events.map((e) => e.type)).toEqual(
+      expect.arrayContaining([
+        'purchase_order.confirmed',
+        'purchase_order.completed',
+        'shipment.created',
+        'payment.received',
+      ]),
+    );
+  });
+});
+
+describe('demo capacity', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('fills production capacity for the months ahead, audited as capacity.updated', async () => {
+    const [{ exists }] = await t.sql<{ exists: boolean }>(
+      `SELECT to_regclass('production_capacity') IS NOT NULL AS exists`,
+    );
+    // Before the planning migration lands, a table of the shape the planning module defines.
+    if (!exists) {
+      await t.sql(
+        `CREATE TABLE production_capacity (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), product_model_id uuid NOT NULL,
+           month varchar(7) NOT NULL, units int NOT NULL, created_at timestamptz(3) NOT NULL DEFAULT now())`,
+      );
+    }
+    await seedDemoIfEmpty(t.app, createLogger('silent'));
+    const rows = await t.sql<{ sku: string; months: number; first: string; units: number }>(
+      `SELECT m.sku, count(*)::int AS months, min(left(c.month::text, 7)) AS first, sum(c.units)::int AS units
+         FROM production_capacity c JOIN product_model m ON m.id = c.product_model_id GROUP BY m.sku ORDER BY m.sku`,
+    );
+    const now = monthOf(today('UTC'));
+    expect(rows.map((r) => [r.sku, r.months, r.first])).toEqual([
+      ['A1246', 6, now],
+      ['A1266', 18, now],
+      ['A1346', 18, now],
+      ['A1466', 18, now],
+      ['A1566', 12, now],
+    ]);
+    expect(rows.find((r) => r.sku === 'A1566')!.units).toBe(72_000);
+    const [{ events }] = await t.sql<{ events: number }>(
+      `SELECT count(*)::int AS events FROM event WHERE type = 'capacity.updated'`,
+    );
+    expect(events).toBe(5);
+  });
+});
+
+describe('demo data that cannot be seeded', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('logs the failure and lets the app start', async () => {
+    // Terms alone do not make the database "not empty", but they clash with the demo's own.
+    await t
+      .http()
+      .post('/api/v1/payment-terms')
+      .set('X-API-Key', t.adminKey)
+      .send({
+        code: 'PT-30',
+        name: 'House terms',
+        depositPercent: 100,
+        depositDueDays: 0,
+        milestones: [],
+      })
+      .expect(201);
+    const logger = createLogger('silent');
+    const error = jest.spyOn(logger, 'error');
+    expect(await seedDemoIfEmpty(t.app, logger)).toBeNull();
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(String(error.mock.calls[0][1])).toMatch(/Demo data seeding failed .*payment_terms_code_key/);
+    await t.http().get('/health/ready').expect(200);
+  });
+});

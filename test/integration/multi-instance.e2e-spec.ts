@@ -235,7 +235,6 @@ describe('two app instances on one database', () => {
       }
     };
     const [onA, onB] = await Promise.all([refusedAfter(a), refusedAfter(b)]);
-    console.log('REVOKE', onA, onB);
     expect(onA).toBeLessThan(1000);
     // B trusts its 5 s cache until it runs out; the margin is one poll.
     expect(onB).toBeLessThanOrEqual(5250);

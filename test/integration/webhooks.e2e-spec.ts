@@ -1,5 +1,6 @@
 import { OrderFactory } from '../support/order-factories';
 import { createTestApp, TestApp } from '../support/test-app';
+import { until } from '../support/until';
 import { Receiver } from './receiver';
 
 const SECRET = 'whsec_test_0123456789abcdef';
@@ -27,21 +28,6 @@ describe('webhooks: subscriptions, signed deliveries, retries', () => {
   async function deliveries(webhookId: string) {
     const res = await api('get', `/webhooks/${webhookId}/deliveries?limit=500`).expect(200);
     return res.body.items as Record<string, any>[];
-  }
-
-  async function until<T>(
-    read: () => Promise<T>,
-    done: (value: T) => boolean,
-    timeoutMs = 15000,
-  ): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await read();
-      if (done(value)) return value;
-      if (Date.now() > deadline)
-        throw new Error(`Condition not met in ${timeoutMs} ms: ${JSON.stringify(value)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
   }
 
   beforeAll(async () => {

@@ -7,6 +7,7 @@ import { IdempotencyStore } from './common/idempotency.store';
 import { APP_CONFIG, AppConfig } from './config/config';
 import { CustomersModule } from './customers/customers.module';
 import { dataSourceOptions } from './database/data-source';
+import { PreparedQueries } from './database/prepared-queries';
 import { HealthModule } from './health/health.module';
 import { IntegrationModule } from './integration/integration.module';
 import { OrdersModule } from './orders/orders.module';
@@ -30,8 +31,8 @@ export class AppModule {
         PlanningModule,
         IntegrationModule,
       ],
-      providers: [{ provide: APP_CONFIG, useValue: config }, IdempotencyStore],
-      exports: [APP_CONFIG, IdempotencyStore],
+      providers: [{ provide: APP_CONFIG, useValue: config }, IdempotencyStore, PreparedQueries],
+      exports: [APP_CONFIG, IdempotencyStore, PreparedQueries],
       global: true,
     };
   }

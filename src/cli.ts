@@ -5,9 +5,11 @@ import { ApiKeyDto } from './access/api-key.dto';
 import { ApiKeyService } from './access/api-key.service';
 import { AuditService } from './audit/audit.service';
 import { DomainError } from './common/errors';
+import type { Page } from './common/pagination';
 import { ROLES, runAs, type Role } from './common/request-context';
 import { ConfigError, loadConfig } from './config/config';
 import { createDataSource } from './database/data-source';
+import { PreparedQueries } from './database/prepared-queries';
 import { attachDatabase } from './database/database-runtime';
 import { runMigrations } from './database/migrate';
 
@@ -66,7 +68,7 @@ function plan({ args, options }: Command): Work {
       return async (apiKeys, out) => {
         const keys: ApiKeyDto[] = [];
         for (let cursor: string | undefined; ;) {
-          const page = await apiKeys.list({ limit: 500, cursor });
+          const page = JSON.parse(await apiKeys.list({ limit: 500, cursor })) as Page<ApiKeyDto>;
           keys.push(...page.items);
           if (!page.nextCursor) break;
           cursor = page.nextCursor;
@@ -160,7 +162,11 @@ async function main(argv: string[]): Promise<void> {
     if (await dataSource.showMigrations()) {
       throw new Error('The database has pending migrations: run "npm run migration:run" first.');
     }
-    const apiKeys = new ApiKeyService(dataSource, new AuditService());
+    const apiKeys = new ApiKeyService(
+      dataSource,
+      new AuditService(),
+      new PreparedQueries(dataSource),
+    );
     const out: Output = (text, json) =>
       console.log(command.json ? JSON.stringify(json, null, 2) : text);
     // The audit log records the CLI as the actor.

@@ -8,7 +8,12 @@ import { ApiKeyService, generateKey } from './api-key.service';
  * ADMIN_API_KEY becomes the admin key "bootstrap-admin". Without it, an embedded install gets a
  * generated admin key on its first start: printed once and kept in DATA_DIR/admin-api-key (0600).
  */
-export async function ensureAdminAccess(apiKeys: ApiKeyService, config: AppConfig, embedded: boolean, logger: Logger) {
+export async function ensureAdminAccess(
+  apiKeys: ApiKeyService,
+  config: AppConfig,
+  embedded: boolean,
+  logger: Logger,
+) {
   if (config.adminApiKey) {
     await apiKeys.ensureAdminKey('bootstrap-admin', config.adminApiKey);
     return;

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Page, PageQueryDto } from '../common/pagination';
+import { JsonText, PageQueryDto, RenderedPage } from '../common/pagination';
 import { ParseIdPipe } from '../common/validation';
 import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './api-key.dto';
 import { ApiKeyService } from './api-key.service';
@@ -19,7 +19,8 @@ export class ApiKeyController {
   }
 
   @Get()
-  list(@Query() query: PageQueryDto): Promise<Page<ApiKeyDto>> {
+  @RenderedPage(ApiKeyDto)
+  list(@Query() query: PageQueryDto): Promise<JsonText> {
     return this.apiKeys.list(query);
   }
 

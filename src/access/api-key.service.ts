@@ -4,9 +4,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { NotFoundError } from '../common/errors';
-import { paginate, Page, PageQueryDto } from '../common/pagination';
+import { isoTimestampSql, JsonText, PageQueryDto, renderedPage } from '../common/pagination';
 import type { Actor, Role } from '../common/request-context';
-import { ApiKeyDto, CreatedApiKeyDto, toApiKeyDto } from './api-key.dto';
+import { PreparedQueries } from '../database/prepared-queries';
+import { CreatedApiKeyDto, toApiKeyDto } from './api-key.dto';
 import { ApiKey } from './api-key.entity';
 
 const CACHE_TTL_MS = 5000;
@@ -29,6 +30,7 @@ export class ApiKeyService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly prepared: PreparedQueries,
   ) {}
 
   async authenticate(key: string): Promise<Actor | null> {
@@ -50,25 +52,46 @@ export class ApiKeyService {
       const key = generateKey();
       const created = await this.insert(tx, name, role, key);
       const dto = toApiKeyDto(created);
-      await this.audit.record(tx, { entityType: 'api_key', entityId: created.id, action: 'created', after: dto });
+      await this.audit.record(tx, {
+        entityType: 'api_key',
+        entityId: created.id,
+        action: 'created',
+        after: dto,
+      });
       return { ...dto, key };
     });
   }
 
-  list(query: PageQueryDto): Promise<Page<ApiKeyDto>> {
-    const qb = this.dataSource.getRepository(ApiKey).createQueryBuilder('k');
-    return paginate(qb, query, toApiKeyDto);
+  list(query: PageQueryDto): Promise<JsonText> {
+    return renderedPage(
+      this.prepared,
+      {
+        from: 'api_key k',
+        alias: 'k',
+        fields: `k.id, k.name, k.role, k.key_prefix AS "keyPrefix",
+                 ${isoTimestampSql('k.created_at')} AS "createdAt", ${isoTimestampSql('k.revoked_at')} AS "revokedAt"`,
+      },
+      query,
+    );
   }
 
   async revoke(id: string): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
-      const key = await tx.getRepository(ApiKey).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const key = await tx
+        .getRepository(ApiKey)
+        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!key) throw new NotFoundError('API key', id);
       if (key.revokedAt) return;
       const before = toApiKeyDto(key);
       key.revokedAt = new Date();
       await tx.getRepository(ApiKey).save(key);
-      await this.audit.record(tx, { entityType: 'api_key', entityId: id, action: 'revoked', before, after: toApiKeyDto(key) });
+      await this.audit.record(tx, {
+        entityType: 'api_key',
+        entityId: id,
+        action: 'revoked',
+        before,
+        after: toApiKeyDto(key),
+      });
     });
     this.cache.clear();
   }
@@ -103,6 +126,8 @@ export class ApiKeyService {
 
   private insert(tx: EntityManager, name: string, role: Role, key: string): Promise<ApiKey> {
     const repo = tx.getRepository(ApiKey);
-    return repo.save(repo.create({ name, role, keyHash: hashKey(key), keyPrefix: key.slice(0, 8) }));
+    return repo.save(
+      repo.create({ name, role, keyHash: hashKey(key), keyPrefix: key.slice(0, 8) }),
+    );
   }
 }

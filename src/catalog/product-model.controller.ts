@@ -13,7 +13,7 @@ import {
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { AnyRole, Roles } from '../access/roles.decorator';
-import { Page } from '../common/pagination';
+import { JsonText, RenderedPage } from '../common/pagination';
 import { ParseIdPipe } from '../common/validation';
 import {
   CreateProductModelDto,
@@ -42,7 +42,8 @@ export class ProductModelController {
   /** Lists models in creation order; `q` searches sku, name and series. */
   @Get()
   @AnyRole()
-  list(@Query() query: ProductModelQueryDto): Promise<Page<ProductModelDto>> {
+  @RenderedPage(ProductModelDto)
+  list(@Query() query: ProductModelQueryDto): Promise<JsonText> {
     return this.models.list(query);
   }
 

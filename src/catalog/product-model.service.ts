@@ -9,7 +9,8 @@ import {
   UnprocessableError,
 } from '../common/errors';
 import { parseMoney } from '../common/money';
-import { Page, paginate } from '../common/pagination';
+import { isoTimestampSql, JsonText, moneySql, renderedPage } from '../common/pagination';
+import { PreparedQueries } from '../database/prepared-queries';
 import { isUuid } from '../common/validation';
 import { assertIfMatch } from '../common/if-match';
 import {
@@ -24,11 +25,23 @@ import { ProductModel } from './product-model.entity';
 
 const ENTITY_TYPE = 'product_model';
 
+/**
+ * A product model as `toProductModelDto` writes it, rendered by PostgreSQL for lists: the
+ * efficiency is the same integer arithmetic (J/TH in tenths, rounded half up).
+ */
+const PRODUCT_MODEL_JSON = `
+  m.id, m.sku, m.name, m.series, m.hashrate_ths::float8 AS "hashrateThs", m.power_w AS "powerW",
+  ((2 * m.power_w::bigint * 1000 + round(m.hashrate_ths * 100)::bigint)
+     / (2 * round(m.hashrate_ths * 100)::bigint))::float8 / 10 AS "efficiencyJth",
+  ${moneySql('m.list_price_cents')} AS "listPrice", m.status, m.released_on AS "releasedOn", m.version,
+  ${isoTimestampSql('m.created_at')} AS "createdAt", ${isoTimestampSql('m.updated_at')} AS "updatedAt"`;
+
 @Injectable()
 export class ProductModelService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly prepared: PreparedQueries,
   ) {}
 
   async create(body: CreateProductModelDto): Promise<ProductModelDto> {
@@ -46,15 +59,24 @@ export class ProductModelService {
     });
   }
 
-  list(query: ProductModelQueryDto): Promise<Page<ProductModelDto>> {
-    const qb = this.dataSource.getRepository(ProductModel).createQueryBuilder('m');
+  list(query: ProductModelQueryDto): Promise<JsonText> {
+    const where: string[] = [];
+    const params: unknown[] = [];
     if (query.q) {
-      qb.andWhere('(m.sku ILIKE :q OR m.name ILIKE :q OR m.series ILIKE :q)', {
-        q: `%${escapeLike(query.q)}%`,
-      });
+      params.push(`%${escapeLike(query.q)}%`);
+      where.push(
+        `(m.sku ILIKE $${params.length} OR m.name ILIKE $${params.length} OR m.series ILIKE $${params.length})`,
+      );
     }
-    if (query.status) qb.andWhere('m.status = :status', { status: query.status });
-    return paginate(qb, query, toProductModelDto);
+    if (query.status) {
+      params.push(query.status);
+      where.push(`m.status = $${params.length}`);
+    }
+    return renderedPage(
+      this.prepared,
+      { from: 'product_model m', alias: 'm', fields: PRODUCT_MODEL_JSON, where, params },
+      query,
+    );
   }
 
   async get(id: string): Promise<ProductModelDto> {

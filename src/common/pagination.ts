@@ -1,8 +1,10 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { applyDecorators, Header, Type as ClassType } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { ValidationFailedError } from './errors';
+import type { PreparedQueries } from '../database/prepared-queries';
 
 export class PageQueryDto {
   /** Page size, 1–500. */
@@ -105,3 +107,70 @@ export const rawKey = (row: { id: string; created_at: Date }): Keyed => ({
   id: row.id,
   createdAt: row.created_at,
 });
+
+/** SQL for a timestamptz as `Date.prototype.toISOString()` writes it: UTC, milliseconds, "Z". */
+export const isoTimestampSql = (column: string) =>
+  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** SQL for integer cents as a money string, "3060.00". */
+export const moneySql = (cents: string) => `(${cents}::numeric / 100)::numeric(20, 2)::text`;
+
+/** JSON text a handler returns as it is (see `@RenderedJson`). */
+export type JsonText = string & { readonly __jsonText: true };
+
+/**
+ * A page of a list PostgreSQL renders, for lists read often. PostgreSQL writes the items' JSON
+ * (row_to_json of `fields`, whose aliases are the JSON keys) and the cursor, in one row of a
+ * prepared statement; Node joins three strings. No entity hydration, Date parsing or
+ * JSON.stringify per row. Same order, cursor and page size rules as `paginate`.
+ */
+export async function renderedPage(
+  db: PreparedQueries,
+  list: { from: string; alias: string; fields: string; where?: string[]; params?: unknown[] },
+  query: PageQueryDto,
+): Promise<JsonText> {
+  const { alias } = list;
+  const params = [...(list.params ?? [])];
+  const where = [...(list.where ?? [])];
+  const after = keysetCondition(alias, query.cursor, params);
+  if (after) where.push(after);
+  params.push(query.limit ?? 50);
+  const limit = `$${params.length}::int`;
+  const [page] = await db.prepared<{ items: string | null; more: boolean; last: string | null }>(
+    `SELECT json_agg(row.item ORDER BY row.n) FILTER (WHERE row.n <= ${limit})::text AS items,
+            max(row.key) FILTER (WHERE row.n = ${limit} + 1) IS NOT NULL AS more,
+            max(row.key) FILTER (WHERE row.n = ${limit}) AS last
+       FROM (SELECT row_number() OVER (ORDER BY ${alias}.created_at, ${alias}.id) AS n,
+                    ${isoTimestampSql(`${alias}.created_at`)} || '|' || ${alias}.id AS key,
+                    row_to_json(item) AS item
+               FROM ${list.from}, LATERAL (SELECT ${list.fields}) AS item
+              ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+              ORDER BY ${alias}.created_at, ${alias}.id
+              LIMIT ${limit} + 1) AS row`,
+    params,
+  );
+  const nextCursor =
+    page.more && page.last ? `"${Buffer.from(page.last).toString('base64url')}"` : 'null';
+  return `{"items":${page.items ?? '[]'},"nextCursor":${nextCursor}}` as JsonText;
+}
+
+/** On a route whose handler returns a `renderedPage`: the JSON content type, and the page's schema. */
+export const RenderedPage = (item: ClassType<unknown>) =>
+  applyDecorators(
+    Header('content-type', 'application/json; charset=utf-8'),
+    ApiExtraModels(item),
+    ApiOkResponse({
+      schema: {
+        type: 'object',
+        required: ['items', 'nextCursor'],
+        properties: {
+          items: { type: 'array', items: { $ref: getSchemaPath(item) } },
+          nextCursor: {
+            type: 'string',
+            nullable: true,
+            description: 'Pass as `cursor` for the next page; null on the last page',
+          },
+        },
+      },
+    }),
+  );

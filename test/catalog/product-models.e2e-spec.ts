@@ -168,6 +168,52 @@ describe('product models', () => {
     expect(literal.body.items).toEqual([]);
   });
 
+  it('lists each model exactly as its own read shows it', async () => {
+    const series = unique('Same');
+    const made = [
+      await createProductModel(t, { series, hashrateThs: 104.17, powerW: 3500, listPrice: '0.05' }),
+      // 3425 W / 100 TH/s = 34.25 J/TH: half up to 34.3.
+      await createProductModel(t, {
+        series,
+        hashrateThs: 100,
+        powerW: 3425,
+        listPrice: '12345678.90',
+      }),
+      await createProductModel(t, {
+        series,
+        hashrateThs: 90,
+        powerW: 3420,
+        releasedOn: '2021-01-15',
+      }),
+    ];
+    expect(made.map((m) => m.efficiencyJth)).toEqual([33.6, 34.3, 38]);
+    const list = await t
+      .http()
+      .get(api(`/product-models?q=${series}`))
+      .set('X-API-Key', t.adminKey)
+      .expect(200);
+    expect(list.headers['content-type']).toBe('application/json; charset=utf-8');
+    const reads = [];
+    for (const m of made) {
+      reads.push(
+        (
+          await t
+            .http()
+            .get(api(`/product-models/${m.id}`))
+            .set('X-API-Key', t.adminKey)
+            .expect(200)
+        ).body,
+      );
+    }
+    expect(list.body).toEqual({ items: reads, nextCursor: null });
+    const none = await t
+      .http()
+      .get(api(`/product-models?q=${unique('nothing')}`))
+      .set('X-API-Key', t.adminKey)
+      .expect(200);
+    expect(none.body).toEqual({ items: [], nextCursor: null });
+  });
+
   it('pages in creation order, stable while rows are inserted', async () => {
     const series = unique('Page');
     const first = [];

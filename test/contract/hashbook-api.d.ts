@@ -694,7 +694,7 @@ export interface paths {
     /**
      * The open tranches of orders past draft in plan order, each with the months its units are
      *     built in, its projected ship month and whether it is on time, late or unscheduled. Computed
-     *     from the committed book on every read.
+     *     from the book as committed when the request starts: every change shows at once.
      */
     get: operations['deliveryPlan_tranches'];
     put?: never;
@@ -871,6 +871,15 @@ export interface components {
       role: components['schemas']['Role'];
       /** @description The key itself. Shown once, here; only its hash is stored. */
       key: string;
+      id: string;
+      name: string;
+      /** @description The first characters of the key. */
+      keyPrefix: string;
+      createdAt: string;
+      revokedAt: string | null;
+    };
+    ApiKeyDto: {
+      role: components['schemas']['Role'];
       id: string;
       name: string;
       /** @description The first characters of the key. */
@@ -2057,7 +2066,13 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: components['schemas']['ApiKeyDto'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description Invalid request (validation errors carry field paths) */
       400: {
@@ -2274,7 +2289,13 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: components['schemas']['ProductModelDto'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description Invalid request (validation errors carry field paths) */
       400: {

@@ -37,16 +37,40 @@ describe('access, errors and idempotency', () => {
       .expect(201);
     expect(created.body).toMatchObject({ name: 'sap-erp', role: 'erp' });
     expect(created.body.key).toMatch(/^hb_/);
-    const stored = await t.sql<{ key_hash: string }>('SELECT key_hash FROM api_key WHERE id = $1', [created.body.id]);
+    const stored = await t.sql<{ key_hash: string }>('SELECT key_hash FROM api_key WHERE id = $1', [
+      created.body.id,
+    ]);
     expect(stored[0].key_hash).not.toContain(created.body.key);
 
-    const list = await t.http().get('/api/v1/api-keys?limit=500').set('X-API-Key', t.adminKey).expect(200);
+    const list = await t
+      .http()
+      .get('/api/v1/api-keys?limit=500')
+      .set('X-API-Key', t.adminKey)
+      .expect(200);
     const listed = list.body.items.find((k: { id: string }) => k.id === created.body.id);
-    expect(listed).toBeDefined();
-    expect(listed.key).toBeUndefined();
+    const { key: _shownOnce, ...withoutKey } = created.body;
+    expect(listed).toEqual(withoutKey);
 
     await t.http().get('/api/v1/audit-log').set('X-API-Key', created.body.key).expect(200);
-    await t.http().delete(`/api/v1/api-keys/${created.body.id}`).set('X-API-Key', t.adminKey).expect(204);
+    await t
+      .http()
+      .delete(`/api/v1/api-keys/${created.body.id}`)
+      .set('X-API-Key', t.adminKey)
+      .expect(204);
+    const [{ revoked_at }] = await t.sql<{ revoked_at: Date }>(
+      'SELECT revoked_at FROM api_key WHERE id = $1',
+      [created.body.id],
+    );
+    const relisted = await t
+      .http()
+      .get('/api/v1/api-keys?limit=500')
+      .set('X-API-Key', t.adminKey)
+      .expect(200);
+    expect(relisted.body.items.find((k: { id: string }) => k.id === created.body.id)).toEqual({
+      ...withoutKey,
+      revokedAt: revoked_at.toISOString(),
+    });
+
     await t.http().get('/api/v1/audit-log').set('X-API-Key', created.body.key).expect(401);
     await t
       .http()
@@ -76,7 +100,13 @@ describe('access, errors and idempotency', () => {
     expect(malformed.body.code).toBe('MALFORMED_BODY');
     expect(JSON.stringify(malformed.body)).not.toMatch(/at .*\.js/);
 
-    const text = await t.http().post('/api/v1/api-keys').set('X-API-Key', t.adminKey).set('Content-Type', 'text/plain').send('hello').expect(415);
+    const text = await t
+      .http()
+      .post('/api/v1/api-keys')
+      .set('X-API-Key', t.adminKey)
+      .set('Content-Type', 'text/plain')
+      .send('hello')
+      .expect(415);
     expect(text.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
 
     const unknown = await t.http().get('/api/v1/nowhere').set('X-API-Key', t.adminKey).expect(404);
@@ -125,12 +155,19 @@ describe('access, errors and idempotency', () => {
     );
     expect(responses.map((r) => r.status)).toEqual(Array(6).fill(201));
     expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
-    const rows = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM api_key WHERE name = 'race'`);
+    const rows = await t.sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM api_key WHERE name = 'race'`,
+    );
     expect(rows[0].n).toBe(1);
   });
 
   it('records writes in the audit log with the acting key', async () => {
-    const created = await t.http().post('/api/v1/api-keys').set('X-API-Key', t.adminKey).send({ name: 'audited', role: 'finance' }).expect(201);
+    const created = await t
+      .http()
+      .post('/api/v1/api-keys')
+      .set('X-API-Key', t.adminKey)
+      .send({ name: 'audited', role: 'finance' })
+      .expect(201);
     const log = await t
       .http()
       .get(`/api/v1/audit-log?entityType=api_key&entityId=${created.body.id}`)
@@ -146,20 +183,37 @@ describe('access, errors and idempotency', () => {
   });
 
   it('pages with a cursor and rejects a forged one', async () => {
-    const page1 = await t.http().get('/api/v1/api-keys?limit=2').set('X-API-Key', t.adminKey).expect(200);
+    const page1 = await t
+      .http()
+      .get('/api/v1/api-keys?limit=2')
+      .set('X-API-Key', t.adminKey)
+      .expect(200);
     expect(page1.body.items).toHaveLength(2);
-    const page2 = await t.http().get(`/api/v1/api-keys?limit=2&cursor=${page1.body.nextCursor}`).set('X-API-Key', t.adminKey).expect(200);
+    const page2 = await t
+      .http()
+      .get(`/api/v1/api-keys?limit=2&cursor=${page1.body.nextCursor}`)
+      .set('X-API-Key', t.adminKey)
+      .expect(200);
     expect(page2.body.items[0].id).not.toBe(page1.body.items[1].id);
-    const bad = await t.http().get('/api/v1/api-keys?cursor=garbage').set('X-API-Key', t.adminKey).expect(400);
+    const bad = await t
+      .http()
+      .get('/api/v1/api-keys?cursor=garbage')
+      .set('X-API-Key', t.adminKey)
+      .expect(400);
     expect(bad.body.code).toBe('INVALID_CURSOR');
     await t.http().get('/api/v1/api-keys?limit=501').set('X-API-Key', t.adminKey).expect(400);
   });
 
   it('serves the OpenAPI document with the API-key scheme', async () => {
     const res = await t.http().get('/docs-json').expect(200);
-    expect(res.body.components.securitySchemes['api-key']).toMatchObject({ type: 'apiKey', name: 'X-API-Key' });
+    expect(res.body.components.securitySchemes['api-key']).toMatchObject({
+      type: 'apiKey',
+      name: 'X-API-Key',
+    });
     expect(res.body.paths['/api/v1/api-keys'].post.operationId).toBe('apiKey_create');
-    expect(res.body.paths['/api/v1/api-keys'].post.responses['401'].content['application/problem+json']).toBeDefined();
+    expect(
+      res.body.paths['/api/v1/api-keys'].post.responses['401'].content['application/problem+json'],
+    ).toBeDefined();
     expect(res.body.components.schemas.Role.enum).toContain('erp');
   });
 });
@@ -172,8 +226,13 @@ describe('rate limiting', () => {
   afterAll(() => t.close());
 
   it('answers 429 past the per-key limit', async () => {
-    for (let i = 0; i < 3; i++) await t.http().get('/api/v1/audit-log').set('X-API-Key', t.adminKey).expect(200);
-    const limited = await t.http().get('/api/v1/audit-log').set('X-API-Key', t.adminKey).expect(429);
+    for (let i = 0; i < 3; i++)
+      await t.http().get('/api/v1/audit-log').set('X-API-Key', t.adminKey).expect(200);
+    const limited = await t
+      .http()
+      .get('/api/v1/audit-log')
+      .set('X-API-Key', t.adminKey)
+      .expect(429);
     expect(limited.body.code).toBe('RATE_LIMITED');
     expect(limited.headers['content-type']).toMatch(/problem\+json/);
   });

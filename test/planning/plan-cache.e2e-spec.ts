@@ -157,6 +157,47 @@ describe('the plan cache across instances', () => {
     }
   });
 
+  it('keeps a cached plan while drafts are booked, and plans the model again once one is confirmed', async () => {
+    const { model } = await book();
+    const service = a.app.get(DeliveryPlanService);
+    const plan = async () =>
+      (
+        await a
+          .http()
+          .get('/api/v1/delivery-plan/tranches')
+          .query({ productModelId: model })
+          .set('X-API-Key', a.adminKey)
+          .expect(200)
+      ).body.items.map((i: { trancheId: string }) => i.trancheId);
+    const before = await plan();
+    expect(before).toHaveLength(1);
+    const reads = jest.spyOn(service, 'readBook');
+    try {
+      const draft = await f.order(
+        {
+          customerId: (await f.customer()).id,
+          signedOn: `${m(-1)}-20`,
+          lines: [{ productModelId: model, tranches: [{ shipDate: `${m(2)}-10`, quantity: 40 }] }],
+        },
+        false,
+      );
+      expect(await plan()).toEqual(before);
+      expect(reads).not.toHaveBeenCalled();
+
+      await a
+        .http()
+        .post(`/api/v1/purchase-orders/${draft.id}/confirm`)
+        .set('X-API-Key', a.adminKey)
+        .send({})
+        .expect(200);
+      expect(await plan()).toEqual([...before, tranchesOf(draft)[0].id]);
+      expect(reads).toHaveBeenCalledTimes(1);
+      expect(reads.mock.calls[0][2]).toEqual({ only: [model] });
+    } finally {
+      reads.mockRestore();
+    }
+  });
+
   it('sees a write that was in progress when the cached plan was last checked, once it commits', async () => {
     const { model } = await book();
     expect(await planOn(a, model)).toEqual([

@@ -140,6 +140,71 @@ describe('revenue and cash forecasts, computed by hand', () => {
     ]);
   });
 
+  it('groups by customer when several customers ship on the same days', async () => {
+    const [a, b] = [(await f.customer()).id, (await f.customer()).id];
+    const line = (unitPrice: string, tranches: { shipDate: string; quantity: number }[]) => [
+      { productModelId: modelId, unitPrice, tranches },
+    ];
+    const orderA = await f.order({
+      customerId: a,
+      signedOn: '2023-11-01',
+      lines: line('1000.00', [
+        { shipDate: '2023-12-10', quantity: 10 },
+        { shipDate: '2024-01-05', quantity: 4 },
+      ]),
+    });
+    await f.order({
+      customerId: b,
+      signedOn: '2023-11-01',
+      lines: line('2000.00', [{ shipDate: '2023-12-10', quantity: 5 }]),
+    });
+    await f.order({
+      customerId: b,
+      signedOn: '2023-11-02',
+      lines: line('1500.00', [{ shipDate: '2023-12-10', quantity: 2 }]),
+    });
+    // A ships 6 of its December tranche on 2023-12-10: recognised in December as of its end.
+    await f.ship(orderA.id, '2023-12-10', [{ trancheId: tranchesOf(orderA)[0].id, quantity: 6 }]);
+    const report = await f.report('revenue-forecast', {
+      from: '2023-12',
+      to: '2024-01',
+      asOf: '2023-12-09',
+      groupBy: 'customer',
+    });
+    const mine = (p: { groups: { key: string }[] }) =>
+      p.groups.filter((g) => [a, b].includes(g.key));
+    // As of 2023-12-09 nothing has shipped: A 10 × 1,000 in December, 4 × 1,000 in January;
+    // B 5 × 2,000 + 2 × 1,500 = 13,000 in December.
+    const [december, january] = report.periods;
+    expect([december.period, january.period]).toEqual(['2023-12', '2024-01']);
+    expect(mine(december)).toHaveLength(2);
+    expect(mine(december)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ key: a, forecastRevenue: '10000.00', forecastQuantity: 10 }),
+        expect.objectContaining({ key: b, forecastRevenue: '13000.00', forecastQuantity: 7 }),
+      ]),
+    );
+    expect(mine(january)).toEqual([
+      expect.objectContaining({ key: a, forecastRevenue: '4000.00', forecastQuantity: 4 }),
+    ]);
+    const after = await f.report('revenue-forecast', {
+      from: '2023-12',
+      to: '2023-12',
+      asOf: '2023-12-31',
+      groupBy: 'customer',
+    });
+    // 6 of A's 10 shipped: 6,000 recognised. A's other 4 and all of B's December units are overdue,
+    // in no period.
+    expect(mine(after.periods[0])).toEqual([
+      expect.objectContaining({
+        key: a,
+        recognizedRevenue: '6000.00',
+        forecastRevenue: '0.00',
+        shippedQuantity: 6,
+      }),
+    ]);
+  });
+
   it('forecasts cash from the schedule in force: received, expected and overdue', async () => {
     const report = await f.report('cash-forecast', {
       from: '2025-01',

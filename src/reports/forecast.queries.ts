@@ -52,41 +52,46 @@ export function revenueQuery(
   const groupSets = group
     ? `GROUPING SETS ((period_start), (period_start, ${group.key}, ${group.label}))`
     : 'period_start';
-  // Each kind of flow is summed per day first (and per id the grouping or a join needs), so the
-  // per-period aggregation and the joins see a few thousand rows, not one per tranche.
+  // Without a grouping by customer or order, each kind of flow is summed per day (and model) first,
+  // so the per-period aggregation sees a few thousand rows, not one per tranche. Customers and
+  // orders are too many for that to pay.
   const ids = [
     needs.customer ? 'customer_id' : null,
     needs.model ? 'product_model_id' : null,
     needs.order ? 'purchase_order_id' : null,
   ].filter((id): id is string => id !== null);
+  const perDay = !needs.customer && !needs.order;
   const idsOf = (alias: string) => ids.map((id) => `, ${alias}.${id}`).join('');
+  const sum = (expression: string) => (perDay ? `sum(${expression})` : expression);
+  const perDayOf = (date: string, alias: string) =>
+    perDay ? `GROUP BY ${date}${idsOf(alias)}` : '';
   const filtersOn = (alias: string) =>
     `($5::uuid IS NULL OR ${alias}.customer_id = $5::uuid) AND ($8::uuid IS NULL OR ${alias}.product_model_id = $8::uuid)`;
   return {
     text: `
       WITH flows AS (
-        SELECT sh.shipped_on AS on_date, 'recognized' AS kind, sum(i.quantity) AS units,
-               sum(i.quantity * t.unit_price_cents) AS cents${idsOf('t')}
+        SELECT sh.shipped_on AS on_date, 'recognized' AS kind, ${sum('i.quantity')} AS units,
+               ${sum('i.quantity * t.unit_price_cents')} AS cents${idsOf('t')}
           FROM shipment sh
           JOIN shipment_item i ON i.shipment_id = sh.id
           JOIN tranche t ON t.id = i.tranche_id
          WHERE sh.shipped_on <= $1::date AND sh.shipped_on >= $2::date AND sh.shipped_on < $3::date
            AND ${filtersOn('t')}
-         GROUP BY sh.shipped_on${idsOf('t')}
+         ${perDayOf('sh.shipped_on', 't')}
         UNION ALL
-        SELECT f.on_date, 'forfeited', 0, sum(f.amount_cents)${idsOf('f')}
+        SELECT f.on_date, 'forfeited', 0, ${sum('f.amount_cents')}${idsOf('f')}
           FROM forfeiture f
          WHERE f.on_date <= $1::date AND f.on_date >= $2::date AND f.on_date < $3::date
            AND ${filtersOn('f')}
-         GROUP BY f.on_date${idsOf('f')}
+         ${perDayOf('f.on_date', 'f')}
         UNION ALL
         SELECT s.ship_date, CASE WHEN s.ship_date <= $1::date THEN 'overdue' ELSE 'forecast' END,
-               sum(s.open_units), sum(s.open_units * s.unit_price_cents)${idsOf('s')}
+               ${sum('s.open_units')}, ${sum('s.open_units * s.unit_price_cents')}${idsOf('s')}
           FROM tranche_segment s
          WHERE $9::boolean AND ${inForce('s', filters.current)} AND s.open_units > 0
            AND (s.ship_date <= $1::date OR (s.ship_date >= $2::date AND s.ship_date < $3::date))
            AND ${filtersOn('s')}
-         GROUP BY s.ship_date${idsOf('s')}
+         ${perDayOf('s.ship_date', 's')}
       ), placed AS (
         SELECT CASE WHEN kind = 'overdue' THEN NULL ELSE date_trunc($4, on_date)::date END AS period_start, flows.*
           FROM flows

@@ -53,6 +53,9 @@ export async function createApp(
     apiKeys: app.get(ApiKeyService),
     idempotency: app.get(IdempotencyStore),
   });
+  // Liveness answers from fastify itself: a probe should cost nothing and prove only that the
+  // process serves HTTP. Readiness (/health/ready) checks the database through Nest.
+  fastify.get('/health', (_request, reply) => reply.send({ status: 'ok' }));
   // JSON everywhere, CSV for imports; anything else is 415.
   fastify.removeContentTypeParser('text/plain');
   fastify.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) =>
@@ -82,7 +85,6 @@ export async function createApp(
 
   app.setGlobalPrefix('api/v1', {
     exclude: [
-      { path: 'health', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
     ],
   });

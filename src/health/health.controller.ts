@@ -16,12 +16,6 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
   ) {}
 
-  /** Liveness: the process answers. Touches nothing. */
-  @Get()
-  live(): { status: string } {
-    return { status: 'ok' };
-  }
-
   /** Readiness: the database answers and every migration is applied; 503 otherwise. */
   @Get('ready')
   @HealthCheck()

@@ -14,6 +14,23 @@ describe('access, errors and idempotency', () => {
     expect(ready.body.status).toBe('ok');
   });
 
+  it('sends the API security headers on answers and errors, and the page headers on the docs', async () => {
+    const api = {
+      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+      'strict-transport-security': 'max-age=31536000; includeSubDomains',
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+    };
+    const live = await t.http().get('/health').set('X-Request-Id', 'probe-1').expect(200);
+    expect(live.headers).toMatchObject({ ...api, 'x-request-id': 'probe-1' });
+    const refused = await t.http().get('/api/v1/api-keys').expect(401);
+    expect(refused.headers).toMatchObject(api);
+    const docs = await t.http().get('/docs').redirects(1).expect(200);
+    expect(docs.headers['content-type']).toMatch(/^text\/html/);
+    expect(docs.headers['content-security-policy']).toContain("script-src 'self' 'unsafe-inline'");
+    expect(docs.headers['x-content-type-options']).toBe('nosniff');
+  });
+
   it('refuses a missing or unknown key with a 401 problem', async () => {
     const res = await t.http().get('/api/v1/api-keys').expect(401);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);

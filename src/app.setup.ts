@@ -84,9 +84,7 @@ export async function createApp(
   }
 
   app.setGlobalPrefix('api/v1', {
-    exclude: [
-      { path: 'health/ready', method: RequestMethod.GET },
-    ],
+    exclude: [{ path: 'health/ready', method: RequestMethod.GET }],
   });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());

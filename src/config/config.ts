@@ -6,8 +6,6 @@ export interface AppConfig {
   host: string;
   /** Explicit server; undefined means "start the embedded PostgreSQL in dataDir". */
   databaseUrl?: string;
-  /** Optional replica for reports. */
-  databaseReadUrl?: string;
   dataDir: string;
   adminApiKey?: string;
   seedDemo: boolean;
@@ -47,7 +45,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       PORT: port({ default: 3000 }),
       HOST: str({ default: '0.0.0.0' }),
       DATABASE_URL: url({ default: undefined }),
-      DATABASE_READ_URL: url({ default: undefined }),
       DATA_DIR: str({ default: './.data' }),
       ADMIN_API_KEY: adminKey({ default: undefined }),
       SEED_DEMO: bool({ default: true }),
@@ -80,7 +77,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: values.PORT,
     host: values.HOST,
     databaseUrl: values.DATABASE_URL || undefined,
-    databaseReadUrl: values.DATABASE_READ_URL || undefined,
     dataDir: resolve(values.DATA_DIR),
     adminApiKey: values.ADMIN_API_KEY || undefined,
     seedDemo: values.SEED_DEMO,

@@ -71,7 +71,7 @@ async function startChild(
   port: number,
 ): Promise<Child> {
   // Always the embedded database, whatever the shell points at.
-  const { DATABASE_URL: _url, DATABASE_READ_URL: _readUrl, ...inherited } = process.env;
+  const { DATABASE_URL: _url, ...inherited } = process.env;
   const child = spawn(process.execPath, [...NODE_ARGS, entry], {
     cwd: ROOT,
     env: { ...inherited, ...env, PORT: String(port), HOST: '127.0.0.1' },

@@ -4,10 +4,12 @@ import { AccessModule } from './access/access.module';
 import { AuditModule } from './audit/audit.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { IdempotencyStore } from './common/idempotency.store';
+import { ListCache } from './common/list-cache';
 import { APP_CONFIG, AppConfig } from './config/config';
 import { CustomersModule } from './customers/customers.module';
 import { dataSourceOptions } from './database/data-source';
 import { PreparedQueries } from './database/prepared-queries';
+import { TableChanges } from './database/table-changes';
 import { HealthModule } from './health/health.module';
 import { IntegrationModule } from './integration/integration.module';
 import { OrdersModule } from './orders/orders.module';
@@ -31,8 +33,14 @@ export class AppModule {
         PlanningModule,
         IntegrationModule,
       ],
-      providers: [{ provide: APP_CONFIG, useValue: config }, IdempotencyStore, PreparedQueries],
-      exports: [APP_CONFIG, IdempotencyStore, PreparedQueries],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        IdempotencyStore,
+        PreparedQueries,
+        TableChanges,
+        ListCache,
+      ],
+      exports: [APP_CONFIG, IdempotencyStore, PreparedQueries, TableChanges, ListCache],
       global: true,
     };
   }

@@ -5,11 +5,13 @@ import { ApiKeyDto } from './access/api-key.dto';
 import { ApiKeyService } from './access/api-key.service';
 import { AuditService } from './audit/audit.service';
 import { DomainError } from './common/errors';
+import { ListCache } from './common/list-cache';
 import type { Page } from './common/pagination';
 import { ROLES, runAs, type Role } from './common/request-context';
 import { ConfigError, loadConfig } from './config/config';
 import { createDataSource } from './database/data-source';
 import { PreparedQueries } from './database/prepared-queries';
+import { TableChanges } from './database/table-changes';
 import { attachDatabase } from './database/database-runtime';
 import { runMigrations } from './database/migrate';
 
@@ -166,6 +168,8 @@ async function main(argv: string[]): Promise<void> {
       dataSource,
       new AuditService(),
       new PreparedQueries(dataSource),
+      // Never listening, so it keeps nothing: every list reads the database.
+      new ListCache(new TableChanges(dataSource)),
     );
     const out: Output = (text, json) =>
       console.log(command.json ? JSON.stringify(json, null, 2) : text);

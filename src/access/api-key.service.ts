@@ -6,6 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import { NotFoundError } from '../common/errors';
 import { isoTimestampSql, JsonText, PageQueryDto, renderedPage } from '../common/pagination';
 import type { Actor, Role } from '../common/request-context';
+import { ListCache } from '../common/list-cache';
 import { PreparedQueries } from '../database/prepared-queries';
 import { CreatedApiKeyDto, toApiKeyDto } from './api-key.dto';
 import { ApiKey } from './api-key.entity';
@@ -31,6 +32,7 @@ export class ApiKeyService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly prepared: PreparedQueries,
+    private readonly lists: ListCache,
   ) {}
 
   async authenticate(key: string): Promise<Actor | null> {
@@ -63,15 +65,17 @@ export class ApiKeyService {
   }
 
   list(query: PageQueryDto): Promise<JsonText> {
-    return renderedPage(
-      this.prepared,
-      {
-        from: 'api_key k',
-        alias: 'k',
-        fields: `k.id, k.name, k.role, k.key_prefix AS "keyPrefix",
-                 ${isoTimestampSql('k.created_at')} AS "createdAt", ${isoTimestampSql('k.revoked_at')} AS "revokedAt"`,
-      },
-      query,
+    return this.lists.page('api_key', `${query.limit}|${query.cursor}`, () =>
+      renderedPage(
+        this.prepared,
+        {
+          from: 'api_key k',
+          alias: 'k',
+          fields: `k.id, k.name, k.role, k.key_prefix AS "keyPrefix",
+                   ${isoTimestampSql('k.created_at')} AS "createdAt", ${isoTimestampSql('k.revoked_at')} AS "revokedAt"`,
+        },
+        query,
+      ),
     );
   }
 

@@ -10,6 +10,7 @@ import {
 } from '../common/errors';
 import { parseMoney } from '../common/money';
 import { isoTimestampSql, JsonText, moneySql, renderedPage } from '../common/pagination';
+import { ListCache } from '../common/list-cache';
 import { PreparedQueries } from '../database/prepared-queries';
 import { isUuid } from '../common/validation';
 import { assertIfMatch } from '../common/if-match';
@@ -42,6 +43,7 @@ export class ProductModelService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly prepared: PreparedQueries,
+    private readonly lists: ListCache,
   ) {}
 
   async create(body: CreateProductModelDto): Promise<ProductModelDto> {
@@ -72,10 +74,13 @@ export class ProductModelService {
       params.push(query.status);
       where.push(`m.status = $${params.length}`);
     }
-    return renderedPage(
-      this.prepared,
-      { from: 'product_model m', alias: 'm', fields: PRODUCT_MODEL_JSON, where, params },
-      query,
+    const key = `${query.limit}|${query.cursor}|${query.q}|${query.status}`;
+    return this.lists.page('product_model', key, () =>
+      renderedPage(
+        this.prepared,
+        { from: 'product_model m', alias: 'm', fields: PRODUCT_MODEL_JSON, where, params },
+        query,
+      ),
     );
   }
 

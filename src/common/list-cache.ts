@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { TableChanges } from '../database/table-changes';
 import type { JsonText } from './pagination';
 
-/** Pages kept per table at most; past that the table's pages are dropped. */
-const MAX_PAGES = 1000;
+/** Pages kept per table at most (a 500-item page is ~100 KB); past that the table's pages are dropped. */
+const MAX_PAGES = 200;
 
 /**
  * Rendered pages of the most-read lists (API keys, product models), kept until their table

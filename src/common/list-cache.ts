@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TableChanges } from '../database/table-changes';
 import type { JsonText } from './pagination';
 
-/** Pages kept per table at most (a 500-item page is ~100 KB); past that the table's pages are dropped. */
+/** Pages kept per table at most (a 500-item page is ~100 KB); past that, the table's are dropped. */
 const MAX_PAGES = 200;
 
 /**

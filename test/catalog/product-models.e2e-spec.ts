@@ -212,6 +212,13 @@ describe('product models', () => {
       .set('X-API-Key', t.adminKey)
       .expect(200);
     expect(none.body).toEqual({ items: [], nextCursor: null });
+    const refused = await t
+      .http()
+      .get(api('/product-models?limit=0'))
+      .set('X-API-Key', t.adminKey)
+      .expect(400);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ path: 'limit' })]);
   });
 
   it('pages in creation order, stable while rows are inserted', async () => {

@@ -115,7 +115,7 @@ export const isoTimestampSql = (column: string) =>
 /** SQL for integer cents as a money string, "3060.00". */
 export const moneySql = (cents: string) => `(${cents}::numeric / 100)::numeric(20, 2)::text`;
 
-/** JSON text a handler returns as it is (see `@RenderedJson`). */
+/** JSON text a handler returns as it is (see `@RenderedPage`). */
 export type JsonText = string & { readonly __jsonText: true };
 
 /**

@@ -34,7 +34,12 @@ interface Keyed {
 }
 
 export function encodeCursor(row: Keyed): string {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
+  return cursorAfter(row.createdAt.toISOString(), row.id);
+}
+
+/** The cursor after the row created at `createdAt` (ISO text, as toISOString writes it) with `id`. */
+function cursorAfter(createdAt: string, id: string): string {
+  return Buffer.from(`${createdAt}|${id}`).toString('base64url');
 }
 
 export function decodeCursor(cursor: string): { createdAt: string; id: string } {
@@ -120,8 +125,8 @@ export type JsonText = string & { readonly __jsonText: true };
 
 /**
  * A page of a list PostgreSQL renders, for lists read often. PostgreSQL writes the items' JSON
- * (row_to_json of `fields`, whose aliases are the JSON keys) and the cursor, in one row of a
- * prepared statement; Node joins three strings. No entity hydration, Date parsing or
+ * array (row_to_json of `fields`, whose aliases are the JSON keys) and the last row's key, in one
+ * row of a prepared statement; Node adds the cursor. No entity hydration, Date parsing or
  * JSON.stringify per row. Same order, cursor and page size rules as `paginate`.
  */
 export async function renderedPage(
@@ -136,13 +141,19 @@ export async function renderedPage(
   if (after) where.push(after);
   params.push(query.limit ?? 50);
   const limit = `$${params.length}::int`;
-  const [page] = await db.prepared<{ items: string | null; more: boolean; last: string | null }>(
-    `SELECT json_agg(row.item ORDER BY row.n) FILTER (WHERE row.n <= ${limit})::text AS items,
-            max(row.key) FILTER (WHERE row.n = ${limit} + 1) IS NOT NULL AS more,
-            max(row.key) FILTER (WHERE row.n = ${limit}) AS last
+  const [page] = await db.prepared<{
+    items: string | null;
+    more: boolean;
+    last_created_at: string | null;
+    last_id: string | null;
+  }>(
+    `SELECT '[' || coalesce(string_agg(row.item, ',' ORDER BY row.n) FILTER (WHERE row.n <= ${limit}), '') || ']' AS items,
+            count(*) > ${limit} AS more,
+            max(row.created_at) FILTER (WHERE row.n = ${limit}) AS last_created_at,
+            max(row.id) FILTER (WHERE row.n = ${limit}) AS last_id
        FROM (SELECT row_number() OVER (ORDER BY ${alias}.created_at, ${alias}.id) AS n,
-                    ${isoTimestampSql(`${alias}.created_at`)} || '|' || ${alias}.id AS key,
-                    row_to_json(item) AS item
+                    ${isoTimestampSql(`${alias}.created_at`)} AS created_at, ${alias}.id::text AS id,
+                    row_to_json(item)::text AS item
                FROM ${list.from}, LATERAL (SELECT ${list.fields}) AS item
               ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
               ORDER BY ${alias}.created_at, ${alias}.id
@@ -150,8 +161,10 @@ export async function renderedPage(
     params,
   );
   const nextCursor =
-    page.more && page.last ? `"${Buffer.from(page.last).toString('base64url')}"` : 'null';
-  return `{"items":${page.items ?? '[]'},"nextCursor":${nextCursor}}` as JsonText;
+    page.more && page.last_created_at && page.last_id
+      ? `"${cursorAfter(page.last_created_at, page.last_id)}"`
+      : 'null';
+  return `{"items":${page.items},"nextCursor":${nextCursor}}` as JsonText;
 }
 
 /** On a route whose handler returns a `renderedPage`: the JSON content type, and the page's schema. */

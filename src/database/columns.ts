@@ -24,7 +24,11 @@ export const centsColumn = (options: ColumnOptions = {}): ColumnOptions => ({
 });
 
 /** A small exact decimal (hashrate TH/s, percentages) read back as a JS number. */
-export const decimalColumn = (precision: number, scale: number, options: ColumnOptions = {}): ColumnOptions => ({
+export const decimalColumn = (
+  precision: number,
+  scale: number,
+  options: ColumnOptions = {},
+): ColumnOptions => ({
   type: 'numeric',
   precision,
   scale,
@@ -32,4 +36,8 @@ export const decimalColumn = (precision: number, scale: number, options: ColumnO
   ...options,
 });
 
-export const createdAtColumn: ColumnOptions = { type: 'timestamptz', precision: 3, default: () => 'now()' };
+export const createdAtColumn: ColumnOptions = {
+  type: 'timestamptz',
+  precision: 3,
+  default: () => 'now()',
+};

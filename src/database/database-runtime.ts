@@ -16,7 +16,10 @@ export async function openDatabase(
   if (config.databaseUrl) {
     return { url: config.databaseUrl, embedded: false, stop: async () => undefined };
   }
-  const server = await startEmbeddedPostgres({ clusterDir: join(config.dataDir, 'postgres'), onLog });
+  const server = await startEmbeddedPostgres({
+    clusterDir: join(config.dataDir, 'postgres'),
+    onLog,
+  });
   return { url: server.url, embedded: true, stop: () => server.stop() };
 }
 

@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -60,9 +69,12 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     createPostgresUser: isRoot(),
     initdbFlags: ['--encoding=UTF8', ...(options.ephemeral ? ['--no-sync'] : [])],
     postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
-      '-c', 'max_connections=200',
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
       ...durability,
     ],
     onLog: (message: string) => log(message.trim()),
@@ -75,7 +87,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     }
     await server.start();
   } catch (error) {
-    const detail = error instanceof Error ? error.message : 'the server process exited during start';
+    const detail =
+      error instanceof Error ? error.message : 'the server process exited during start';
     throw new EmbeddedPostgresError(
       `Embedded PostgreSQL could not start in ${clusterDir}: ${detail}. See the log lines above.`,
     );
@@ -140,7 +153,8 @@ function liveOwner(dataDir: string): number | undefined {
   const ownerFile = join(dataDir, OWNER_FILE);
   if (!existsSync(ownerFile)) return undefined;
   const owner = Number(readFileSync(ownerFile, 'utf8').trim());
-  if (owner && owner !== process.pid && isAlive(owner) && commandOf(owner).includes('node')) return owner;
+  if (owner && owner !== process.pid && isAlive(owner) && commandOf(owner).includes('node'))
+    return owner;
   return undefined;
 }
 

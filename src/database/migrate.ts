@@ -16,7 +16,9 @@ export async function runMigrations(url: string): Promise<string[]> {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     return applied.map((migration) => migration.name);
   } finally {
-    await lock.query(`SELECT pg_advisory_unlock(hashtext('hashbook:migrations'))`).catch(() => undefined);
+    await lock
+      .query(`SELECT pg_advisory_unlock(hashtext('hashbook:migrations'))`)
+      .catch(() => undefined);
     await lock.release();
     await dataSource.destroy();
   }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { pgPool } from './pool';
 
 /**
  * Named prepared statements on TypeORM's pg pool, for the hottest reads: PostgreSQL plans each
@@ -21,8 +21,7 @@ export class PreparedQueries {
       name = `hb_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
       this.names.set(text, name);
     }
-    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
-    const result = await pool.query<R & object>({ name, text, values });
+    const result = await pgPool(this.dataSource).query<R & object>({ name, text, values });
     return result.rows;
   }
 }

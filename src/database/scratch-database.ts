@@ -14,7 +14,10 @@ export async function withScratchDatabase<T>(work: (url: string) => Promise<T>):
   if (!serverUrl) {
     const dir = mkdtempSync(join(tmpdir(), 'hashbook-scratch-'));
     chmodSync(dir, 0o755);
-    const server = await startEmbeddedPostgres({ clusterDir: join(dir, 'postgres'), ephemeral: true });
+    const server = await startEmbeddedPostgres({
+      clusterDir: join(dir, 'postgres'),
+      ephemeral: true,
+    });
     try {
       return await work(server.url);
     } finally {

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { pgPool } from './pool';
 
 /** The channel the tables' statement triggers notify, with the table's name as payload. */
 export const TABLE_CHANGE_CHANNEL = 'table_change';
@@ -45,9 +46,10 @@ export class TableChanges implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async connect(): Promise<void> {
-    const options = (this.dataSource.driver as unknown as { master: { options: object } }).master
-      .options;
-    const client = new Client({ ...options, application_name: 'hashbook-table-changes' });
+    const client = new Client({
+      ...pgPool(this.dataSource).options,
+      application_name: 'hashbook-table-changes',
+    });
     client.on('notification', (message) => this.emit(message.payload ?? null));
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));

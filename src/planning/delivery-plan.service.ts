@@ -21,8 +21,16 @@ import {
   PlanTrancheDto,
   toPlanTrancheDto,
 } from './delivery-plan.dto';
-import { advance, combine, ComputedPlan, PLAN_STATE_SQL, PlanCache, PlanState } from './plan-cache';
-import { EVERY_MODEL } from './plan-change.entity';
+import {
+  advance,
+  BookState,
+  combine,
+  ComputedPlan,
+  PLAN_STATE_SQL,
+  PlanCache,
+  PlanState,
+} from './plan-cache';
+import { EVERY_MODEL, NO_ORDER } from './plan-change.entity';
 import {
   capacityFrom,
   currentOpenTranches,
@@ -48,10 +56,11 @@ export interface PlanForecastFilters {
 /**
  * The delivery plan: one query for the open tranches, one for the capacity, both in one snapshot,
  * then the pure allocation, model by model (models never share capacity). Each instance keeps the
- * model plans it computed with the snapshot they are current at. A read first asks, in its own
- * REPEATABLE READ snapshot, which models any transaction committed since has touched (plan_change,
- * written by triggers in the writers' transactions), and plans those again; the others are still
- * exact. So every read reflects every committed change, on every instance, whichever module or
+ * model plans it computed, with their tranches and capacity, and the snapshot they are current at.
+ * A read first asks, in its own REPEATABLE READ snapshot, which models and orders any transaction
+ * committed since has touched (plan_change, written by triggers in the writers' transactions),
+ * reads again the tranches of those orders (or the capacity) and plans those models again; the
+ * others are still exact. So every read reflects every committed change, on every instance, whichever module or
  * statement made it.
  */
 @Injectable()
@@ -84,25 +93,33 @@ export class DeliveryPlanService implements PlanForecastProvider {
     modelIds: string[] | null,
   ): Promise<ComputedPlan> {
     const startMonth = asOf.slice(0, 7);
-    const { tranches, capacity } = await this.readBook(db, asOf, { only: modelIds });
+    const models = { only: modelIds };
+    const { tranches, capacity } = await this.readBook(db, asOf, models, models);
     return { asOf, tranches, allocation: allocate({ startMonth, tranches, capacity }) };
   }
 
-  /** The open tranches and capacity of the models, as planWith reads them. */
-  async readBook(db: EntityManager, asOf: string, models: ModelFilter) {
-    const tranches =
-      asOf >= this.today()
-        ? await currentOpenTranches(db, models)
-        : await openTranchesAsOf(db, asOf, models);
-    const capacity = await capacityFrom(db, asOf.slice(0, 7), models);
+  /** The open tranches and the capacity of the models each filter names (none for null). */
+  async readBook(
+    db: EntityManager,
+    asOf: string,
+    tranchesOf: ModelFilter | null,
+    capacityOf: ModelFilter | null,
+  ) {
+    const tranches = !tranchesOf
+      ? []
+      : asOf >= this.today()
+        ? await currentOpenTranches(db, tranchesOf)
+        : await openTranchesAsOf(db, asOf, tranchesOf);
+    const capacity = capacityOf ? await capacityFrom(db, asOf.slice(0, 7), capacityOf) : [];
     return { tranches, capacity };
   }
 
   /**
-   * planWith, reusing what this instance computed before: only the models some transaction
-   * changed since (plan_change, read in this transaction's snapshot) are read and planned again.
-   * `db` must be a REPEATABLE READ transaction (see read), so the check and the reads share one
-   * snapshot. The plan may hold more models than asked for.
+   * planWith, reusing what this instance computed before: only what some transaction changed
+   * since (plan_change, read in this transaction's snapshot) is read again — the tranches of the
+   * orders it names, a model's capacity, or a model whole — and only those models are planned
+   * again. `db` must be a REPEATABLE READ transaction (see read), so the check and the reads share
+   * one snapshot. The plan may hold more models than asked for.
    */
   async currentPlan(
     db: EntityManager,
@@ -113,7 +130,7 @@ export class DeliveryPlanService implements PlanForecastProvider {
     const key = asOf >= this.today() ? `current ${startMonth}` : `as of ${asOf}`;
     const cached = this.cache.get(key);
     const [state] = (await db.query(PLAN_STATE_SQL, [cached?.snapshot ?? null])) as PlanState[];
-    const book = advance(cached, state, EVERY_MODEL);
+    const book = advance(cached, state, { everyModel: EVERY_MODEL, noOrder: NO_ORDER });
 
     let read: ModelFilter | null = null;
     if (modelIds) {
@@ -127,33 +144,14 @@ export class DeliveryPlanService implements PlanForecastProvider {
     } else if (book.missing.size > 0) {
       read = { only: [...book.missing] };
     }
-    if (read) {
-      const { tranches, capacity } = await this.readBook(db, asOf, read);
-      const byModel = new Map<string, { tranches: PlanTrancheRow[]; capacity: CapacityRow[] }>();
-      const of = (id: string) => {
-        if (!byModel.has(id)) byModel.set(id, { tranches: [], capacity: [] });
-        return byModel.get(id)!;
-      };
-      for (const row of tranches) of(row.productModelId).tranches.push(row);
-      for (const row of capacity) of(row.productModelId).capacity.push(row);
-      // Models read and found empty are not kept: unknown ids must not fill the cache.
-      for (const id of read.only ?? []) book.missing.delete(id);
-      for (const [id, part] of byModel) {
-        book.models.set(id, {
-          tranches: part.tranches,
-          allocation: allocate({ startMonth, ...part }),
-        });
-      }
-      if (!read.only) {
-        book.complete = true;
-        book.missing.clear();
-      }
-      book.whole = null;
-    }
+    const stale = (modelIds ?? [...book.refresh.keys()]).filter((id) => book.refresh.has(id));
+    if (read) await this.readModels(db, asOf, book, read);
+    if (stale.length > 0) await this.refreshModels(db, asOf, book, stale);
     this.cache.set(key, book);
     if (modelIds) {
       const nothing = {
         tranches: [],
+        capacity: [],
         allocation: allocate({ startMonth, tranches: [], capacity: [] }),
       };
       return combine(
@@ -164,6 +162,67 @@ export class DeliveryPlanService implements PlanForecastProvider {
     }
     book.whole ??= combine(asOf, startMonth, [...book.models.values()]);
     return book.whole;
+  }
+
+  /** Reads and plans the models `read` names, whole, into the book. */
+  private async readModels(db: EntityManager, asOf: string, book: BookState, read: ModelFilter) {
+    const startMonth = asOf.slice(0, 7);
+    const { tranches, capacity } = await this.readBook(db, asOf, read, read);
+    const byModel = new Map<string, { tranches: PlanTrancheRow[]; capacity: CapacityRow[] }>();
+    const of = (id: string) => {
+      if (!byModel.has(id)) byModel.set(id, { tranches: [], capacity: [] });
+      return byModel.get(id)!;
+    };
+    for (const row of tranches) of(row.productModelId).tranches.push(row);
+    for (const row of capacity) of(row.productModelId).capacity.push(row);
+    // Models read and found empty are not kept: unknown ids must not fill the cache.
+    for (const id of read.only ?? []) book.missing.delete(id);
+    for (const [id, part] of byModel) {
+      book.models.set(id, { ...part, allocation: allocate({ startMonth, ...part }) });
+      book.refresh.delete(id);
+    }
+    if (!read.only) {
+      book.complete = true;
+      book.missing.clear();
+    }
+    book.whole = null;
+  }
+
+  /**
+   * Brings the kept plans of the `stale` models up to date: their changed orders' tranches and,
+   * where it changed, their capacity are read again (one query each) and put in place of what
+   * the plan held; then each model is planned again.
+   */
+  private async refreshModels(db: EntityManager, asOf: string, book: BookState, stale: string[]) {
+    const startMonth = asOf.slice(0, 7);
+    const orders = new Set<string>();
+    const capacityOf = stale.filter((id) => book.refresh.get(id)!.capacity);
+    for (const id of stale) for (const order of book.refresh.get(id)!.orders) orders.add(order);
+    const { tranches: fresh, capacity } = await this.readBook(
+      db,
+      asOf,
+      orders.size > 0 ? { only: stale, orders: [...orders] } : null,
+      capacityOf.length > 0 ? { only: capacityOf } : null,
+    );
+    for (const id of stale) {
+      const plan = book.models.get(id)!;
+      const refresh = book.refresh.get(id)!;
+      const tranches = plan.tranches.filter((t) => !refresh.orders.has(t.purchaseOrderId));
+      // Another stale model's order may hold tranches of this model that did not change.
+      for (const row of fresh) {
+        if (row.productModelId === id && refresh.orders.has(row.purchaseOrderId))
+          tranches.push(row);
+      }
+      const part = {
+        tranches,
+        capacity: refresh.capacity
+          ? capacity.filter((row) => row.productModelId === id)
+          : plan.capacity,
+      };
+      book.models.set(id, { ...part, allocation: allocate({ startMonth, ...part }) });
+      book.refresh.delete(id);
+    }
+    book.whole = null;
   }
 
   /** The plan as of asOf (cached when current; see currentPlan). */

@@ -11,6 +11,7 @@ import {
 import type { PlanTrancheRow } from './plan.queries';
 
 const EVERY = '00000000-0000-0000-0000-000000000000';
+const markers = { everyModel: EVERY, noOrder: 'capacity' };
 
 function row(trancheId: string, productModelId: string, shipDate: string, units: number) {
   return {
@@ -28,13 +29,11 @@ function row(trancheId: string, productModelId: string, shipDate: string, units:
 }
 
 function modelPlan(productModelId: string, tranches: PlanTrancheRow[], units = 100): ModelPlan {
+  const capacity = [{ productModelId, month: '2026-03', units }];
   return {
     tranches,
-    allocation: allocate({
-      startMonth: '2026-03',
-      tranches,
-      capacity: [{ productModelId, month: '2026-03', units }],
-    }),
+    capacity,
+    allocation: allocate({ startMonth: '2026-03', tranches, capacity }),
   };
 }
 
@@ -48,7 +47,7 @@ function book(models: Record<string, ModelPlan>, xmin = 10): BookState {
   };
 }
 
-const state = (changed: string[] | null, horizon = 0): PlanState => ({
+const state = (changed: [string, string][] | null, horizon = 0): PlanState => ({
   snapshot: '20:20:',
   xmin: 20,
   horizon,
@@ -56,34 +55,65 @@ const state = (changed: string[] | null, horizon = 0): PlanState => ({
 });
 
 describe('advance', () => {
-  it('keeps the plans of unchanged models, now current at the newer snapshot', () => {
+  it('notes what changed of kept plans and marks changed models without one missing', () => {
     const a = modelPlan('A', []);
     const b = modelPlan('B', []);
-    const next = advance(book({ A: a, B: b }), state(['B', 'C']), EVERY);
-    expect([...next.models.keys()]).toEqual(['A']);
+    const next = advance(
+      book({ A: a, B: b }),
+      state([
+        ['B', 'po-1'],
+        ['B', 'po-2'],
+        ['B', 'capacity'],
+        ['C', 'po-1'],
+      ]),
+      markers,
+    );
+    expect([...next.models.keys()]).toEqual(['A', 'B']);
     expect(next.models.get('A')).toBe(a);
-    expect([...next.missing]).toEqual(['B', 'C']);
+    expect(next.refresh.get('A')).toBeUndefined();
+    expect(next.refresh.get('B')).toEqual({ capacity: true, orders: new Set(['po-1', 'po-2']) });
+    expect([...next.missing]).toEqual(['C']);
     expect(next).toMatchObject({ snapshot: '20:20:', xmin: 20, complete: true, whole: null });
+  });
+
+  it('adds to what an earlier advance noted, without changing that book', () => {
+    const first = advance(book({ A: modelPlan('A', []) }), state([['A', 'po-1']]), markers);
+    const second = advance(first, state([['A', 'capacity']]), markers);
+    expect(second.refresh.get('A')).toEqual({ capacity: true, orders: new Set(['po-1']) });
+    expect(first.refresh.get('A')).toEqual({ capacity: false, orders: new Set(['po-1']) });
+  });
+
+  it('drops a model plan whole once too many of its orders changed', () => {
+    const changed = Array.from({ length: 1001 }, (_, i): [string, string] => ['A', `po-${i}`]);
+    const next = advance(
+      book({ A: modelPlan('A', []), B: modelPlan('B', []) }),
+      state(changed),
+      markers,
+    );
+    expect([...next.models.keys()]).toEqual(['B']);
+    expect(next.refresh.size).toBe(0);
+    expect([...next.missing]).toEqual(['A']);
   });
 
   it('keeps nothing after a change to every model, below the pruning horizon, or without a book', () => {
     const cached = book({ A: modelPlan('A', []) });
     for (const next of [
-      advance(cached, state([EVERY]), EVERY),
-      advance(cached, state([], 11), EVERY),
-      advance(undefined, state(null), EVERY),
+      advance(cached, state([[EVERY, EVERY]]), markers),
+      advance(cached, state([], 11), markers),
+      advance(undefined, state(null), markers),
     ]) {
       expect(next.models.size).toBe(0);
       expect(next.complete).toBe(false);
       expect(next.snapshot).toBe('20:20:');
     }
-    expect(advance(cached, state([], 10), EVERY).models.size).toBe(1);
+    expect(advance(cached, state([], 10), markers).models.size).toBe(1);
   });
 
   it('never changes the cached book itself: requests in flight each work on their own copy', () => {
     const cached = book({ A: modelPlan('A', []) });
-    advance(cached, state(['A']), EVERY);
+    advance(cached, state([['A', 'po-1']]), markers);
     expect(cached.models.size).toBe(1);
+    expect(cached.refresh.size).toBe(0);
     expect(cached.missing.size).toBe(0);
     expect(cached.snapshot).toBe('10:10:');
   });

@@ -1,5 +1,8 @@
-import { Allocation, comparePlanOrder, ModelLoad } from './allocate';
+import { Allocation, CapacityRow, comparePlanOrder, ModelLoad } from './allocate';
 import type { PlanTrancheRow } from './plan.queries';
+
+/** Past this many changed orders, a model's tranches are read again whole. */
+const REREAD_ORDERS = 1000;
 
 export interface ComputedPlan {
   asOf: string;
@@ -11,7 +14,14 @@ export interface ComputedPlan {
 /** One model's plan: models never share capacity, so each is computed on its own. */
 export interface ModelPlan {
   tranches: PlanTrancheRow[];
+  capacity: CapacityRow[];
   allocation: Allocation;
+}
+
+/** What changed of a model whose plan is kept: its capacity, and the tranches of some orders. */
+export interface Refresh {
+  capacity: boolean;
+  orders: Set<string>;
 }
 
 /**
@@ -24,6 +34,8 @@ export interface BookState {
   /** That snapshot's xmin: every transaction below it had finished. */
   xmin: number;
   models: Map<string, ModelPlan>;
+  /** Models in `models` whose plans are out of date: what to read again before use. */
+  refresh: Map<string, Refresh>;
   /** Models changed since their plans were dropped (new ones included): to compute before use. */
   missing: Set<string>;
   /** Whether `models` and `missing` together name every model with open tranches or capacity. */
@@ -37,6 +49,7 @@ export function emptyBook(): BookState {
     snapshot: '',
     xmin: 0,
     models: new Map(),
+    refresh: new Map(),
     missing: new Set(),
     complete: false,
     whole: null,
@@ -45,57 +58,88 @@ export function emptyBook(): BookState {
 
 /** A copy to change: requests in flight never see each other's half-done work. */
 export function copyBook(state: BookState): BookState {
-  return { ...state, models: new Map(state.models), missing: new Set(state.missing) };
+  return {
+    ...state,
+    models: new Map(state.models),
+    refresh: new Map(state.refresh),
+    missing: new Set(state.missing),
+  };
 }
 
 /**
  * What changed since the cached snapshot `$1`, read first in a REPEATABLE READ transaction so
- * pg_current_snapshot() is the snapshot every later query of the transaction sees: the models of
- * every transaction that wrote a planned table, has committed, and was invisible to `$1` (still
- * running, or not yet started). Such a transaction's id is at least `$1`'s xmin, which keeps the
- * index scan short. Null without a cached snapshot.
+ * pg_current_snapshot() is the snapshot every later query of the transaction sees: the models and
+ * orders of every transaction that wrote a planned table, has committed, and was invisible to `$1`
+ * (still running, or not yet started). Such a transaction's id is at least `$1`'s xmin, which
+ * keeps the index scan short. Null without a cached snapshot.
  */
 export const PLAN_STATE_SQL = `
   SELECT pg_current_snapshot()::text AS snapshot,
          pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin,
          (SELECT txid FROM plan_change_horizon WHERE id = 1) AS horizon,
-         CASE WHEN $1::text IS NULL THEN NULL ELSE ARRAY(
-           SELECT DISTINCT product_model_id::text FROM plan_change
-            WHERE txid >= pg_snapshot_xmin($1::text::pg_snapshot)::text::bigint
-              AND NOT pg_visible_in_snapshot(txid::text::xid8, $1::text::pg_snapshot)) END AS changed`;
+         CASE WHEN $1::text IS NULL THEN NULL ELSE (
+           SELECT coalesce(json_agg(json_build_array(product_model_id, purchase_order_id)), '[]')
+             FROM (SELECT DISTINCT product_model_id, purchase_order_id FROM plan_change
+                    WHERE txid >= pg_snapshot_xmin($1::text::pg_snapshot)::text::bigint
+                      AND NOT pg_visible_in_snapshot(txid::text::xid8, $1::text::pg_snapshot)) AS c
+         ) END AS changed`;
 
 export interface PlanState {
   snapshot: string;
   xmin: number;
   horizon: number;
-  /** Models changed since the cached snapshot (EVERY_MODEL for all); null when none was given. */
-  changed: string[] | null;
+  /**
+   * [model, order] changed since the cached snapshot (EVERY_MODEL for all models, NO_ORDER for a
+   * model's capacity); null when no snapshot was given.
+   */
+  changed: [string, string][] | null;
 }
 
 /**
- * The cached book brought up to the snapshot of `state`: the plans of changed models dropped
- * (to recompute when asked for), or nothing kept at all when the change names every model or
- * plan_change was pruned above the book's snapshot (its changes may be gone).
+ * The cached book brought up to the snapshot of `state`: what changed of each kept model plan
+ * noted (to read again when asked for; a model with too many changed orders is dropped whole),
+ * changed models without a plan marked missing, or nothing kept at all when the change names
+ * every model or plan_change was pruned above the book's snapshot (its changes may be gone).
  */
 export function advance(
   cached: BookState | undefined,
   state: PlanState,
-  everyModel: string,
+  markers: { everyModel: string; noOrder: string },
 ): BookState {
   let book: BookState;
   if (
     !cached ||
     cached.xmin < state.horizon ||
     !state.changed ||
-    state.changed.includes(everyModel)
+    state.changed.some(([modelId]) => modelId === markers.everyModel)
   ) {
     book = emptyBook();
   } else {
     book = copyBook(cached);
-    for (const modelId of state.changed) {
-      book.models.delete(modelId);
-      book.missing.add(modelId);
+    // The cached book's Refresh objects are shared with requests in flight: copied before change.
+    const copied = new Set<string>();
+    for (const [modelId, orderId] of state.changed) {
       book.whole = null;
+      if (!book.models.has(modelId)) {
+        book.missing.add(modelId);
+        continue;
+      }
+      let refresh = book.refresh.get(modelId);
+      if (!copied.has(modelId)) {
+        copied.add(modelId);
+        refresh = {
+          capacity: refresh?.capacity ?? false,
+          orders: new Set(refresh?.orders),
+        };
+        book.refresh.set(modelId, refresh);
+      }
+      if (orderId === markers.noOrder) refresh!.capacity = true;
+      else refresh!.orders.add(orderId);
+      if (refresh!.orders.size > REREAD_ORDERS) {
+        book.models.delete(modelId);
+        book.refresh.delete(modelId);
+        book.missing.add(modelId);
+      }
     }
   }
   book.snapshot = state.snapshot;

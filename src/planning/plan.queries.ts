@@ -8,10 +8,11 @@ export interface PlanTrancheRow extends OpenTranche {
   unitPriceCents: number;
 }
 
-/** Which models to read: these only (null: all), less those already at hand. */
+/** Which models to read: these only (null: all), less those already at hand; of some orders only. */
 export interface ModelFilter {
   only: string[] | null;
   except?: string[];
+  orders?: string[];
 }
 
 /**
@@ -33,8 +34,9 @@ export async function currentOpenTranches(
       WHERE o.status <> 'draft'
         AND t.shipped_quantity + t.cancelled_quantity < t.quantity
         AND ($1::uuid[] IS NULL OR t.product_model_id = ANY($1::uuid[]))
-        AND NOT t.product_model_id = ANY($2::uuid[])`,
-    [models.only, models.except ?? []],
+        AND NOT t.product_model_id = ANY($2::uuid[])
+        AND ($3::uuid[] IS NULL OR t.purchase_order_id = ANY($3::uuid[]))`,
+    [models.only, models.except ?? [], models.orders ?? null],
   )) as PlanTrancheRow[];
 }
 
@@ -58,8 +60,9 @@ export async function openTranchesAsOf(
       WHERE s.valid_from <= $1::date AND (s.valid_to IS NULL OR s.valid_to > $1::date)
         AND s.open_units > 0
         AND ($2::uuid[] IS NULL OR s.product_model_id = ANY($2::uuid[]))
-        AND NOT s.product_model_id = ANY($3::uuid[])`,
-    [asOf, models.only, models.except ?? []],
+        AND NOT s.product_model_id = ANY($3::uuid[])
+        AND ($4::uuid[] IS NULL OR s.purchase_order_id = ANY($4::uuid[]))`,
+    [asOf, models.only, models.except ?? [], models.orders ?? null],
   )) as PlanTrancheRow[];
 }
 

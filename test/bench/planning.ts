@@ -3,8 +3,9 @@
  * models, ship dates over 38 months) and 36 months of capacity straight into PostgreSQL with
  * generate_series, then times, one request at a time: the pure allocation, the full plan without
  * cache (both queries and the allocation), and over HTTP the plan read, availability and capacity,
- * each after a write to every model (all recomputed), to one model (that model recomputed) or to
- * none (the cached plan, checked against plan_change); and the forecast's plan basis.
+ * each after a write to the capacity or to one order of every model (all planned again), to one
+ * model (that model planned again) or to none (the cached plan, checked against plan_change); and
+ * the forecast's plan basis.
  * BENCH_TRANCHES scales the book (multiples of 4), BENCH_SAMPLES the samples per figure.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -179,6 +180,20 @@ async function bench(url: string) {
   // Writes that change nothing still name their models in plan_change, so the cached plans of
   // those models are computed again. They run untimed before the samples marked so.
   const touchEveryModel = () => db.query('UPDATE production_capacity SET units = units');
+  // One order of each model, a different one each time: its tranches are read again.
+  const ordersOf = (
+    (await db.query(
+      `SELECT array_agg(DISTINCT purchase_order_id::text) AS ids FROM tranche GROUP BY product_model_id`,
+    )) as { ids: string[] }[]
+  ).map((r) => r.ids);
+  let round = 0;
+  const touchOrderOfEveryModel = () => {
+    round++;
+    return db.query(
+      'UPDATE tranche SET quantity = quantity WHERE purchase_order_id = ANY($1::uuid[])',
+      [ordersOf.map((ids) => ids[(round * 7919) % ids.length])],
+    );
+  };
   let touched = models[0];
   const touchOneModel = () => {
     touched = nextModel();
@@ -204,10 +219,12 @@ async function bench(url: string) {
       () => plans.read((tx) => plans.planWith(tx, pastAsOf, null)),
       300,
     ),
-    'GET /delivery-plan/tranches?limit=100, after a write to every model': await time(
+    'GET /delivery-plan/tranches?limit=100, after a write to the capacity of every model':
+      await time(get('/api/v1/delivery-plan/tranches?limit=100'), 300, touchEveryModel),
+    'GET /delivery-plan/tranches?limit=100, after a write to an order of every model': await time(
       get('/api/v1/delivery-plan/tranches?limit=100'),
       300,
-      touchEveryModel,
+      touchOrderOfEveryModel,
     ),
     'GET /delivery-plan/tranches?limit=100, after a write to one model': await time(
       get('/api/v1/delivery-plan/tranches?limit=100'),

@@ -136,7 +136,7 @@ describe('the plan cache across instances', () => {
         0,
       ]);
       expect(reads).not.toHaveBeenCalled();
-      // The whole book reads the changed model alone.
+      // The whole book reads the changed model's capacity alone.
       const whole = await a
         .http()
         .get('/api/v1/delivery-plan/tranches')
@@ -144,7 +144,7 @@ describe('the plan cache across instances', () => {
         .set('X-API-Key', a.adminKey)
         .expect(200);
       expect(reads).toHaveBeenCalledTimes(1);
-      expect(reads.mock.calls[0][2]).toEqual({ only: [first.model] });
+      expect(reads.mock.calls[0].slice(2)).toEqual([null, { only: [first.model] }]);
       const changed = whole.body.items.find(
         (i: { trancheId: string }) => i.trancheId === first.trancheId,
       );
@@ -191,11 +191,104 @@ describe('the plan cache across instances', () => {
         .send({})
         .expect(200);
       expect(await plan()).toEqual([...before, tranchesOf(draft)[0].id]);
+      // Only the confirmed order's tranches are read; the others are kept.
       expect(reads).toHaveBeenCalledTimes(1);
-      expect(reads.mock.calls[0][2]).toEqual({ only: [model] });
+      expect(reads.mock.calls[0].slice(2)).toEqual([{ only: [model], orders: [draft.id] }, null]);
     } finally {
       reads.mockRestore();
     }
+  });
+
+  it('after every kind of write, the kept plan equals the plan computed afresh', async () => {
+    const service = a.app.get(DeliveryPlanService);
+    const [x, y] = [(await f.productModel()).id, (await f.productModel()).id];
+    const customerId = (await f.customer()).id;
+    const order = (signedOn: string, lines: [string, string[]][], confirm = true) =>
+      f.order(
+        {
+          customerId,
+          signedOn,
+          lines: lines.map(([productModelId, ships]) => ({
+            productModelId,
+            tranches: ships.map((shipDate, i) => ({ shipDate, quantity: 30 + 10 * i })),
+          })),
+        },
+        confirm,
+      );
+    const both = await order(`${m(-2)}-03`, [
+      [x, [`${m(0)}-20`, `${m(1)}-20`]],
+      [y, [`${m(1)}-05`]],
+    ]);
+    const onlyX = await order(`${m(-1)}-03`, [[x, [`${m(1)}-01`]]]);
+    await order(`${m(-1)}-10`, [[y, [`${m(0)}-25`, `${m(2)}-25`]]]);
+    await a
+      .http()
+      .put('/api/v1/production-capacity')
+      .set('X-API-Key', a.adminKey)
+      .send({
+        items: [0, 1, 2].flatMap((k) => [
+          { productModelId: x, month: m(k), units: 50 },
+          { productModelId: y, month: m(k), units: 40 },
+        ]),
+      })
+      .expect(200);
+
+    // Every tranche of the two models with its whole plan, in plan order.
+    const asOf = today('UTC');
+    const shown = (plan: Awaited<ReturnType<DeliveryPlanService['plan']>>) =>
+      plan.allocation.order
+        .filter((i) => [x, y].includes(plan.tranches[i].productModelId))
+        .map((i) => ({ ...plan.tranches[i], plan: plan.allocation.plan(i) }));
+    const afresh = async () => shown(await service.read((tx) => service.planWith(tx, asOf, null)));
+    const kept = async () => shown(await service.plan(asOf, null));
+    const expectSame = async () => {
+      const expected = await afresh();
+      expect(await kept()).toEqual(expected);
+      return expected;
+    };
+    const initial = await expectSame();
+    expect(initial).toHaveLength(6);
+
+    const [bx1, bx2, by] = tranchesOf(both);
+    const writes: (() => Promise<unknown>)[] = [
+      // A reschedule and a quantity change through the API, effective today.
+      () => f.amend(both.id, asOf, [{ trancheId: bx1.id, shipDate: `${m(2)}-02` }]),
+      () => f.amend(onlyX.id, asOf, [{ trancheId: tranchesOf(onlyX)[0].id, quantity: 15 }]),
+      // A shipment of part of a tranche of the other model.
+      () => f.ship(both.id, asOf, [{ trancheId: by.id, quantity: 10 }]),
+      // A new order in both models, confirmed.
+      () =>
+        order(`${m(-1)}-01`, [
+          [x, [`${m(0)}-02`]],
+          [y, [`${m(0)}-02`]],
+        ]),
+      // Raw SQL from outside the services: a ship date and a capacity cut.
+      () => writer.query('UPDATE tranche SET ship_date = $2 WHERE id = $1', [bx2.id, `${m(0)}-01`]),
+      () =>
+        writer.query(
+          'UPDATE production_capacity SET units = 20 WHERE product_model_id = $1 AND month = $2',
+          [y, `${m(0)}-01`],
+        ),
+      // The whole of an order cancelled.
+      () =>
+        a
+          .http()
+          .post(`/api/v1/purchase-orders/${onlyX.id}/cancel`)
+          .set('X-API-Key', a.adminKey)
+          .send({ reason: 'Customer withdrew', effectiveOn: asOf })
+          .expect(200),
+    ];
+    let previous = initial;
+    for (const write of writes) {
+      await write();
+      const now = await expectSame();
+      expect(now).not.toEqual(previous);
+      previous = now;
+    }
+    // A draft is not planned: the kept plan stays as it was, and still equals a fresh one.
+    await order(`${m(-1)}-02`, [[y, [`${m(0)}-03`]]], false);
+    expect(await expectSame()).toEqual(previous);
+    expect(previous.some((t) => t.trancheId === tranchesOf(onlyX)[0].id)).toBe(false);
   });
 
   it('sees a write that was in progress when the cached plan was last checked, once it commits', async () => {

@@ -24,6 +24,24 @@ const modelOnlyFunction = (name: string, models: string) => `
     RETURN NULL;
   END $$`;
 
+/** The statement triggers on production_capacity, by event, with their transition tables. */
+const CAPACITY_TRIGGERS: Record<string, string> = {
+  inserted: 'AFTER INSERT ON "production_capacity" REFERENCING NEW TABLE AS new_rows',
+  updated:
+    'AFTER UPDATE ON "production_capacity" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows',
+  deleted: 'AFTER DELETE ON "production_capacity" REFERENCING OLD TABLE AS old_rows',
+};
+
+async function pointCapacityTrigger(queryRunner: QueryRunner, event: string, fn: string) {
+  await queryRunner.query(
+    `DROP TRIGGER production_capacity_plan_change_${event} ON "production_capacity"`,
+  );
+  await queryRunner.query(
+    `CREATE TRIGGER production_capacity_plan_change_${event} ${CAPACITY_TRIGGERS[event]}
+       FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
+  );
+}
+
 export class PlanChangesByOrder1795512000000 implements MigrationInterface {
   name = 'PlanChangesByOrder1795512000000';
 
@@ -101,40 +119,14 @@ export class PlanChangesByOrder1795512000000 implements MigrationInterface {
           UNION SELECT product_model_id, '${NIL}'::uuid FROM new_rows`,
       ),
     );
-    for (const [event, transition] of [
-      ['inserted', 'AFTER INSERT ON "production_capacity" REFERENCING NEW TABLE AS new_rows'],
-      [
-        'updated',
-        'AFTER UPDATE ON "production_capacity" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows',
-      ],
-      ['deleted', 'AFTER DELETE ON "production_capacity" REFERENCING OLD TABLE AS old_rows'],
-    ]) {
-      await queryRunner.query(
-        `DROP TRIGGER production_capacity_plan_change_${event} ON "production_capacity"`,
-      );
-      await queryRunner.query(
-        `CREATE TRIGGER production_capacity_plan_change_${event} ${transition}
-           FOR EACH STATEMENT EXECUTE FUNCTION plan_change_capacity_${event}()`,
-      );
+    for (const event of Object.keys(CAPACITY_TRIGGERS)) {
+      await pointCapacityTrigger(queryRunner, event, `plan_change_capacity_${event}`);
     }
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    for (const [event, transition] of [
-      ['inserted', 'AFTER INSERT ON "production_capacity" REFERENCING NEW TABLE AS new_rows'],
-      [
-        'updated',
-        'AFTER UPDATE ON "production_capacity" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows',
-      ],
-      ['deleted', 'AFTER DELETE ON "production_capacity" REFERENCING OLD TABLE AS old_rows'],
-    ]) {
-      await queryRunner.query(
-        `DROP TRIGGER production_capacity_plan_change_${event} ON "production_capacity"`,
-      );
-      await queryRunner.query(
-        `CREATE TRIGGER production_capacity_plan_change_${event} ${transition}
-           FOR EACH STATEMENT EXECUTE FUNCTION plan_change_${event}()`,
-      );
+    for (const event of Object.keys(CAPACITY_TRIGGERS)) {
+      await pointCapacityTrigger(queryRunner, event, `plan_change_${event}`);
       await queryRunner.query(`DROP FUNCTION plan_change_capacity_${event}()`);
     }
     await queryRunner.query(`TRUNCATE "plan_change"`);

@@ -24,6 +24,29 @@ interface EventRow {
   changes: BookChange[] | null;
 }
 
+/**
+ * The order's figures per model over time from its tranche segments just written: every day a
+ * segment starts or ends bounds a span, within which the segments in force do not change; each
+ * span's sums per model make one row.
+ */
+const ORDER_SEGMENTS_SQL = `
+  INSERT INTO order_segment (purchase_order_id, customer_id, product_model_id, valid_from, valid_to, open_units,
+                             open_value_cents, cash_cents, pool_cents, shipped_value_cents, receivable_cents, forfeited_cents)
+  WITH bound AS (
+    SELECT valid_from AS day FROM tranche_segment WHERE purchase_order_id = $1
+    UNION SELECT valid_to FROM tranche_segment WHERE purchase_order_id = $1 AND valid_to IS NOT NULL
+  ), span AS (
+    SELECT day AS valid_from, lead(day) OVER (ORDER BY day) AS valid_to FROM bound
+  )
+  SELECT s.purchase_order_id, s.customer_id, s.product_model_id, p.valid_from, p.valid_to,
+         sum(s.open_units), sum(s.open_units::bigint * s.unit_price_cents), sum(s.cash_cents), sum(s.pool_cents),
+         sum(s.shipped_value_cents), sum(greatest(s.shipped_value_cents - s.shipped_cash_cents, 0)),
+         sum(s.forfeited_cents)
+    FROM span p
+    JOIN tranche_segment s ON s.purchase_order_id = $1
+     AND s.valid_from <= p.valid_from AND (s.valid_to IS NULL OR s.valid_to > p.valid_from)
+   GROUP BY 1, 2, 3, 4, 5`;
+
 export interface RebuiltBook {
   result: BookResult;
   status: OrderStatus;
@@ -31,8 +54,8 @@ export interface RebuiltBook {
 
 /**
  * Replays one confirmed order from its contract and business-dated events, then rewrites the
- * order's timeline (tranche, instalment and credit segments, forfeitures) and the tranches' current
- * figures. Runs in the caller's transaction, with the order row already locked, so readers see
+ * order's timeline (tranche, order, instalment and credit segments, forfeitures) and the tranches'
+ * current figures. Runs in the caller's transaction, with the order row already locked, so readers see
  * either the old book or the new one, never a mix.
  */
 @Injectable()
@@ -111,6 +134,7 @@ export class BookStore {
   async clear(tx: EntityManager, orderId: string): Promise<void> {
     for (const table of [
       'tranche_segment',
+      'order_segment',
       'instalment_segment',
       'credit_segment',
       'forfeiture',
@@ -159,6 +183,7 @@ export class BookStore {
           segments.map((s) => s.forfeitedCents),
         ],
       );
+      await tx.query(ORDER_SEGMENTS_SQL, [order.id]);
       const current = segments.filter((s) => s.to === null);
       await tx.query(
         `UPDATE tranche SET quantity = c.quantity, shipped_quantity = c.shipped, cancelled_quantity = c.cancelled,

@@ -71,6 +71,61 @@ export class TrancheSegment {
   forfeitedCents: number;
 }
 
+/**
+ * One order's figures for one product model over [valid_from, valid_to): the sums of its tranche
+ * segments in force then, written with them by the replay. Reports that need no ship month read
+ * these (one row per order and model) instead of one per tranche.
+ */
+@Entity()
+@Index('order_segment_as_of_idx', ['validFrom', 'validTo'])
+@Index('order_segment_purchase_order_id_idx', ['purchaseOrderId'])
+// Covering partial indexes for "as of today" (see the OrderSegments migration), as on
+// tranche_segment: the open current rows for backlog, every current row for contract balances.
+@Index('order_segment_open_now_idx', { synchronize: false })
+@Index('order_segment_balance_now_idx', { synchronize: false })
+export class OrderSegment {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  purchaseOrderId: string;
+
+  @Column({ type: 'uuid' })
+  customerId: string;
+
+  @Column({ type: 'uuid' })
+  productModelId: string;
+
+  @Column({ type: 'date' })
+  validFrom: string;
+
+  @Column({ type: 'date', nullable: true })
+  validTo: string | null;
+
+  @Column({ type: 'int' })
+  openUnits: number;
+
+  /** Σ open units × unit price. */
+  @Column(centsColumn())
+  openValueCents: number;
+
+  @Column(centsColumn())
+  cashCents: number;
+
+  @Column(centsColumn())
+  poolCents: number;
+
+  @Column(centsColumn())
+  shippedValueCents: number;
+
+  /** Σ per tranche of the shipped value not yet paid (never below zero per tranche). */
+  @Column(centsColumn())
+  receivableCents: number;
+
+  @Column(centsColumn())
+  forfeitedCents: number;
+}
+
 /** The billing schedule as it stands now. */
 @Entity()
 @Index('instalment_tranche_id_idx', ['trancheId'])

@@ -57,9 +57,10 @@ const GROUPS: Record<
 };
 
 /**
- * BR-1/BR-7: the units of each tranche open at the end of asOf, from the replayed segment in force
- * that day, valued at the tranche's price. Aggregated on ids first (totals and groups in one pass
- * with GROUPING SETS); names are joined to the few result rows afterwards.
+ * BR-1/BR-7: the units open at the end of asOf, valued at their tranches' prices — from the
+ * replayed order segments (one row per order and model) unless grouped by ship month, which only
+ * the tranche segments know. Aggregated on ids first (totals and groups in one pass with
+ * GROUPING SETS); names are joined to the few result rows afterwards.
  */
 export function backlogQuery(
   groupBy: BacklogGroup | undefined,
@@ -72,20 +73,38 @@ export function backlogQuery(
     group.needsCustomer || filters.segment || filters.region
       ? 'JOIN customer c ON c.id = s.customer_id'
       : '';
-  return {
-    text: `
-      WITH per_order AS (
-        SELECT ${group.key} AS key, s.purchase_order_id, s.product_model_id,
-               sum(s.open_units) AS units,
-               sum(s.open_units * s.unit_price_cents) AS cents
-          FROM tranche_segment s
+  const open = (table: string) => `
+          FROM ${table} s
           ${customerJoin}
          WHERE ${inForce('s', filters.current)}
            AND s.open_units > 0
            AND ($2::uuid IS NULL OR s.customer_id = $2::uuid)
            ${filters.segment ? 'AND c.segment = $3::text' : 'AND $3::text IS NULL'}
            ${filters.region ? 'AND c.region = $4::text' : 'AND $4::text IS NULL'}
-           AND ($5::uuid IS NULL OR s.product_model_id = $5::uuid)
+           AND ($5::uuid IS NULL OR s.product_model_id = $5::uuid)`;
+  const values = [
+    filters.asOf,
+    filters.customerId ?? null,
+    filters.segment ?? null,
+    filters.region ?? null,
+    filters.productModelId ?? null,
+  ];
+  const result = `
+      SELECT a.key::text AS key, ${group.label} AS label, a.is_total, a.open_quantity, a.open_value_cents,
+             a.ths::numeric(20, 2)::text AS hashrate_ths,
+             round(a.ths / 1000000, 4)::text AS hashrate_ehs,
+             round(a.watts::numeric / 1000000, 2)::text AS power_mw,
+             a.order_count
+        FROM a ${group.join}
+       ORDER BY a.is_total DESC, a.key`;
+  if (groupBy === 'shipMonth') {
+    return {
+      text: `
+      WITH per_order AS (
+        SELECT ${group.key} AS key, s.purchase_order_id, s.product_model_id,
+               sum(s.open_units) AS units,
+               sum(s.open_units * s.unit_price_cents) AS cents
+          ${open('tranche_segment')}
          GROUP BY 1, 2, 3
       ), a AS (
         SELECT p.key, GROUPING(p.key) = 1 AS is_total,
@@ -97,20 +116,43 @@ export function backlogQuery(
           FROM per_order p
           JOIN product_model m ON m.id = p.product_model_id
          GROUP BY GROUPING SETS ((p.key), ())
-      )
-      SELECT a.key::text AS key, ${group.label} AS label, a.is_total, a.open_quantity, a.open_value_cents,
-             a.ths::numeric(20, 2)::text AS hashrate_ths,
-             round(a.ths / 1000000, 4)::text AS hashrate_ehs,
-             round(a.watts::numeric / 1000000, 2)::text AS power_mw,
-             a.order_count
-        FROM a ${group.join}
-       ORDER BY a.is_total DESC, a.key`,
-    values: [
-      filters.asOf,
-      filters.customerId ?? null,
-      filters.segment ?? null,
-      filters.region ?? null,
-      filters.productModelId ?? null,
-    ],
+      ) ${result}`,
+      values,
+    };
+  }
+  // Units and value per group and model (the model gives hashrate and power), and apart the
+  // orders per group: two small aggregates of the same rows, cheaper than one per order and model.
+  return {
+    text: `
+      WITH by_model AS (
+        SELECT ${group.key} AS key, s.product_model_id,
+               sum(s.open_units) AS units, sum(s.open_value_cents) AS cents
+          ${open('order_segment')}
+         GROUP BY 1, 2
+      ), by_order AS (
+        SELECT ${group.key} AS key, s.purchase_order_id
+          ${open('order_segment')}
+         GROUP BY 1, 2
+      ), sums AS (
+        SELECT b.key, GROUPING(b.key) = 1 AS is_total,
+               sum(b.units)::bigint AS open_quantity,
+               sum(b.cents)::bigint AS open_value_cents,
+               sum(b.units * m.hashrate_ths) AS ths,
+               sum(b.units * m.power_w) AS watts
+          FROM by_model b
+          JOIN product_model m ON m.id = b.product_model_id
+         GROUP BY GROUPING SETS ((b.key), ())
+      ), orders AS (
+        SELECT o.key, GROUPING(o.key) = 1 AS is_total,
+               count(DISTINCT o.purchase_order_id)::int AS order_count
+          FROM by_order o
+         GROUP BY GROUPING SETS ((o.key), ())
+      ), a AS (
+        SELECT sums.*, orders.order_count
+          FROM sums
+          JOIN orders ON orders.is_total = sums.is_total
+           AND coalesce(orders.key::text, '') = coalesce(sums.key::text, '')
+      ) ${result}`,
+    values,
   };
 }

@@ -33,10 +33,11 @@ const GROUPS: Record<
 };
 
 /**
- * BR-5 at the end of asOf, from the replayed segments alone: cash received (what the tranches
- * received plus unapplied credit), recognised and forfeited revenue, contract liability (pools +
- * credit) and receivable (shipped value not yet paid, per tranche). Summed straight to the group
- * key; labels are joined to the result rows.
+ * BR-5 at the end of asOf, from the replayed order segments (the sums of the tranche segments, one
+ * row per order and model) and credit segments: cash received (what the tranches received plus
+ * unapplied credit), recognised and forfeited revenue, contract liability (pools + credit) and
+ * receivable (shipped value not yet paid, per tranche). Summed straight to the group key; labels
+ * are joined to the result rows.
  */
 export function contractBalancesQuery(
   groupBy: BalanceGroup | undefined,
@@ -58,8 +59,8 @@ export function contractBalancesQuery(
                sum(s.shipped_value_cents) AS recognized,
                sum(s.forfeited_cents) AS forfeited,
                sum(s.pool_cents) AS pool,
-               sum(greatest(s.shipped_value_cents - s.shipped_cash_cents, 0)) AS receivable
-          FROM tranche_segment s
+               sum(s.receivable_cents) AS receivable
+          FROM order_segment s
           ${byCustomer ? 'JOIN customer c ON c.id = s.customer_id' : ''}
          WHERE ${inForce('s', filters.current)} ${customerFilter('s')}
          GROUP BY 1

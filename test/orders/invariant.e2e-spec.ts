@@ -51,4 +51,41 @@ describe('the contract-balance identity on the demo book', () => {
     expect(nonZero).toBeGreaterThan(50);
     expect(checked).toBeGreaterThan(nonZero);
   });
+
+  it('keeps each order segment equal to the sums of its tranche segments in force, on every day one starts or ends', async () => {
+    const sums = (table: 'tranche_segment' | 'order_segment') => `
+      SELECT d.day, s.purchase_order_id, s.customer_id, s.product_model_id,
+             ${
+               table === 'tranche_segment'
+                 ? `sum(s.open_units)::int, sum(s.open_units::bigint * s.unit_price_cents)::bigint,
+                    sum(s.cash_cents)::bigint, sum(s.pool_cents)::bigint, sum(s.shipped_value_cents)::bigint,
+                    sum(greatest(s.shipped_value_cents - s.shipped_cash_cents, 0))::bigint,
+                    sum(s.forfeited_cents)::bigint`
+                 : `s.open_units, s.open_value_cents, s.cash_cents, s.pool_cents, s.shipped_value_cents,
+                    s.receivable_cents, s.forfeited_cents`
+             }
+        FROM days d JOIN ${table} s ON s.valid_from <= d.day AND (s.valid_to IS NULL OR s.valid_to > d.day)
+       ${table === 'tranche_segment' ? 'GROUP BY 1, 2, 3, 4' : ''}`;
+    const days = `
+      WITH days AS (
+        SELECT valid_from AS day FROM tranche_segment
+        UNION SELECT valid_from - 1 FROM tranche_segment
+        UNION SELECT valid_to FROM tranche_segment WHERE valid_to IS NOT NULL
+      )`;
+    const [counts] = await t.sql<{ days: number; rows: number; models: number }>(
+      `${days} SELECT (SELECT count(*) FROM days)::int AS days, count(*)::int AS rows,
+              (SELECT count(*) FROM (SELECT purchase_order_id FROM order_segment
+                GROUP BY purchase_order_id HAVING count(DISTINCT product_model_id) > 1) m)::int AS models
+         FROM (${sums('order_segment')}) o`,
+    );
+    // Many days, many rows, and orders of more than one model among them.
+    expect(counts.days).toBeGreaterThan(50);
+    expect(counts.rows).toBeGreaterThan(1000);
+    expect(counts.models).toBeGreaterThan(0);
+    const differ = await t.sql(
+      `${days} (${sums('tranche_segment')} EXCEPT ALL ${sums('order_segment')})
+         UNION ALL (${sums('order_segment')} EXCEPT ALL ${sums('tranche_segment')}) LIMIT 5`,
+    );
+    expect(differ).toEqual([]);
+  });
 });

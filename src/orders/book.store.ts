@@ -47,6 +47,22 @@ const ORDER_SEGMENTS_SQL = `
      AND s.valid_from <= p.valid_from AND (s.valid_to IS NULL OR s.valid_to > p.valid_from)
    GROUP BY 1, 2, 3, 4, 5`;
 
+/**
+ * Revenue recognised on shipment, from the order's tranche segments just written: a segment that
+ * starts with more units shipped than the tranche's segment before it was shipped that day (the
+ * replay keeps shipped value equal to shipped units × price).
+ */
+const RECOGNITIONS_SQL = `
+  INSERT INTO recognition (purchase_order_id, tranche_id, customer_id, product_model_id, on_date, units, amount_cents)
+  SELECT purchase_order_id, tranche_id, customer_id, product_model_id, valid_from, units, cents
+    FROM (SELECT purchase_order_id, tranche_id, customer_id, product_model_id, valid_from,
+                 shipped_units - coalesce(lag(shipped_units) OVER w, 0) AS units,
+                 shipped_value_cents - coalesce(lag(shipped_value_cents) OVER w, 0) AS cents
+            FROM tranche_segment
+           WHERE purchase_order_id = $1
+          WINDOW w AS (PARTITION BY tranche_id ORDER BY valid_from)) AS d
+   WHERE units > 0`;
+
 export interface RebuiltBook {
   result: BookResult;
   status: OrderStatus;
@@ -54,8 +70,8 @@ export interface RebuiltBook {
 
 /**
  * Replays one confirmed order from its contract and business-dated events, then rewrites the
- * order's timeline (tranche, order, instalment and credit segments, forfeitures) and the tranches'
- * current figures. Runs in the caller's transaction, with the order row already locked, so readers see
+ * order's timeline (tranche, order, instalment and credit segments, recognitions, forfeitures) and
+ * the tranches' current figures. Runs in the caller's transaction, with the order row already locked, so readers see
  * either the old book or the new one, never a mix.
  */
 @Injectable()
@@ -135,6 +151,7 @@ export class BookStore {
     for (const table of [
       'tranche_segment',
       'order_segment',
+      'recognition',
       'instalment_segment',
       'credit_segment',
       'forfeiture',
@@ -184,6 +201,7 @@ export class BookStore {
         ],
       );
       await tx.query(ORDER_SEGMENTS_SQL, [order.id]);
+      await tx.query(RECOGNITIONS_SQL, [order.id]);
       const current = segments.filter((s) => s.to === null);
       await tx.query(
         `UPDATE tranche SET quantity = c.quantity, shipped_quantity = c.shipped, cancelled_quantity = c.cancelled,

@@ -126,6 +126,41 @@ export class OrderSegment {
   forfeitedCents: number;
 }
 
+/**
+ * Revenue recognised on shipment (BR-2): one row per tranche and day its shipped units grew, with
+ * the units and their value, written by the replay from the tranche segments. The revenue
+ * forecast reads these instead of joining shipment items to their tranches.
+ */
+@Entity()
+@Index('recognition_purchase_order_id_idx', ['purchaseOrderId'])
+// Covering: the forecast's shipped flow is an index-only range scan (see the Recognitions migration).
+@Index('recognition_on_date_idx', { synchronize: false })
+export class Recognition {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  purchaseOrderId: string;
+
+  @Column({ type: 'uuid' })
+  trancheId: string;
+
+  @Column({ type: 'uuid' })
+  customerId: string;
+
+  @Column({ type: 'uuid' })
+  productModelId: string;
+
+  @Column({ type: 'date' })
+  onDate: string;
+
+  @Column({ type: 'int' })
+  units: number;
+
+  @Column(centsColumn())
+  amountCents: number;
+}
+
 /** The billing schedule as it stands now. */
 @Entity()
 @Index('instalment_tranche_id_idx', ['trancheId'])

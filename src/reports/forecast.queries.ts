@@ -25,9 +25,10 @@ export interface RevenueRow {
 }
 
 /**
- * Revenue per period on the contract basis (SPEC §6): shipments on or before asOf (BR-2),
- * forfeitures on or before asOf (BR-6), and units open at asOf by the ship date in force at asOf.
- * Open units whose ship date is on or before asOf are overdue and land in no period.
+ * Revenue per period on the contract basis (SPEC §6): shipments on or before asOf (BR-2, from the
+ * recognitions the replay writes), forfeitures on or before asOf (BR-6), and units open at asOf by
+ * the ship date in force at asOf. Open units whose ship date is on or before asOf are overdue and
+ * land in no period.
  * `withForecast=false` leaves the open units out (the plan basis brings its own).
  */
 export function revenueQuery(
@@ -70,14 +71,12 @@ export function revenueQuery(
   return {
     text: `
       WITH flows AS (
-        SELECT sh.shipped_on AS on_date, 'recognized' AS kind, ${sum('i.quantity')} AS units,
-               ${sum('i.quantity * t.unit_price_cents')} AS cents${idsOf('t')}
-          FROM shipment sh
-          JOIN shipment_item i ON i.shipment_id = sh.id
-          JOIN tranche t ON t.id = i.tranche_id
-         WHERE sh.shipped_on <= $1::date AND sh.shipped_on >= $2::date AND sh.shipped_on < $3::date
-           AND ${filtersOn('t')}
-         ${perDayOf('sh.shipped_on', 't')}
+        SELECT r.on_date, 'recognized' AS kind, ${sum('r.units')} AS units,
+               ${sum('r.amount_cents')} AS cents${idsOf('r')}
+          FROM recognition r
+         WHERE r.on_date <= $1::date AND r.on_date >= $2::date AND r.on_date < $3::date
+           AND ${filtersOn('r')}
+         ${perDayOf('r.on_date', 'r')}
         UNION ALL
         SELECT f.on_date, 'forfeited', 0, ${sum('f.amount_cents')}${idsOf('f')}
           FROM forfeiture f

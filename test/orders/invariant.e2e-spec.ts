@@ -2,6 +2,7 @@ import { today } from '../../src/common/dates';
 import { createLogger } from '../../src/common/logger';
 import { parseMoney } from '../../src/common/money';
 import { seedDemoIfEmpty } from '../../src/demo/seed';
+import { OrderFactory, tranchesOf } from '../support/order-factories';
 import { createTestApp, TestApp } from '../support/test-app';
 
 // BR-5: cash received − recognised − forfeited = contract liability − receivable, for every order
@@ -85,6 +86,52 @@ describe('the contract-balance identity on the demo book', () => {
     const differ = await t.sql(
       `${days} (${sums('tranche_segment')} EXCEPT ALL ${sums('order_segment')})
          UNION ALL (${sums('order_segment')} EXCEPT ALL ${sums('tranche_segment')}) LIMIT 5`,
+    );
+    expect(differ).toEqual([]);
+  });
+
+  it('recognises exactly the shipped units and value of every tranche on its shipping day', async () => {
+    // Beside the demo book, a tranche shipped in two parts on two days.
+    const f = new OrderFactory(t);
+    const order = await f.order({
+      customerId: (await f.customer()).id,
+      signedOn: '2025-01-10',
+      lines: [
+        {
+          productModelId: (await f.productModel()).id,
+          unitPrice: '2500.00',
+          tranches: [{ shipDate: '2025-03-15', quantity: 40 }],
+        },
+      ],
+    });
+    const [tranche] = tranchesOf(order);
+    await f.ship(order.id, '2025-03-10', [{ trancheId: tranche.id, quantity: 15 }]);
+    await f.ship(order.id, '2025-03-20', [{ trancheId: tranche.id, quantity: 25 }]);
+    expect(
+      await t.sql(
+        'SELECT on_date::text, units, amount_cents FROM recognition WHERE tranche_id = $1 ORDER BY on_date',
+        [tranche.id],
+      ),
+    ).toEqual([
+      { on_date: '2025-03-10', units: 15, amount_cents: 3_750_000 },
+      { on_date: '2025-03-20', units: 25, amount_cents: 6_250_000 },
+    ]);
+    const shipped = `
+      SELECT t.purchase_order_id, t.id, t.customer_id, t.product_model_id, sh.shipped_on,
+             sum(i.quantity)::int, sum(i.quantity * t.unit_price_cents)::bigint
+        FROM shipment sh
+        JOIN shipment_item i ON i.shipment_id = sh.id
+        JOIN tranche t ON t.id = i.tranche_id
+       GROUP BY 1, 2, 3, 4, 5`;
+    const recognised = `
+      SELECT purchase_order_id, tranche_id, customer_id, product_model_id, on_date, units, amount_cents
+        FROM recognition`;
+    const [{ rows }] = await t.sql<{ rows: number }>(
+      `SELECT count(*)::int AS rows FROM recognition`,
+    );
+    expect(rows).toBeGreaterThan(20);
+    const differ = await t.sql(
+      `(${shipped} EXCEPT ALL ${recognised}) UNION ALL (${recognised} EXCEPT ALL ${shipped}) LIMIT 5`,
     );
     expect(differ).toEqual([]);
   });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ConflictError } from '../common/errors';
 import { replayBook } from './book';
+import { orderSegments, recognitions } from './order-rollup';
 import { BookChange, BookEvent, BookResult, BookRuleError, TermsSnapshot } from './book.types';
 import type { OrderStatus } from './purchase-order.entity';
 
@@ -23,45 +24,6 @@ interface EventRow {
   items: { trancheId: string; quantity: number }[] | null;
   changes: BookChange[] | null;
 }
-
-/**
- * The order's figures per model over time from its tranche segments just written: every day a
- * segment starts or ends bounds a span, within which the segments in force do not change; each
- * span's sums per model make one row.
- */
-const ORDER_SEGMENTS_SQL = `
-  INSERT INTO order_segment (purchase_order_id, customer_id, product_model_id, valid_from, valid_to, open_units,
-                             open_value_cents, cash_cents, pool_cents, shipped_value_cents, receivable_cents, forfeited_cents)
-  WITH bound AS (
-    SELECT valid_from AS day FROM tranche_segment WHERE purchase_order_id = $1
-    UNION SELECT valid_to FROM tranche_segment WHERE purchase_order_id = $1 AND valid_to IS NOT NULL
-  ), span AS (
-    SELECT day AS valid_from, lead(day) OVER (ORDER BY day) AS valid_to FROM bound
-  )
-  SELECT s.purchase_order_id, s.customer_id, s.product_model_id, p.valid_from, p.valid_to,
-         sum(s.open_units), sum(s.open_units::bigint * s.unit_price_cents), sum(s.cash_cents), sum(s.pool_cents),
-         sum(s.shipped_value_cents), sum(greatest(s.shipped_value_cents - s.shipped_cash_cents, 0)),
-         sum(s.forfeited_cents)
-    FROM span p
-    JOIN tranche_segment s ON s.purchase_order_id = $1
-     AND s.valid_from <= p.valid_from AND (s.valid_to IS NULL OR s.valid_to > p.valid_from)
-   GROUP BY 1, 2, 3, 4, 5`;
-
-/**
- * Revenue recognised on shipment, from the order's tranche segments just written: a segment that
- * starts with more units shipped than the tranche's segment before it was shipped that day (the
- * replay keeps shipped value equal to shipped units × price).
- */
-const RECOGNITIONS_SQL = `
-  INSERT INTO recognition (purchase_order_id, tranche_id, customer_id, product_model_id, on_date, units, amount_cents)
-  SELECT purchase_order_id, tranche_id, customer_id, product_model_id, valid_from, units, cents
-    FROM (SELECT purchase_order_id, tranche_id, customer_id, product_model_id, valid_from,
-                 shipped_units - coalesce(lag(shipped_units) OVER w, 0) AS units,
-                 shipped_value_cents - coalesce(lag(shipped_value_cents) OVER w, 0) AS cents
-            FROM tranche_segment
-           WHERE purchase_order_id = $1
-          WINDOW w AS (PARTITION BY tranche_id ORDER BY valid_from)) AS d
-   WHERE units > 0`;
 
 export interface RebuiltBook {
   result: BookResult;
@@ -161,6 +123,56 @@ export class BookStore {
     }
   }
 
+  /** The order segments and recognitions derived from the tranche segments (see order-rollup). */
+  private async writeRollups(
+    tx: EntityManager,
+    order: { id: string; customerId: string },
+    segments: BookResult['tranches'],
+    modelOf: Map<string, string>,
+  ): Promise<void> {
+    const sums = orderSegments(segments, (trancheId) => modelOf.get(trancheId)!);
+    await tx.query(
+      `INSERT INTO order_segment (purchase_order_id, customer_id, product_model_id, valid_from, valid_to, open_units,
+          open_value_cents, cash_cents, pool_cents, shipped_value_cents, receivable_cents, forfeited_cents)
+       SELECT $1, $2, o.model, o.valid_from, o.valid_to, o.open, o.open_value, o.cash, o.pool, o.shipped_value,
+              o.receivable, o.forfeited
+         FROM unnest($3::uuid[], $4::date[], $5::date[], $6::int[], $7::bigint[], $8::bigint[], $9::bigint[],
+                     $10::bigint[], $11::bigint[], $12::bigint[])
+           AS o(model, valid_from, valid_to, open, open_value, cash, pool, shipped_value, receivable, forfeited)`,
+      [
+        order.id,
+        order.customerId,
+        sums.map((o) => o.productModelId),
+        sums.map((o) => o.from),
+        sums.map((o) => o.to),
+        sums.map((o) => o.openUnits),
+        sums.map((o) => o.openValueCents),
+        sums.map((o) => o.cashCents),
+        sums.map((o) => o.poolCents),
+        sums.map((o) => o.shippedValueCents),
+        sums.map((o) => o.receivableCents),
+        sums.map((o) => o.forfeitedCents),
+      ],
+    );
+    const shipped = recognitions(segments);
+    if (shipped.length === 0) return;
+    await tx.query(
+      `INSERT INTO recognition (purchase_order_id, tranche_id, customer_id, product_model_id, on_date, units, amount_cents)
+       SELECT $1, r.tranche_id, $2, r.model, r.on_date, r.units, r.amount
+         FROM unnest($3::uuid[], $4::uuid[], $5::date[], $6::int[], $7::bigint[])
+           AS r(tranche_id, model, on_date, units, amount)`,
+      [
+        order.id,
+        order.customerId,
+        shipped.map((r) => r.trancheId),
+        shipped.map((r) => modelOf.get(r.trancheId)),
+        shipped.map((r) => r.on),
+        shipped.map((r) => r.units),
+        shipped.map((r) => r.amountCents),
+      ],
+    );
+  }
+
   private async write(
     tx: EntityManager,
     order: { id: string; customerId: string },
@@ -200,8 +212,7 @@ export class BookStore {
           segments.map((s) => s.forfeitedCents),
         ],
       );
-      await tx.query(ORDER_SEGMENTS_SQL, [order.id]);
-      await tx.query(RECOGNITIONS_SQL, [order.id]);
+      await this.writeRollups(tx, order, segments, modelOf);
       const current = segments.filter((s) => s.to === null);
       await tx.query(
         `UPDATE tranche SET quantity = c.quantity, shipped_quantity = c.shipped, cancelled_quantity = c.cancelled,

@@ -77,10 +77,10 @@ export class TrancheSegment {
  * these (one row per order and model) instead of one per tranche.
  */
 @Entity()
-@Index('order_segment_as_of_idx', ['validFrom', 'validTo'])
 @Index('order_segment_purchase_order_id_idx', ['purchaseOrderId'])
-// Covering partial indexes for "as of today" (see the OrderSegments migration), as on
-// tranche_segment: the open current rows for backlog, every current row for contract balances.
+// Covering indexes (see the OrderSegments migration): every row by its range for a past date, and
+// as on tranche_segment the open current rows for backlog, every current row for contract balances.
+@Index('order_segment_as_of_idx', { synchronize: false })
 @Index('order_segment_open_now_idx', { synchronize: false })
 @Index('order_segment_balance_now_idx', { synchronize: false })
 export class OrderSegment {

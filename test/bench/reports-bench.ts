@@ -25,6 +25,7 @@ const ORDERS = Number(process.env.BENCH_ORDERS ?? 20000);
 const CUSTOMERS = 500;
 const MODELS = 20;
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 40);
+const WARMUP = 10;
 
 /** Deterministic PRNG (mulberry32). */
 function random(seed: number) {
@@ -99,7 +100,8 @@ async function main() {
     const bare = new Client(url);
     await bare.connect();
     const time = async (run: () => Promise<void>) => {
-      for (let i = 0; i < 3; i++) await run();
+      // Warm-up runs first (JIT, plan and buffer caches): steady-state figures, not first calls.
+      for (let i = 0; i < WARMUP; i++) await run();
       const samples: number[] = [];
       for (let i = 0; i < SAMPLES; i++) {
         const t0 = process.hrtime.bigint();

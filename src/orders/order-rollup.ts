@@ -1,0 +1,96 @@
+// What the replay writes beside each order's tranche segments, derived from them in memory: the
+// order's sums per product model over time (order segments), and the revenue recognised on each
+// tranche's shipping days (recognitions). Pure functions, so the reports' faster rows are checked
+// against the tranche rows they summarise.
+import type { IsoDate, TrancheSegment } from './book.types';
+
+/** One order's figures for one model over [from, to): the sums of its tranche segments in force. */
+export interface OrderSegment {
+  productModelId: string;
+  from: IsoDate;
+  to: IsoDate | null;
+  openUnits: number;
+  openValueCents: number;
+  cashCents: number;
+  poolCents: number;
+  shippedValueCents: number;
+  /** Σ per tranche of the shipped value not yet paid. */
+  receivableCents: number;
+  forfeitedCents: number;
+}
+
+/** Units shipped from a tranche on one day and their value (shipped units × price). */
+export interface Recognition {
+  trancheId: string;
+  on: IsoDate;
+  units: number;
+  amountCents: number;
+}
+
+/**
+ * Every day a segment starts or ends bounds a span within which the segments in force do not
+ * change; each span's sums per model make one order segment.
+ */
+export function orderSegments(
+  segments: readonly TrancheSegment[],
+  modelOf: (trancheId: string) => string,
+): OrderSegment[] {
+  const bounds = [
+    ...new Set(segments.flatMap((s) => (s.to === null ? [s.from] : [s.from, s.to]))),
+  ].sort();
+  const out: OrderSegment[] = [];
+  bounds.forEach((from, i) => {
+    const to = bounds[i + 1] ?? null;
+    const byModel = new Map<string, OrderSegment>();
+    for (const s of segments) {
+      if (s.from > from || (s.to !== null && s.to <= from)) continue;
+      const productModelId = modelOf(s.trancheId);
+      let sum = byModel.get(productModelId);
+      if (!sum) {
+        sum = {
+          productModelId,
+          from,
+          to,
+          openUnits: 0,
+          openValueCents: 0,
+          cashCents: 0,
+          poolCents: 0,
+          shippedValueCents: 0,
+          receivableCents: 0,
+          forfeitedCents: 0,
+        };
+        byModel.set(productModelId, sum);
+      }
+      sum.openUnits += s.openUnits;
+      sum.openValueCents += s.openUnits * s.unitPriceCents;
+      sum.cashCents += s.cashCents;
+      sum.poolCents += s.poolCents;
+      sum.shippedValueCents += s.shippedValueCents;
+      sum.receivableCents += Math.max(s.shippedValueCents - s.shippedCashCents, 0);
+      sum.forfeitedCents += s.forfeitedCents;
+    }
+    out.push(...byModel.values());
+  });
+  return out;
+}
+
+/** A tranche segment that starts with more units shipped than the one before it: shipped that day. */
+export function recognitions(segments: readonly TrancheSegment[]): Recognition[] {
+  const ordered = [...segments].sort((a, b) =>
+    a.trancheId === b.trancheId ? (a.from < b.from ? -1 : 1) : a.trancheId < b.trancheId ? -1 : 1,
+  );
+  const out: Recognition[] = [];
+  ordered.forEach((s, i) => {
+    const before = i > 0 && ordered[i - 1].trancheId === s.trancheId ? ordered[i - 1] : null;
+    const units = s.shippedUnits - (before?.shippedUnits ?? 0);
+    if (units > 0) {
+      out.push({
+        trancheId: s.trancheId,
+        on: s.from,
+        units,
+        amountCents: s.shippedValueCents - (before?.shippedValueCents ?? 0),
+      });
+    }
+  });
+  return out;
+}

@@ -11,10 +11,10 @@ import { centsColumn } from '../database/columns';
 @Index('tranche_segment_purchase_order_id_idx', ['purchaseOrderId'])
 @Index('tranche_segment_customer_id_idx', ['customerId'])
 @Index('tranche_segment_product_model_id_idx', ['productModelId'])
-// Covering partial indexes for "as of today" (see the OrderBookNowIndexes migration): the open
-// current segments for backlog and forecasts, every current segment for contract balances.
+// A covering partial index for "as of today" (see the OrderBookNowIndexes migration): the open
+// current segments, for the forecast and backlog by ship month. Contract balances read
+// order_segment.
 @Index('tranche_segment_open_now_idx', { synchronize: false })
-@Index('tranche_segment_balance_now_idx', { synchronize: false })
 export class TrancheSegment {
   @PrimaryGeneratedColumn('identity', { type: 'bigint' })
   id: string;

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
 import { pgPool } from './pool';
 
 /**
  * Named prepared statements on TypeORM's pg pool, for the hottest reads: PostgreSQL plans each
  * statement once per connection instead of on every call, which doubles the throughput of a short
- * list query. The name is a hash of the text, so one text always maps to one statement.
+ * list query. The name is a hash of the text, so one text always maps to one statement. A failure
+ * is raised as TypeORM raises it, so a broken constraint answers as it does anywhere else.
  */
 @Injectable()
 export class PreparedQueries {
@@ -21,7 +22,11 @@ export class PreparedQueries {
       name = `hb_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
       this.names.set(text, name);
     }
-    const result = await pgPool(this.dataSource).query<R & object>({ name, text, values });
-    return result.rows;
+    try {
+      const result = await pgPool(this.dataSource).query<R & object>({ name, text, values });
+      return result.rows;
+    } catch (error) {
+      throw new QueryFailedError(text, values, error as Error);
+    }
   }
 }

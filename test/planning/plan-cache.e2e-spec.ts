@@ -367,4 +367,64 @@ describe('the plan cache across instances', () => {
       45,
     ]);
   });
+
+  it('records plan changes by index lookups even on a connection whose planner would rather scan', async () => {
+    const { trancheId } = await book();
+    const session = new Client(a.databaseUrl);
+    const plans: string[] = [];
+    session.on('notice', (notice) => plans.push(notice.message ?? ''));
+    await session.connect();
+    // What the planner believes of a table of a page or two, as on a new database: scanning it
+    // whole is cheaper than any index. A trigger's plan made then is kept for the connection.
+    let added = 0;
+    const recordedScans = async () => {
+      plans.length = 0;
+      added += 1;
+      await session.query(
+        `INSERT INTO tranche (id, purchase_order_id, customer_id, line_id, product_model_id, sequence, ship_date, quantity,
+                              unit_price_cents, contract_quantity, contract_ship_date)
+         SELECT gen_random_uuid(), purchase_order_id, customer_id, line_id, product_model_id, sequence + $2, ship_date,
+                quantity, unit_price_cents, quantity, ship_date
+           FROM tranche WHERE id = $1`,
+        [trancheId, added],
+      );
+      await session.query(
+        'UPDATE purchase_order SET version = version + 1 WHERE id = (SELECT purchase_order_id FROM tranche WHERE id = $1)',
+        [trancheId],
+      );
+      return plans
+        .filter((plan) => plan.includes('INSERT INTO plan_change'))
+        .map((plan) =>
+          [
+            ...plan.matchAll(
+              /(Seq Scan|Index Scan|Index Only Scan|Bitmap Heap Scan)[^\n]*? on (purchase_order|tranche) \w+/g,
+            ),
+          ]
+            .map((scan) => scan[0])
+            .join('; '),
+        );
+    };
+    try {
+      await session.query(`LOAD 'auto_explain'`);
+      await session.query(`SET auto_explain.log_min_duration = 0`);
+      await session.query(`SET auto_explain.log_nested_statements = on`);
+      await session.query(`SET client_min_messages = log`);
+      await session.query(`SET seq_page_cost = 0`);
+      await session.query('BEGIN');
+      const scans = await recordedScans();
+      expect(scans).toHaveLength(2);
+      expect(scans[0]).toMatch(/^Index Scan using \S+ on purchase_order o$/);
+      expect(scans[1]).toMatch(/^(Bitmap Heap Scan|Index Scan using \S+) on tranche t$/);
+      // Without the functions' settings the same session scans both tables whole.
+      await session.query('ALTER FUNCTION plan_change_tranche_inserted() RESET ALL');
+      await session.query('ALTER FUNCTION plan_change_order_updated() RESET ALL');
+      expect(await recordedScans()).toEqual([
+        'Seq Scan on purchase_order o',
+        'Seq Scan on tranche t',
+      ]);
+    } finally {
+      await session.query('ROLLBACK');
+      await session.end();
+    }
+  });
 });

@@ -53,9 +53,16 @@ export class AuditService {
   /**
    * The audit rows and feed events of `changes` as data-modifying statements with parameters
    * numbered from `first`, for a caller that writes them in the same statement as the change
-   * itself (a single statement is atomic on its own).
+   * itself (a single statement is atomic on its own). With `rows`, they are written once for each
+   * row of that relation of the statement (none: nothing written), and `patch`, a jsonb expression
+   * over it, is merged into each change's `after`: values only the statement knows, such as a
+   * number it takes.
    */
-  statementParts(changes: Change[], first: number): { ctes: string[]; params: unknown[] } {
+  statementParts(
+    changes: Change[],
+    first: number,
+    options: { rows?: string; patch?: string } = {},
+  ): { ctes: string[]; params: unknown[] } {
     const actor = currentActor();
     const requestId = requestContext.getStore()?.requestId ?? null;
     const params: unknown[] = [];
@@ -91,13 +98,20 @@ export class AuditService {
         );
       }
     }
+    const { rows, patch } = options;
+    const from = rows ? `, ${rows}` : '';
+    const changesColumn = patch
+      ? `CASE WHEN a.changes -> 'after' = 'null' THEN a.changes ELSE jsonb_set(a.changes, '{after}', (a.changes -> 'after') || ${patch}) END`
+      : 'a.changes';
     const ctes = [
       `INSERT INTO audit_log (api_key_id, actor_name, actor_role, action, entity_type, entity_id, changes, request_id)
-       VALUES ${auditRows.join(', ')}`,
+       SELECT a.api_key_id, a.actor_name, a.actor_role, a.action, a.entity_type, a.entity_id, ${changesColumn}, a.request_id
+         FROM (VALUES ${auditRows.join(', ')}) AS a (api_key_id, actor_name, actor_role, action, entity_type, entity_id, changes, request_id)${from}`,
     ];
     if (eventRows.length > 0) {
       ctes.push(`INSERT INTO event (txid, type, entity_type, entity_id, data)
-       SELECT pg_current_xact_id()::text::bigint, v.* FROM (VALUES ${eventRows.join(', ')}) AS v (type, entity_type, entity_id, data)`);
+       SELECT pg_current_xact_id()::text::bigint, v.type, v.entity_type, v.entity_id, ${patch ? `v.data || ${patch}` : 'v.data'}
+         FROM (VALUES ${eventRows.join(', ')}) AS v (type, entity_type, entity_id, data)${from}`);
     }
     return { ctes, params };
   }

@@ -43,6 +43,22 @@ interface ModelRow {
   hashrate_ths: string;
 }
 
+/** What this instance last saw of a model, kept beyond this number of models only anew. */
+const MAX_MODEL_FACTS = 10_000;
+
+/** The facts of the models selected, as a JSON array of ModelRow. */
+const MODEL_FACTS = `coalesce(json_agg(json_build_object('id', id, 'status', status, 'list_price_cents', list_price_cents,
+  'hashrate_ths', hashrate_ths::text)), '[]')`;
+
+/** What the draft statement found: a number if it wrote the draft, the models' facts if they changed. */
+interface DraftOutcome {
+  customer_found: boolean;
+  terms_found: boolean;
+  number: string | null;
+  now: Date;
+  models: ModelRow[];
+}
+
 /** What a draft is made of, resolved and checked. */
 export interface DraftInput {
   customerId: string;
@@ -82,98 +98,107 @@ export class PurchaseOrderService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** The models' facts as this instance last read them; the draft statement checks them. */
+  private readonly modelFacts = new Map<string, ModelRow>();
+
   today(): string {
     return today(this.config.businessTimeZone);
   }
 
   /**
-   * Books a draft: one query checks the references and takes a number, then one statement writes
-   * the order, its lines and tranches, the audit row and the feed event — atomic on its own, so no
-   * transaction round trips are needed. Ids are made here, so the response is known beforehand.
-   * Both are prepared statements: their texts never vary, and planning them was a third of what
-   * PostgreSQL spent on a new order.
+   * Books a draft in one statement: it checks the references and takes a number, and writes the
+   * order, its lines and tranches, the audit row and the feed event only if they hold — atomic on
+   * its own, so no transaction round trips are needed. Ids are made here, so the response is known
+   * beforehand but for the number and the time, which the statement returns. It is a prepared
+   * statement: its text never varies.
    */
   async create(body: CreatePurchaseOrderDto): Promise<PurchaseOrderDto> {
-    const run = (text: string, values: unknown[]) => this.prepared.prepared(text, values);
-    const draft = this.composeDraft(body, await this.lookupDraft(run, body), null);
-    const statement = this.draftStatement(draft);
-    const audit = this.audit.statementParts(
-      [
-        {
-          entityType: 'purchase_order',
-          entityId: draft.dto.id,
-          action: 'created',
-          after: draft.dto,
-        },
-      ],
-      statement.params.length + 1,
+    return this.writeDraft(
+      (text, values) => this.prepared.prepared(text, values),
+      body,
+      null,
+      true,
     );
-    await run(
-      `WITH ${[...statement.ctes, ...audit.ctes].map((cte, i) => `w${i} AS (${cte})`).join(',\n')} SELECT 1`,
-      [...statement.params, ...audit.params],
-    );
-    return draft.dto;
   }
 
   /** Inserts a draft in the caller's transaction (also used by conversion and imports); not audited here. */
-  async insertDraft(
+  insertDraft(
     tx: EntityManager,
     input: DraftInput,
     opportunityId: string | null = null,
   ): Promise<PurchaseOrderDto> {
     const run = (text: string, values: unknown[]) => tx.query(text, values) as Promise<unknown[]>;
-    const draft = this.composeDraft(input, await this.lookupDraft(run, input), opportunityId);
-    const statement = this.draftStatement(draft);
-    await tx.query(
-      `WITH ${statement.ctes.map((cte, i) => `w${i} AS (${cte})`).join(',\n')} SELECT 1`,
-      statement.params,
-    );
-    return draft.dto;
+    return this.writeDraft(run, input, opportunityId, false);
   }
 
-  /** Checks the customer, terms and models a draft refers to, and takes its number. */
-  private async lookupDraft(
+  /**
+   * The models' prices and hash rates are taken from what this instance last read of them, and the
+   * statement writes only if they are still so (and orderable); if not, it writes nothing and
+   * returns them as they are now, and the draft is checked and composed again.
+   */
+  private async writeDraft(
     run: (text: string, values: unknown[]) => Promise<unknown[]>,
     input: DraftInput,
-  ) {
+    opportunityId: string | null,
+    audited: boolean,
+  ): Promise<PurchaseOrderDto> {
     const modelIds = [...new Set(input.lines.map((l) => l.productModelId))];
-    const [lookup] = (await run(
-      `SELECT EXISTS (SELECT 1 FROM customer WHERE id = $1) AS customer_found,
-              ($2::text IS NULL OR EXISTS (SELECT 1 FROM payment_terms WHERE code = $2::text)) AS terms_found,
-              nextval('purchase_order_number_seq') AS n,
-              date_trunc('milliseconds', now()) AS now,
-              (SELECT coalesce(json_agg(json_build_object('id', id, 'status', status, 'list_price_cents', list_price_cents, 'hashrate_ths', hashrate_ths::text)), '[]')
-                 FROM product_model WHERE id = ANY($3::uuid[])) AS models`,
-      [input.customerId, input.paymentTermsCode ?? null, modelIds],
-    )) as {
-      customer_found: boolean;
-      terms_found: boolean;
-      n: number;
-      now: Date;
-      models: ModelRow[];
-    }[];
-    if (!lookup.customer_found)
-      throw new ReferenceNotFoundError('customerId', 'Customer', input.customerId);
-    if (!lookup.terms_found)
-      throw new ReferenceNotFoundError(
-        'paymentTermsCode',
-        'Payment terms',
-        input.paymentTermsCode!,
-      );
-    return {
-      number: lookup.n,
-      now: lookup.now,
-      models: this.checkModels(input.lines, lookup.models),
-    };
+    const facts = new Map<string, ModelRow>();
+    for (const id of modelIds) {
+      const known = this.modelFacts.get(id);
+      if (known) facts.set(id, known);
+    }
+    if (facts.size < modelIds.length) {
+      const [read] = (await run(
+        `SELECT ${MODEL_FACTS} AS models FROM product_model WHERE id = ANY($1::uuid[])`,
+        [modelIds.filter((id) => !facts.has(id))],
+      )) as { models: ModelRow[] }[];
+      this.learnModels(read.models, facts);
+    }
+    for (let attempt = 1; ; attempt++) {
+      const models = this.checkModels(input.lines, [...facts.values()]);
+      const draft = this.composeDraft(input, models, opportunityId);
+      const statement = this.draftStatement(draft, models, audited);
+      const [outcome] = (await run(statement.text, statement.params)) as DraftOutcome[];
+      if (!outcome.customer_found)
+        throw new ReferenceNotFoundError('customerId', 'Customer', input.customerId);
+      if (!outcome.terms_found)
+        throw new ReferenceNotFoundError(
+          'paymentTermsCode',
+          'Payment terms',
+          input.paymentTermsCode!,
+        );
+      if (outcome.number !== null) {
+        draft.dto.number = outcome.number;
+        draft.dto.createdAt = draft.dto.updatedAt = outcome.now.toISOString();
+        return draft.dto;
+      }
+      // A model changed since this instance read it: nothing was written; check and compose again.
+      facts.clear();
+      for (const id of modelIds) this.modelFacts.delete(id);
+      this.learnModels(outcome.models, facts);
+      if (attempt === 3)
+        throw new Error('The product models kept changing while the order was booked');
+    }
   }
 
-  /** The rows of a new draft and its response, ids included. */
+  /** Adds models read just now to `facts`, and keeps the orderable ones for the next drafts. */
+  private learnModels(models: ModelRow[], facts: Map<string, ModelRow>): void {
+    if (this.modelFacts.size + models.length > MAX_MODEL_FACTS) this.modelFacts.clear();
+    for (const model of models) {
+      facts.set(model.id, model);
+      if (model.status === 'end_of_life') this.modelFacts.delete(model.id);
+      else this.modelFacts.set(model.id, model);
+    }
+  }
+
+  /** The rows of a new draft and its response, ids included; number and time are the statement's. */
   private composeDraft(
     input: DraftInput,
-    lookup: { number: number; now: Date; models: Map<string, ModelRow> },
+    models: Map<string, ModelRow>,
     opportunityId: string | null,
   ) {
-    const plan = this.planLines(input.lines, lookup.models);
+    const plan = this.planLines(input.lines, models);
     const lines = plan.lines.map((l) => ({ ...l, id: randomUUID() }));
     const tranches = plan.tranches.map((t) => ({
       ...t,
@@ -182,7 +207,7 @@ export class PurchaseOrderService {
     }));
     const order = Object.assign(new PurchaseOrder(), {
       id: randomUUID(),
-      number: `PO-${input.signedOn.slice(0, 4)}-${String(lookup.number).padStart(5, '0')}`,
+      number: '',
       customerId: input.customerId,
       signedOn: input.signedOn,
       paymentTermsCode: input.paymentTermsCode ?? null,
@@ -193,8 +218,8 @@ export class PurchaseOrderService {
       status: 'draft' as const,
       version: 1,
       unappliedCents: 0,
-      createdAt: lookup.now,
-      updatedAt: lookup.now,
+      createdAt: new Date(0),
+      updatedAt: new Date(0),
       confirmedAt: null,
     });
     const dto = toPurchaseOrderDto(
@@ -209,51 +234,97 @@ export class PurchaseOrderService {
         unit_price_cents: t.price,
         shipped_quantity: 0,
         cancelled_quantity: 0,
-        hashrate_ths: lookup.models.get(t.model)!.hashrate_ths,
+        hashrate_ths: models.get(t.model)!.hashrate_ths,
       })),
     );
     return { order, lines, tranches, dto };
   }
 
-  /** The draft's inserts as data-modifying statements to run together in one statement. */
-  private draftStatement(draft: ReturnType<PurchaseOrderService['composeDraft']>) {
+  /**
+   * The draft as one statement. `g` checks the customer and the terms, and that the models are
+   * still as `models` says; `ok` holds the number and the time only if all of that holds, and
+   * every insert reads from it.
+   */
+  private draftStatement(
+    draft: ReturnType<PurchaseOrderService['composeDraft']>,
+    models: Map<string, ModelRow>,
+    audited: boolean,
+  ) {
     const { order, lines, tranches } = draft;
-    return {
-      ctes: [
-        `INSERT INTO purchase_order (id, number, customer_id, signed_on, payment_terms_code, customer_reference, external_ref,
-                                     opportunity_id, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)`,
-        `INSERT INTO order_line (id, purchase_order_id, line_no, product_model_id, unit_price_cents)
-         SELECT x.id, $1, x.no, x.model, x.price FROM unnest($10::uuid[], $11::int[], $12::uuid[], $13::bigint[]) AS x(id, no, model, price)`,
-        `INSERT INTO tranche (id, purchase_order_id, customer_id, line_id, product_model_id, sequence, ship_date, quantity,
-                              unit_price_cents, contract_quantity, contract_ship_date)
-         SELECT x.id, $1, $3, x.line, x.model, x.seq, x.ship, x.qty, x.price, x.qty, x.ship
-           FROM unnest($14::uuid[], $15::uuid[], $16::uuid[], $17::int[], $18::date[], $19::int[], $20::bigint[])
-                AS x(id, line, model, seq, ship, qty, price)`,
-      ],
-      params: [
-        order.id,
-        order.number,
-        order.customerId,
-        order.signedOn,
-        order.paymentTermsCode,
-        order.customerReference,
-        order.externalRef,
-        order.opportunityId,
-        order.createdAt,
-        lines.map((l) => l.id),
-        lines.map((l) => l.no),
-        lines.map((l) => l.model),
-        lines.map((l) => l.price),
-        tranches.map((t) => t.id),
-        tranches.map((t) => t.lineId),
-        tranches.map((t) => t.model),
-        tranches.map((t) => t.seq),
-        tranches.map((t) => t.ship),
-        tranches.map((t) => t.qty),
-        tranches.map((t) => t.price),
-      ],
-    };
+    const known = [...models.values()];
+    const params: unknown[] = [
+      order.id,
+      order.signedOn.slice(0, 4),
+      order.customerId,
+      order.signedOn,
+      order.paymentTermsCode,
+      order.customerReference,
+      order.externalRef,
+      order.opportunityId,
+      lines.map((l) => l.id),
+      lines.map((l) => l.no),
+      lines.map((l) => l.model),
+      lines.map((l) => l.price),
+      tranches.map((t) => t.id),
+      tranches.map((t) => t.lineId),
+      tranches.map((t) => t.model),
+      tranches.map((t) => t.seq),
+      tranches.map((t) => t.ship),
+      tranches.map((t) => t.qty),
+      tranches.map((t) => t.price),
+      known.map((m) => m.id),
+      known.map((m) => m.list_price_cents),
+      known.map((m) => m.hashrate_ths),
+    ];
+    const stamp = `jsonb_build_object('number', ok.number, 'createdAt', ok.at, 'updatedAt', ok.at)`;
+    const audit = audited
+      ? this.audit.statementParts(
+          [
+            {
+              entityType: 'purchase_order',
+              entityId: order.id,
+              action: 'created',
+              after: draft.dto,
+            },
+          ],
+          params.length + 1,
+          { rows: 'ok', patch: stamp },
+        )
+      : { ctes: [], params: [] };
+    const text = `
+      WITH g AS (
+        SELECT EXISTS (SELECT 1 FROM customer WHERE id = $3) AS customer_found,
+               ($5::text IS NULL OR EXISTS (SELECT 1 FROM payment_terms WHERE code = $5::text)) AS terms_found,
+               (SELECT count(*) FROM unnest($20::uuid[], $21::bigint[], $22::text[]) AS k(id, price, hashrate)
+                  JOIN product_model m ON m.id = k.id AND m.status <> 'end_of_life'
+                   AND m.list_price_cents = k.price AND m.hashrate_ths::text = k.hashrate
+               ) = cardinality($20::uuid[]) AS models_current,
+               date_trunc('milliseconds', now()) AS now
+      ), ok AS MATERIALIZED (
+        SELECT 'PO-' || $2::text || '-' || lpad(n::text, greatest(5, length(n::text)), '0') AS number, now,
+               to_char(now AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at
+          FROM g, nextval('purchase_order_number_seq') AS n
+         WHERE customer_found AND terms_found AND models_current
+      ), o AS (
+        INSERT INTO purchase_order (id, number, customer_id, signed_on, payment_terms_code, customer_reference, external_ref,
+                                    opportunity_id, created_at, updated_at)
+        SELECT $1, ok.number, $3, $4, $5, $6, $7, $8, ok.now, ok.now FROM ok
+      ), l AS (
+        INSERT INTO order_line (id, purchase_order_id, line_no, product_model_id, unit_price_cents)
+        SELECT x.id, $1, x.no, x.model, x.price FROM ok, unnest($9::uuid[], $10::int[], $11::uuid[], $12::bigint[]) AS x(id, no, model, price)
+      ), t AS (
+        INSERT INTO tranche (id, purchase_order_id, customer_id, line_id, product_model_id, sequence, ship_date, quantity,
+                             unit_price_cents, contract_quantity, contract_ship_date)
+        SELECT x.id, $1, $3, x.line, x.model, x.seq, x.ship, x.qty, x.price, x.qty, x.ship
+          FROM ok, unnest($13::uuid[], $14::uuid[], $15::uuid[], $16::int[], $17::date[], $18::int[], $19::bigint[])
+               AS x(id, line, model, seq, ship, qty, price)
+      )${audit.ctes.map((cte, i) => `, a${i} AS (${cte})`).join('')}
+      SELECT g.customer_found, g.terms_found, (SELECT number FROM ok), g.now,
+             CASE WHEN NOT g.models_current THEN
+               (SELECT ${MODEL_FACTS} FROM product_model WHERE id = ANY($20::uuid[]))
+             END AS models
+        FROM g`;
+    return { text, params: [...params, ...audit.params] };
   }
 
   /** Opportunity → draft order, in one transaction with the opportunity locked. */

@@ -369,4 +369,48 @@ describe('purchase orders: rules, states and concurrency', () => {
       'purchase_order.confirmed',
     ]);
   });
+
+  it('books a draft at the model as it is now, though it changed behind the instance, and logs the draft it answered', async () => {
+    const model = await f.productModel({ listPrice: '2000.00' });
+    const line = (quantity: number) => ({
+      productModelId: model.id,
+      tranches: [{ shipDate: '2025-03-01', quantity }],
+    });
+    const first = await post('/purchase-orders', draft({ lines: [line(1)] })).expect(201);
+    expect(first.body.lines[0].unitPrice).toBe('2000.00');
+
+    // Raw SQL, so no part of the app hears of it: a new list price and hash rate.
+    await t.sql(
+      'UPDATE product_model SET list_price_cents = 215000, hashrate_ths = 95 WHERE id = $1',
+      [model.id],
+    );
+    const second = await post('/purchase-orders', draft({ lines: [line(2)] })).expect(201);
+    expect(second.body.lines[0].unitPrice).toBe('2150.00');
+    expect(second.body.totals).toMatchObject({ value: '4300.00', hashrateThs: 190 });
+    const [stored] = await t.sql(
+      `SELECT o.number, o.created_at, t.unit_price_cents::int AS price FROM purchase_order o
+         JOIN tranche t ON t.purchase_order_id = o.id WHERE o.id = $1`,
+      [second.body.id],
+    );
+    expect(stored).toMatchObject({ number: second.body.number, price: 215000 });
+    expect((stored.created_at as Date).toISOString()).toBe(second.body.createdAt);
+
+    // The audit row and the feed event hold the response as answered, number and time included.
+    const [logged] = await t.sql(
+      `SELECT a.changes -> 'after' AS audited, e.data AS event FROM audit_log a
+         JOIN event e ON e.entity_id = a.entity_id AND e.type = 'purchase_order.created'
+        WHERE a.entity_id = $1 AND a.action = 'created'`,
+      [second.body.id],
+    );
+    expect(logged.audited).toEqual(second.body);
+    expect(logged.event).toEqual(second.body);
+
+    // Now end of life, again behind the instance's back: refused, and nothing written.
+    await t.sql(`UPDATE product_model SET status = 'end_of_life' WHERE id = $1`, [model.id]);
+    const [{ count: before }] = await t.sql('SELECT count(*)::int AS count FROM purchase_order');
+    const refused = await post('/purchase-orders', draft({ lines: [line(3)] })).expect(422);
+    expect(refused.body.code).toBe('PRODUCT_MODEL_NOT_ORDERABLE');
+    const [{ count: after }] = await t.sql('SELECT count(*)::int AS count FROM purchase_order');
+    expect(after).toBe(before);
+  });
 });

@@ -73,6 +73,8 @@ export class AuditService {
     const auditRows: string[] = [];
     const eventRows: string[] = [];
     for (const change of changes) {
+      // A creation's audit row and event carry the same document: written out once.
+      const created = change.before ? null : JSON.stringify(change.after ?? null);
       auditRows.push(
         `(${[
           next(actor.apiKeyId, '::uuid'),
@@ -81,7 +83,12 @@ export class AuditService {
           next(change.action),
           next(change.entityType),
           next(change.entityId, '::uuid'),
-          next(JSON.stringify(diff(change.before, change.after)), '::jsonb'),
+          next(
+            created === null
+              ? JSON.stringify(diff(change.before, change.after))
+              : `{"before":null,"after":${created}}`,
+            '::jsonb',
+          ),
           next(requestId),
         ].join(', ')})`,
       );
@@ -93,7 +100,12 @@ export class AuditService {
             next(type),
             next(change.entityType),
             next(change.entityId, '::uuid'),
-            next(JSON.stringify(change.after ?? change.before ?? {}), '::jsonb'),
+            next(
+              change.after
+                ? (created ?? JSON.stringify(change.after))
+                : JSON.stringify(change.before ?? {}),
+              '::jsonb',
+            ),
           ].join(', ')})`,
         );
       }

@@ -5,7 +5,7 @@ import { DataSource, QueryFailedError } from 'typeorm';
 import { pgPool } from './pool';
 
 /**
- * Named prepared statements on TypeORM's pg pool, for the hottest reads: PostgreSQL plans each
+ * Named prepared statements on TypeORM's pg pool, for the hottest statements: PostgreSQL plans each
  * statement once per connection instead of on every call, which doubles the throughput of a short
  * list query. The name is a hash of the text, so one text always maps to one statement. A failure
  * is raised as TypeORM raises it, so a broken constraint answers as it does anywhere else.

@@ -32,9 +32,9 @@ export interface RebuiltBook {
 
 /**
  * Replays one confirmed order from its contract and business-dated events, then rewrites the
- * order's timeline (tranche, order, instalment and credit segments, recognitions, forfeitures) and
- * the tranches' current figures. Runs in the caller's transaction, with the order row already locked, so readers see
- * either the old book or the new one, never a mix.
+ * order's timeline (tranche, order, instalment and credit segments, recognitions, forfeitures)
+ * and the tranches' current figures. Runs in the caller's transaction, with the order row already
+ * locked, so readers see either the old book or the new one, never a mix.
  */
 @Injectable()
 export class BookStore {

@@ -50,6 +50,25 @@ const MAX_MODEL_FACTS = 10_000;
 const MODEL_FACTS = `coalesce(json_agg(json_build_object('id', id, 'status', status, 'list_price_cents', list_price_cents,
   'hashrate_ths', hashrate_ths::text)), '[]')`;
 
+/** An order's lines and tranches as planned, ids included. */
+interface PlannedLines {
+  lines: { id: string; no: number; model: string; price: number }[];
+  tranches: {
+    id: string;
+    lineId: string;
+    model: string;
+    seq: number;
+    ship: string;
+    qty: number;
+    price: number;
+  }[];
+}
+
+/** Whether the customer and the payment terms (a null code needs none) the parameters name exist. */
+const referencesFound = (customer: string, terms: string) =>
+  `EXISTS (SELECT 1 FROM customer WHERE id = ${customer}::uuid) AS customer_found,
+   (${terms}::text IS NULL OR EXISTS (SELECT 1 FROM payment_terms WHERE code = ${terms}::text)) AS terms_found`;
+
 /** What the draft statement found: a number if it wrote the draft, the models' facts if they changed. */
 interface DraftOutcome {
   customer_found: boolean;
@@ -156,18 +175,22 @@ export class PurchaseOrderService {
       this.learnModels(read.models, facts);
     }
     for (let attempt = 1; ; attempt++) {
-      const models = this.checkModels(input.lines, [...facts.values()]);
+      let models: Map<string, ModelRow>;
+      try {
+        models = this.checkModels(input.lines, [...facts.values()]);
+      } catch (modelError) {
+        // A missing customer or terms is reported before the models, as the statement does.
+        const [found] = (await run(`SELECT ${referencesFound('$1', '$2')}`, [
+          input.customerId,
+          input.paymentTermsCode ?? null,
+        ])) as DraftOutcome[];
+        this.checkReferences(found, input);
+        throw modelError;
+      }
       const draft = this.composeDraft(input, models, opportunityId);
       const statement = this.draftStatement(draft, models, audited);
       const [outcome] = (await run(statement.text, statement.params)) as DraftOutcome[];
-      if (!outcome.customer_found)
-        throw new ReferenceNotFoundError('customerId', 'Customer', input.customerId);
-      if (!outcome.terms_found)
-        throw new ReferenceNotFoundError(
-          'paymentTermsCode',
-          'Payment terms',
-          input.paymentTermsCode!,
-        );
+      this.checkReferences(outcome, input);
       if (outcome.number !== null) {
         draft.dto.number = outcome.number;
         draft.dto.createdAt = draft.dto.updatedAt = outcome.now.toISOString();
@@ -180,6 +203,20 @@ export class PurchaseOrderService {
       if (attempt === 3)
         throw new Error('The product models kept changing while the order was booked');
     }
+  }
+
+  private checkReferences(
+    found: Pick<DraftOutcome, 'customer_found' | 'terms_found'>,
+    input: DraftInput,
+  ): void {
+    if (!found.customer_found)
+      throw new ReferenceNotFoundError('customerId', 'Customer', input.customerId);
+    if (!found.terms_found)
+      throw new ReferenceNotFoundError(
+        'paymentTermsCode',
+        'Payment terms',
+        input.paymentTermsCode!,
+      );
   }
 
   /** Adds models read just now to `facts`, and keeps the orderable ones for the next drafts. */
@@ -199,12 +236,7 @@ export class PurchaseOrderService {
     opportunityId: string | null,
   ) {
     const plan = this.planLines(input.lines, models);
-    const lines = plan.lines.map((l) => ({ ...l, id: randomUUID() }));
-    const tranches = plan.tranches.map((t) => ({
-      ...t,
-      id: randomUUID(),
-      lineId: lines[t.lineNo - 1].id,
-    }));
+    const { lines, tranches } = plan;
     const order = Object.assign(new PurchaseOrder(), {
       id: randomUUID(),
       number: '',
@@ -237,7 +269,7 @@ export class PurchaseOrderService {
         hashrate_ths: models.get(t.model)!.hashrate_ths,
       })),
     );
-    return { order, lines, tranches, dto };
+    return { order, plan, dto };
   }
 
   /**
@@ -250,7 +282,7 @@ export class PurchaseOrderService {
     models: Map<string, ModelRow>,
     audited: boolean,
   ) {
-    const { order, lines, tranches } = draft;
+    const { order } = draft;
     const known = [...models.values()];
     const params: unknown[] = [
       order.id,
@@ -261,21 +293,16 @@ export class PurchaseOrderService {
       order.customerReference,
       order.externalRef,
       order.opportunityId,
-      lines.map((l) => l.id),
-      lines.map((l) => l.no),
-      lines.map((l) => l.model),
-      lines.map((l) => l.price),
-      tranches.map((t) => t.id),
-      tranches.map((t) => t.lineId),
-      tranches.map((t) => t.model),
-      tranches.map((t) => t.seq),
-      tranches.map((t) => t.ship),
-      tranches.map((t) => t.qty),
-      tranches.map((t) => t.price),
       known.map((m) => m.id),
       known.map((m) => m.list_price_cents),
       known.map((m) => m.hashrate_ths),
     ];
+    const lines = this.lineInserts(draft.plan, params.length + 1, {
+      order: '$1',
+      customer: '$3',
+      rows: 'ok',
+    });
+    params.push(...lines.params);
     const stamp = `jsonb_build_object('number', ok.number, 'createdAt', ok.at, 'updatedAt', ok.at)`;
     const audit = audited
       ? this.audit.statementParts(
@@ -293,12 +320,11 @@ export class PurchaseOrderService {
       : { ctes: [], params: [] };
     const text = `
       WITH g AS (
-        SELECT EXISTS (SELECT 1 FROM customer WHERE id = $3) AS customer_found,
-               ($5::text IS NULL OR EXISTS (SELECT 1 FROM payment_terms WHERE code = $5::text)) AS terms_found,
-               (SELECT count(*) FROM unnest($20::uuid[], $21::bigint[], $22::text[]) AS k(id, price, hashrate)
+        SELECT ${referencesFound('$3', '$5')},
+               (SELECT count(*) FROM unnest($9::uuid[], $10::bigint[], $11::text[]) AS k(id, price, hashrate)
                   JOIN product_model m ON m.id = k.id AND m.status <> 'end_of_life'
                    AND m.list_price_cents = k.price AND m.hashrate_ths::text = k.hashrate
-               ) = cardinality($20::uuid[]) AS models_current,
+               ) = cardinality($9::uuid[]) AS models_current,
                date_trunc('milliseconds', now()) AS now
       ), ok AS MATERIALIZED (
         SELECT 'PO-' || $2::text || '-' || lpad(n::text, greatest(5, length(n::text)), '0') AS number, now,
@@ -309,19 +335,10 @@ export class PurchaseOrderService {
         INSERT INTO purchase_order (id, number, customer_id, signed_on, payment_terms_code, customer_reference, external_ref,
                                     opportunity_id, created_at, updated_at)
         SELECT $1, ok.number, $3, $4, $5, $6, $7, $8, ok.now, ok.now FROM ok
-      ), l AS (
-        INSERT INTO order_line (id, purchase_order_id, line_no, product_model_id, unit_price_cents)
-        SELECT x.id, $1, x.no, x.model, x.price FROM ok, unnest($9::uuid[], $10::int[], $11::uuid[], $12::bigint[]) AS x(id, no, model, price)
-      ), t AS (
-        INSERT INTO tranche (id, purchase_order_id, customer_id, line_id, product_model_id, sequence, ship_date, quantity,
-                             unit_price_cents, contract_quantity, contract_ship_date)
-        SELECT x.id, $1, $3, x.line, x.model, x.seq, x.ship, x.qty, x.price, x.qty, x.ship
-          FROM ok, unnest($13::uuid[], $14::uuid[], $15::uuid[], $16::int[], $17::date[], $18::int[], $19::bigint[])
-               AS x(id, line, model, seq, ship, qty, price)
-      )${audit.ctes.map((cte, i) => `, a${i} AS (${cte})`).join('')}
+      )${[...lines.ctes, ...audit.ctes].map((cte, i) => `, w${i} AS (${cte})`).join('')}
       SELECT g.customer_found, g.terms_found, (SELECT number FROM ok), g.now,
              CASE WHEN NOT g.models_current THEN
-               (SELECT ${MODEL_FACTS} FROM product_model WHERE id = ANY($20::uuid[]))
+               (SELECT ${MODEL_FACTS} FROM product_model WHERE id = ANY($9::uuid[]))
              END AS models
         FROM g`;
     return { text, params: [...params, ...audit.params] };
@@ -825,9 +842,13 @@ export class PurchaseOrderService {
     return models;
   }
 
-  /** Lines numbered 1…n and tranches numbered 1…m across the order, with their prices resolved. */
-  private planLines(lines: OrderLineInputDto[], models: Map<string, ModelRow>) {
+  /**
+   * Lines numbered 1…n and tranches numbered 1…m across the order, with their prices resolved and
+   * their ids made here.
+   */
+  private planLines(lines: OrderLineInputDto[], models: Map<string, ModelRow>): PlannedLines {
     const planned = lines.map((line, index) => ({
+      id: randomUUID(),
       no: index + 1,
       model: line.productModelId,
       price: line.unitPrice
@@ -837,7 +858,8 @@ export class PurchaseOrderService {
     let seq = 1;
     const tranches = lines.flatMap((line, index) =>
       line.tranches.map((tranche) => ({
-        lineNo: index + 1,
+        id: randomUUID(),
+        lineId: planned[index].id,
         model: line.productModelId,
         seq: seq++,
         ship: tranche.shipDate,
@@ -848,6 +870,45 @@ export class PurchaseOrderService {
     return { lines: planned, tranches };
   }
 
+  /**
+   * The inserts of planned lines and tranches as data-modifying statements with parameters
+   * numbered from `first`; `order` and `customer` are the parameters naming those, and `rows`,
+   * when given, a relation every row is written once for (none: nothing written).
+   */
+  private lineInserts(
+    plan: PlannedLines,
+    first: number,
+    refs: { order: string; customer: string; rows?: string },
+  ): { ctes: string[]; params: unknown[] } {
+    const $ = (k: number) => `$${first + k}`;
+    const from = refs.rows ? `${refs.rows}, ` : '';
+    return {
+      ctes: [
+        `INSERT INTO order_line (id, purchase_order_id, line_no, product_model_id, unit_price_cents)
+         SELECT x.id, ${refs.order}, x.no, x.model, x.price
+           FROM ${from}unnest(${$(0)}::uuid[], ${$(1)}::int[], ${$(2)}::uuid[], ${$(3)}::bigint[]) AS x(id, no, model, price)`,
+        `INSERT INTO tranche (id, purchase_order_id, customer_id, line_id, product_model_id, sequence, ship_date, quantity,
+                              unit_price_cents, contract_quantity, contract_ship_date)
+         SELECT x.id, ${refs.order}, ${refs.customer}, x.line, x.model, x.seq, x.ship, x.qty, x.price, x.qty, x.ship
+           FROM ${from}unnest(${$(4)}::uuid[], ${$(5)}::uuid[], ${$(6)}::uuid[], ${$(7)}::int[], ${$(8)}::date[],
+                              ${$(9)}::int[], ${$(10)}::bigint[]) AS x(id, line, model, seq, ship, qty, price)`,
+      ],
+      params: [
+        plan.lines.map((l) => l.id),
+        plan.lines.map((l) => l.no),
+        plan.lines.map((l) => l.model),
+        plan.lines.map((l) => l.price),
+        plan.tranches.map((t) => t.id),
+        plan.tranches.map((t) => t.lineId),
+        plan.tranches.map((t) => t.model),
+        plan.tranches.map((t) => t.seq),
+        plan.tranches.map((t) => t.ship),
+        plan.tranches.map((t) => t.qty),
+        plan.tranches.map((t) => t.price),
+      ],
+    };
+  }
+
   private async insertLines(
     tx: EntityManager,
     orderId: string,
@@ -855,31 +916,13 @@ export class PurchaseOrderService {
     lines: OrderLineInputDto[],
     models: Map<string, ModelRow>,
   ) {
-    const plan = this.planLines(lines, models);
+    const inserts = this.lineInserts(this.planLines(lines, models), 3, {
+      order: '$1',
+      customer: '$2',
+    });
     await tx.query(
-      `WITH l AS (
-         INSERT INTO order_line (purchase_order_id, line_no, product_model_id, unit_price_cents)
-         SELECT $1, x.no, x.model, x.price FROM unnest($3::int[], $4::uuid[], $5::bigint[]) AS x(no, model, price)
-         RETURNING id, line_no
-       )
-       INSERT INTO tranche (purchase_order_id, customer_id, line_id, product_model_id, sequence, ship_date, quantity,
-                            unit_price_cents, contract_quantity, contract_ship_date)
-       SELECT $1, $2, l.id, x.model, x.seq, x.ship, x.qty, x.price, x.qty, x.ship
-         FROM unnest($6::int[], $7::uuid[], $8::int[], $9::date[], $10::int[], $11::bigint[]) AS x(line_no, model, seq, ship, qty, price)
-         JOIN l ON l.line_no = x.line_no`,
-      [
-        orderId,
-        customerId,
-        plan.lines.map((l) => l.no),
-        plan.lines.map((l) => l.model),
-        plan.lines.map((l) => l.price),
-        plan.tranches.map((t) => t.lineNo),
-        plan.tranches.map((t) => t.model),
-        plan.tranches.map((t) => t.seq),
-        plan.tranches.map((t) => t.ship),
-        plan.tranches.map((t) => t.qty),
-        plan.tranches.map((t) => t.price),
-      ],
+      `WITH ${inserts.ctes.map((cte, i) => `w${i} AS (${cte})`).join(', ')} SELECT 1`,
+      [orderId, customerId, ...inserts.params],
     );
   }
 

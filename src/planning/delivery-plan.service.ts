@@ -60,8 +60,8 @@ export interface PlanForecastFilters {
  * A read first asks, in its own REPEATABLE READ snapshot, which models and orders any transaction
  * committed since has touched (plan_change, written by triggers in the writers' transactions),
  * reads again the tranches of those orders (or the capacity) and plans those models again; the
- * others are still exact. So every read reflects every committed change, on every instance, whichever module or
- * statement made it.
+ * others are still exact. So every read reflects every committed change, on every instance,
+ * whichever module or statement made it.
  */
 @Injectable()
 export class DeliveryPlanService implements PlanForecastProvider {
@@ -204,14 +204,19 @@ export class DeliveryPlanService implements PlanForecastProvider {
       orders.size > 0 ? { only: stale, orders: [...orders] } : null,
       capacityOf.length > 0 ? { only: capacityOf } : null,
     );
+    const freshOf = new Map<string, PlanTrancheRow[]>();
+    for (const row of fresh) {
+      const rows = freshOf.get(row.productModelId);
+      if (rows) rows.push(row);
+      else freshOf.set(row.productModelId, [row]);
+    }
     for (const id of stale) {
       const plan = book.models.get(id)!;
       const refresh = book.refresh.get(id)!;
       const tranches = plan.tranches.filter((t) => !refresh.orders.has(t.purchaseOrderId));
       // Another stale model's order may hold tranches of this model that did not change.
-      for (const row of fresh) {
-        if (row.productModelId === id && refresh.orders.has(row.purchaseOrderId))
-          tranches.push(row);
+      for (const row of freshOf.get(id) ?? []) {
+        if (refresh.orders.has(row.purchaseOrderId)) tranches.push(row);
       }
       const part = {
         tranches,

@@ -413,4 +413,26 @@ describe('purchase orders: rules, states and concurrency', () => {
     const [{ count: after }] = await t.sql('SELECT count(*)::int AS count FROM purchase_order');
     expect(after).toBe(before);
   });
+
+  it('names an unknown customer or terms before a model that cannot be ordered', async () => {
+    const eol = await f.productModel({ status: 'end_of_life' });
+    const eolLine = { productModelId: eol.id, tranches: [{ shipDate: '2025-03-01', quantity: 1 }] };
+    const unknownCustomer = await post(
+      '/purchase-orders',
+      draft({ customerId: '00000000-0000-4000-8000-000000000003', lines: [eolLine] }),
+    ).expect(422);
+    expect(unknownCustomer.body.errors).toEqual([expect.objectContaining({ path: 'customerId' })]);
+    const unknownTerms = await post(
+      '/purchase-orders',
+      draft({
+        paymentTermsCode: 'NOPE',
+        lines: [{ ...eolLine, productModelId: '00000000-0000-4000-8000-000000000004' }],
+      }),
+    ).expect(422);
+    expect(unknownTerms.body.errors).toEqual([
+      expect.objectContaining({ path: 'paymentTermsCode' }),
+    ]);
+    const eolOnly = await post('/purchase-orders', draft({ lines: [eolLine] })).expect(422);
+    expect(eolOnly.body.code).toBe('PRODUCT_MODEL_NOT_ORDERABLE');
+  });
 });

@@ -15,6 +15,117 @@ export interface ModelFilter {
   orders?: string[];
 }
 
+// A plan reads every open tranche, 100,000 and more. As rows, each field would be a string of its
+// own and each row an object of ten, all kept as long as the plan is: most of a cold plan's time
+// went to building them and to the garbage collector moving them. So the database writes each
+// model's tranches as one text, a record per tranche:
+//
+//   <tranche id><order id><customer id><order number>,<signed on>,<ship date>,<sequence>,<open units>,<unit price>;
+//
+// the three ids as uuids always are (36 characters), the dates as days since 2000-01-01. A
+// tranche keeps the first part as a slice of that text and cuts its ids from it only when asked.
+// Order numbers are the system's own (PO-<year>-<serial>), never holding a comma or semicolon.
+
+const ID = 36;
+const DAY_ZERO = Date.UTC(2000, 0, 1);
+const DAY_MS = 86_400_000;
+
+/** A tranche read for the plan: figures as fields, ids and order number cut from its record. */
+class PlanTranche implements PlanTrancheRow {
+  constructor(
+    /** Its tranche, order and customer ids, then the order number. */
+    private readonly record: string,
+    readonly productModelId: string,
+    readonly signedOn: string,
+    readonly shipDate: string,
+    readonly sequence: number,
+    readonly openUnits: number,
+    readonly unitPriceCents: number,
+  ) {}
+
+  get trancheId(): string {
+    return this.record.slice(0, ID);
+  }
+
+  get purchaseOrderId(): string {
+    return this.record.slice(ID, 2 * ID);
+  }
+
+  get customerId(): string {
+    return this.record.slice(2 * ID, 3 * ID);
+  }
+
+  get orderNumber(): string {
+    return this.record.slice(3 * ID);
+  }
+}
+
+const MINUS = 45;
+const ZERO = 48;
+const NINE = 57;
+
+/** Reads one model's text of tranches (see above) into `out`. */
+function readTranches(
+  productModelId: string,
+  text: string,
+  dates: Map<number, string>,
+  out: PlanTrancheRow[],
+): void {
+  let at = 0;
+  // The integer at `at`, leaving `at` past the separator after it.
+  const int = () => {
+    let sign = 1;
+    if (text.charCodeAt(at) === MINUS) {
+      sign = -1;
+      at++;
+    }
+    let value = 0;
+    for (let c = text.charCodeAt(at); c >= ZERO && c <= NINE; c = text.charCodeAt(++at)) {
+      value = value * 10 + c - ZERO;
+    }
+    at++;
+    return sign * value;
+  };
+  const date = (days: number) => {
+    let value = dates.get(days);
+    if (value === undefined) {
+      value = new Date(DAY_ZERO + days * DAY_MS).toISOString().slice(0, 10);
+      dates.set(days, value);
+    }
+    return value;
+  };
+  while (at < text.length) {
+    const end = text.indexOf(',', at + 3 * ID);
+    if (end < 0) throw new Error(`Tranche record of model ${productModelId} cut short at ${at}`);
+    const record = text.slice(at, end);
+    at = end + 1;
+    const signedOn = date(int());
+    const shipDate = date(int());
+    const sequence = int();
+    const openUnits = int();
+    const unitPriceCents = int();
+    out.push(
+      new PlanTranche(
+        record,
+        productModelId,
+        signedOn,
+        shipDate,
+        sequence,
+        openUnits,
+        unitPriceCents,
+      ),
+    );
+  }
+}
+
+/** The tranches of the rows of a query returning each model's text of them. */
+function tranchesOf(rows: { productModelId: string; tranches: string }[]): PlanTrancheRow[] {
+  const dates = new Map<number, string>();
+  const out: PlanTrancheRow[] = [];
+  for (const row of rows) readTranches(row.productModelId, row.tranches, dates, out);
+  return out;
+}
+
 /**
  * The open units of every order past draft as they stand now, from the tranches' current figures.
  * Unsorted: the allocation sorts in the application, which scales out, not in the one database.
@@ -23,21 +134,24 @@ export async function currentOpenTranches(
   db: EntityManager,
   models: ModelFilter,
 ): Promise<PlanTrancheRow[]> {
-  return (await db.query(
-    `SELECT t.id AS "trancheId", t.purchase_order_id AS "purchaseOrderId", o.number AS "orderNumber",
-            o.signed_on AS "signedOn", t.customer_id AS "customerId", t.product_model_id AS "productModelId",
-            t.ship_date AS "shipDate", t.sequence,
-            t.quantity - t.shipped_quantity - t.cancelled_quantity AS "openUnits",
-            t.unit_price_cents AS "unitPriceCents"
-       FROM tranche t
-       JOIN purchase_order o ON o.id = t.purchase_order_id
-      WHERE o.status <> 'draft'
-        AND t.shipped_quantity + t.cancelled_quantity < t.quantity
-        AND ($1::uuid[] IS NULL OR t.product_model_id = ANY($1::uuid[]))
-        AND NOT t.product_model_id = ANY($2::uuid[])
-        AND ($3::uuid[] IS NULL OR t.purchase_order_id = ANY($3::uuid[]))`,
-    [models.only, models.except ?? [], models.orders ?? null],
-  )) as PlanTrancheRow[];
+  return tranchesOf(
+    await db.query(
+      `SELECT t.product_model_id AS "productModelId",
+              string_agg(t.id::text || t.purchase_order_id::text || t.customer_id::text || o.number
+                         || ',' || (o.signed_on - DATE '2000-01-01') || ',' || (t.ship_date - DATE '2000-01-01')
+                         || ',' || t.sequence || ',' || (t.quantity - t.shipped_quantity - t.cancelled_quantity)
+                         || ',' || t.unit_price_cents, ';') AS tranches
+         FROM tranche t
+         JOIN purchase_order o ON o.id = t.purchase_order_id
+        WHERE o.status <> 'draft'
+          AND t.shipped_quantity + t.cancelled_quantity < t.quantity
+          AND ($1::uuid[] IS NULL OR t.product_model_id = ANY($1::uuid[]))
+          AND NOT t.product_model_id = ANY($2::uuid[])
+          AND ($3::uuid[] IS NULL OR t.purchase_order_id = ANY($3::uuid[]))
+        GROUP BY t.product_model_id`,
+      [models.only, models.except ?? [], models.orders ?? null],
+    ),
+  );
 }
 
 /**
@@ -49,21 +163,24 @@ export async function openTranchesAsOf(
   asOf: string,
   models: ModelFilter,
 ): Promise<PlanTrancheRow[]> {
-  return (await db.query(
-    `SELECT s.tranche_id AS "trancheId", s.purchase_order_id AS "purchaseOrderId", o.number AS "orderNumber",
-            o.signed_on AS "signedOn", s.customer_id AS "customerId", s.product_model_id AS "productModelId",
-            s.ship_date AS "shipDate", t.sequence, s.open_units AS "openUnits",
-            s.unit_price_cents AS "unitPriceCents"
-       FROM tranche_segment s
-       JOIN tranche t ON t.id = s.tranche_id
-       JOIN purchase_order o ON o.id = s.purchase_order_id
-      WHERE s.valid_from <= $1::date AND (s.valid_to IS NULL OR s.valid_to > $1::date)
-        AND s.open_units > 0
-        AND ($2::uuid[] IS NULL OR s.product_model_id = ANY($2::uuid[]))
-        AND NOT s.product_model_id = ANY($3::uuid[])
-        AND ($4::uuid[] IS NULL OR s.purchase_order_id = ANY($4::uuid[]))`,
-    [asOf, models.only, models.except ?? [], models.orders ?? null],
-  )) as PlanTrancheRow[];
+  return tranchesOf(
+    await db.query(
+      `SELECT s.product_model_id AS "productModelId",
+              string_agg(s.tranche_id::text || s.purchase_order_id::text || s.customer_id::text || o.number
+                         || ',' || (o.signed_on - DATE '2000-01-01') || ',' || (s.ship_date - DATE '2000-01-01')
+                         || ',' || t.sequence || ',' || s.open_units || ',' || s.unit_price_cents, ';') AS tranches
+         FROM tranche_segment s
+         JOIN tranche t ON t.id = s.tranche_id
+         JOIN purchase_order o ON o.id = s.purchase_order_id
+        WHERE s.valid_from <= $1::date AND (s.valid_to IS NULL OR s.valid_to > $1::date)
+          AND s.open_units > 0
+          AND ($2::uuid[] IS NULL OR s.product_model_id = ANY($2::uuid[]))
+          AND NOT s.product_model_id = ANY($3::uuid[])
+          AND ($4::uuid[] IS NULL OR s.purchase_order_id = ANY($4::uuid[]))
+        GROUP BY s.product_model_id`,
+      [asOf, models.only, models.except ?? [], models.orders ?? null],
+    ),
+  );
 }
 
 /** Capacity from the planning start month on (earlier months cannot be planned). */

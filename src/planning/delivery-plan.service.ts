@@ -41,7 +41,7 @@ import {
 
 export type { ComputedPlan } from './plan-cache';
 
-/** Cached plans hold at most this many tranches in all (about 40 MB per 100,000). */
+/** Cached plans hold at most this many tranches in all (about 33 MB per 100,000). */
 const CACHE_TRANCHES = 1_000_000;
 /** How often an instance prunes plan_change: rows older than one period go. */
 const PRUNE_EVERY_MS = 10 * 60 * 1000;

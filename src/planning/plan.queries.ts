@@ -22,9 +22,9 @@ export interface ModelFilter {
 //
 //   <tranche id><order id><customer id><order number>,<signed on>,<ship date>,<sequence>,<open units>,<unit price>;
 //
-// the three ids as uuids always are (36 characters), the dates as days since 2000-01-01. A
-// tranche keeps the first part as a slice of that text and cuts its ids from it only when asked.
-// Order numbers are the system's own (PO-<year>-<serial>), never holding a comma or semicolon.
+// each id in the 36 characters a uuid always takes, the dates as days since 2000-01-01. A tranche
+// keeps the part before the first comma as a slice of that text and cuts an id from it only when
+// asked. Order numbers are the system's own (PO-<year>-<serial>) and never hold a comma.
 
 const ID = 36;
 const DAY_ZERO = Date.UTC(2000, 0, 1);

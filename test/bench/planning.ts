@@ -2,8 +2,8 @@
  * `npm run bench -- plan`: writes a book of 100,000 open tranches (25,000 confirmed orders, 20
  * models, ship dates over 38 months) and 36 months of capacity straight into PostgreSQL with
  * generate_series, then times, one request at a time: the pure allocation, the full plan without
- * cache (both queries and the allocation), and over HTTP the plan read, availability and capacity,
- * each after a write to the capacity or to one order of every model (all planned again), to one
+ * cache (both queries and the allocation), and over HTTP the plan read from nothing kept (as of a
+ * past day not planned before), then the plan read, availability and capacity, each after a write to the capacity or to one order of every model (all planned again), to one
  * model (that model planned again) or to none (the cached plan, checked against plan_change); and
  * the forecast's plan basis.
  * BENCH_TRANCHES scales the book (multiples of 4), BENCH_SAMPLES the samples per figure.
@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ApiKeyService } from '../../src/access/api-key.service';
 import { createApp } from '../../src/app.setup';
-import { today } from '../../src/common/dates';
+import { addDays, today } from '../../src/common/dates';
 import { createLogger } from '../../src/common/logger';
 import { runMigrations } from '../../src/database/migrate';
 import { withScratchDatabase } from '../../src/database/scratch-database';
@@ -202,6 +202,7 @@ async function bench(url: string) {
     ]);
   };
   const pastAsOf = `${monthOf(monthIndex(asOf) - 3)}-15`;
+  let pastDays = 0;
   const results: Record<string, Figure> = {
     'allocate() alone, rows as the database returns them': await time(
       () => allocate({ startMonth, tranches, capacity }),
@@ -219,6 +220,12 @@ async function bench(url: string) {
       () => plans.read((tx) => plans.planWith(tx, pastAsOf, null)),
       300,
     ),
+    // Each sample asks for the plan as of another past day, which no instance has planned yet.
+    'GET /delivery-plan/tranches?asOf=<a past day not asked for before>&limit=100 (every tranche read)':
+      await time(() => {
+        const day = addDays(pastAsOf, -++pastDays);
+        return get(`/api/v1/delivery-plan/tranches?asOf=${day}&limit=100`)();
+      }, 300),
     'GET /delivery-plan/tranches?limit=100, after a write to the capacity of every model':
       await time(get('/api/v1/delivery-plan/tranches?limit=100'), 300, touchEveryModel),
     'GET /delivery-plan/tranches?limit=100, after a write to an order of every model': await time(

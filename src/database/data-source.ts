@@ -17,7 +17,10 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     uuidExtension: 'pgcrypto',
     installExtensions: false,
     migrationsRun: false,
-    logging: ['error'],
+    // A failed query is the caller's to report: most are expected answers (a duplicate external
+    // reference is a 409), and the problem filter logs the unexpected ones with their stack. Left on,
+    // TypeORM would print each to the console with its parameters, outside the structured log.
+    logging: false,
     // JIT compilation costs tens of milliseconds on report queries and saves nothing at these sizes.
     extra: { max: poolSize, application_name: 'hashbook', options: '-c jit=off' },
   };

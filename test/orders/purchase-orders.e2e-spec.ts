@@ -113,6 +113,27 @@ describe('purchase orders: rules, states and concurrency', () => {
     }).expect(400);
   });
 
+  it('answers a duplicate with 409 and prints nothing: an expected refusal is not a failure', async () => {
+    const terms = {
+      code: 'DUP-30',
+      name: 'Thirty down',
+      depositPercent: 30,
+      depositDueDays: 7,
+      milestones: [{ percent: 70, dueDaysFromShip: 0 }],
+    };
+    await post('/payment-terms', terms).expect(201);
+    const printed = [jest.spyOn(console, 'log'), jest.spyOn(console, 'error')];
+    try {
+      const res = await post('/payment-terms', { ...terms, name: 'Again' }).expect(409);
+      expect(res.body.code).toBe('DUPLICATE');
+      for (const spy of printed) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      for (const spy of printed) spy.mockRestore();
+    }
+    const rows = await t.sql('SELECT name FROM payment_terms WHERE code = $1', ['DUP-30']);
+    expect(rows).toEqual([{ name: 'Thirty down' }]);
+  });
+
   it('edits drafts only, honours If-Match, and refuses illegal transitions', async () => {
     const created = await post('/purchase-orders', draft()).expect(201);
     const id = created.body.id;

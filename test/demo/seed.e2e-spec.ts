@@ -254,21 +254,11 @@ describe('demo capacity', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
+    await seedDemoIfEmpty(t.app, createLogger('silent'));
   });
   afterAll(() => t.close());
 
   it('fills production capacity for the months ahead, audited as capacity.updated', async () => {
-    const [{ exists }] = await t.sql<{ exists: boolean }>(
-      `SELECT to_regclass('production_capacity') IS NOT NULL AS exists`,
-    );
-    // Before the planning migration lands, a table of the shape the planning module defines.
-    if (!exists) {
-      await t.sql(
-        `CREATE TABLE production_capacity (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), product_model_id uuid NOT NULL,
-           month varchar(7) NOT NULL, units int NOT NULL, created_at timestamptz(3) NOT NULL DEFAULT now())`,
-      );
-    }
-    await seedDemoIfEmpty(t.app, createLogger('silent'));
     const rows = await t.sql<{ sku: string; months: number; first: string; units: number }>(
       `SELECT m.sku, count(*)::int AS months, min(left(c.month::text, 7)) AS first, sum(c.units)::int AS units
          FROM production_capacity c JOIN product_model m ON m.id = c.product_model_id GROUP BY m.sku ORDER BY m.sku`,
@@ -286,6 +276,29 @@ describe('demo capacity', () => {
       `SELECT count(*)::int AS events FROM event WHERE type = 'capacity.updated'`,
     );
     expect(events).toBe(5);
+  });
+
+  it('gives a plan with on-time, late and unscheduled tranches', async () => {
+    const statuses: Record<string, number> = {};
+    let cursor: string | null = null;
+    do {
+      const res = await t
+        .http()
+        .get('/api/v1/delivery-plan/tranches')
+        .query({ limit: 200, ...(cursor ? { cursor } : {}) })
+        .set('X-API-Key', t.adminKey)
+        .expect(200);
+      for (const item of res.body.items as { status: string }[]) {
+        statuses[item.status] = (statuses[item.status] ?? 0) + 1;
+      }
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(Object.keys(statuses).sort()).toEqual(['late', 'on_time', 'unscheduled']);
+    const [{ open }] = await t.sql<{ open: number }>(
+      `SELECT count(*)::int AS open FROM tranche t JOIN purchase_order o ON o.id = t.purchase_order_id
+        WHERE o.status <> 'draft' AND t.shipped_quantity + t.cancelled_quantity < t.quantity`,
+    );
+    expect(statuses.late + statuses.on_time + statuses.unscheduled).toBe(open);
   });
 });
 
@@ -315,7 +328,9 @@ describe('demo data that cannot be seeded', () => {
     const error = jest.spyOn(logger, 'error');
     expect(await seedDemoIfEmpty(t.app, logger)).toBeNull();
     expect(error).toHaveBeenCalledTimes(1);
-    expect(String(error.mock.calls[0][1])).toMatch(/Demo data seeding failed .*payment_terms_code_key/);
+    expect(String(error.mock.calls[0][1])).toMatch(
+      /Demo data seeding failed .*payment_terms_code_key/,
+    );
     await t.http().get('/health/ready').expect(200);
   });
 });

@@ -105,8 +105,6 @@ export class DeliveryPlanService implements PlanForecastProvider {
     tranchesOf: ModelFilter | null,
     capacityOf: ModelFilter | null,
   ) {
-    // Whole models are read as one text each (see plan.queries): room to gather them in memory.
-    if (tranchesOf && !tranchesOf.orders) await db.query(`SET LOCAL work_mem = '64MB'`);
     const tranches = !tranchesOf
       ? []
       : asOf >= this.today()

@@ -120,8 +120,41 @@ function readTranches(
   }
 }
 
-/** The tranches of the rows of a query returning each model's text of them. */
-function tranchesOf(rows: { productModelId: string; tranches: string }[]): PlanTrancheRow[] {
+/** The figures a tranche's record is written from, as SQL expressions. */
+interface RecordColumns {
+  trancheId: string;
+  orderId: string;
+  customerId: string;
+  model: string;
+  shipDate: string;
+  sequence: string;
+  openUnits: string;
+  unitPriceCents: string;
+}
+
+/**
+ * Each model's text of tranches (see above) from the rows of `from` (which joins the order as o),
+ * read into tranches. A whole model's text is gathered in memory, so the transaction `db` gets room
+ * for it; reading a few orders' tranches needs none.
+ */
+async function readOpenTranches(
+  db: EntityManager,
+  columns: RecordColumns,
+  from: string,
+  params: unknown[],
+  whole: boolean,
+): Promise<PlanTrancheRow[]> {
+  if (whole) await db.query(`SET LOCAL work_mem = '64MB'`);
+  const c = columns;
+  const rows = (await db.query(
+    `SELECT ${c.model} AS "productModelId",
+            string_agg(${c.trancheId}::text || ${c.orderId}::text || ${c.customerId}::text || o.number
+                       || ',' || (o.signed_on - DATE '2000-01-01') || ',' || (${c.shipDate} - DATE '2000-01-01')
+                       || ',' || ${c.sequence} || ',' || ${c.openUnits} || ',' || ${c.unitPriceCents}, ';') AS tranches
+       ${from}
+      GROUP BY ${c.model}`,
+    params,
+  )) as { productModelId: string; tranches: string }[];
   const dates = new Map<number, string>();
   const out: PlanTrancheRow[] = [];
   for (const row of rows) readTranches(row.productModelId, row.tranches, dates, out);
@@ -132,27 +165,31 @@ function tranchesOf(rows: { productModelId: string; tranches: string }[]): PlanT
  * The open units of every order past draft as they stand now, from the tranches' current figures.
  * Unsorted: the allocation sorts in the application, which scales out, not in the one database.
  */
-export async function currentOpenTranches(
+export function currentOpenTranches(
   db: EntityManager,
   models: ModelFilter,
 ): Promise<PlanTrancheRow[]> {
-  return tranchesOf(
-    await db.query(
-      `SELECT t.product_model_id AS "productModelId",
-              string_agg(t.id::text || t.purchase_order_id::text || t.customer_id::text || o.number
-                         || ',' || (o.signed_on - DATE '2000-01-01') || ',' || (t.ship_date - DATE '2000-01-01')
-                         || ',' || t.sequence || ',' || (t.quantity - t.shipped_quantity - t.cancelled_quantity)
-                         || ',' || t.unit_price_cents, ';') AS tranches
-         FROM tranche t
-         JOIN purchase_order o ON o.id = t.purchase_order_id
-        WHERE o.status <> 'draft'
-          AND t.shipped_quantity + t.cancelled_quantity < t.quantity
-          AND ($1::uuid[] IS NULL OR t.product_model_id = ANY($1::uuid[]))
-          AND NOT t.product_model_id = ANY($2::uuid[])
-          AND ($3::uuid[] IS NULL OR t.purchase_order_id = ANY($3::uuid[]))
-        GROUP BY t.product_model_id`,
-      [models.only, models.except ?? [], models.orders ?? null],
-    ),
+  return readOpenTranches(
+    db,
+    {
+      trancheId: 't.id',
+      orderId: 't.purchase_order_id',
+      customerId: 't.customer_id',
+      model: 't.product_model_id',
+      shipDate: 't.ship_date',
+      sequence: 't.sequence',
+      openUnits: '(t.quantity - t.shipped_quantity - t.cancelled_quantity)',
+      unitPriceCents: 't.unit_price_cents',
+    },
+    `FROM tranche t
+       JOIN purchase_order o ON o.id = t.purchase_order_id
+      WHERE o.status <> 'draft'
+        AND t.shipped_quantity + t.cancelled_quantity < t.quantity
+        AND ($1::uuid[] IS NULL OR t.product_model_id = ANY($1::uuid[]))
+        AND NOT t.product_model_id = ANY($2::uuid[])
+        AND ($3::uuid[] IS NULL OR t.purchase_order_id = ANY($3::uuid[]))`,
+    [models.only, models.except ?? [], models.orders ?? null],
+    !models.orders,
   );
 }
 
@@ -160,28 +197,33 @@ export async function currentOpenTranches(
  * The open units and ship dates in force at the end of `asOf`, from the replayed timeline (the
  * segment whose [valid_from, valid_to) holds asOf). Only orders past draft have a timeline.
  */
-export async function openTranchesAsOf(
+export function openTranchesAsOf(
   db: EntityManager,
   asOf: string,
   models: ModelFilter,
 ): Promise<PlanTrancheRow[]> {
-  return tranchesOf(
-    await db.query(
-      `SELECT s.product_model_id AS "productModelId",
-              string_agg(s.tranche_id::text || s.purchase_order_id::text || s.customer_id::text || o.number
-                         || ',' || (o.signed_on - DATE '2000-01-01') || ',' || (s.ship_date - DATE '2000-01-01')
-                         || ',' || t.sequence || ',' || s.open_units || ',' || s.unit_price_cents, ';') AS tranches
-         FROM tranche_segment s
-         JOIN tranche t ON t.id = s.tranche_id
-         JOIN purchase_order o ON o.id = s.purchase_order_id
-        WHERE s.valid_from <= $1::date AND (s.valid_to IS NULL OR s.valid_to > $1::date)
-          AND s.open_units > 0
-          AND ($2::uuid[] IS NULL OR s.product_model_id = ANY($2::uuid[]))
-          AND NOT s.product_model_id = ANY($3::uuid[])
-          AND ($4::uuid[] IS NULL OR s.purchase_order_id = ANY($4::uuid[]))
-        GROUP BY s.product_model_id`,
-      [asOf, models.only, models.except ?? [], models.orders ?? null],
-    ),
+  return readOpenTranches(
+    db,
+    {
+      trancheId: 's.tranche_id',
+      orderId: 's.purchase_order_id',
+      customerId: 's.customer_id',
+      model: 's.product_model_id',
+      shipDate: 's.ship_date',
+      sequence: 't.sequence',
+      openUnits: 's.open_units',
+      unitPriceCents: 's.unit_price_cents',
+    },
+    `FROM tranche_segment s
+       JOIN tranche t ON t.id = s.tranche_id
+       JOIN purchase_order o ON o.id = s.purchase_order_id
+      WHERE s.valid_from <= $1::date AND (s.valid_to IS NULL OR s.valid_to > $1::date)
+        AND s.open_units > 0
+        AND ($2::uuid[] IS NULL OR s.product_model_id = ANY($2::uuid[]))
+        AND NOT s.product_model_id = ANY($3::uuid[])
+        AND ($4::uuid[] IS NULL OR s.purchase_order_id = ANY($4::uuid[]))`,
+    [asOf, models.only, models.except ?? [], models.orders ?? null],
+    !models.orders,
   );
 }
 

@@ -3,9 +3,10 @@
  * models, ship dates over 38 months) and 36 months of capacity straight into PostgreSQL with
  * generate_series, then times, one request at a time: the pure allocation, the full plan without
  * cache (both queries and the allocation), and over HTTP the plan read from nothing kept (as of a
- * past day not planned before), then the plan read, availability and capacity, each after a write to the capacity or to one order of every model (all planned again), to one
- * model (that model planned again) or to none (the cached plan, checked against plan_change); and
- * the forecast's plan basis.
+ * past day not planned before), then the plan read, availability and capacity, each after a write
+ * to the capacity or to one order of every model (all planned again), to one model (that model
+ * planned again) or to none (the cached plan, checked against plan_change); and the forecast's
+ * plan basis.
  * BENCH_TRANCHES scales the book (multiples of 4), BENCH_SAMPLES the samples per figure.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -3,6 +3,7 @@ import { today } from '../../src/common/dates';
 import { monthIndex, monthOf } from '../../src/planning/allocate';
 import { DeliveryPlanService } from '../../src/planning/delivery-plan.service';
 import { OrderFactory, tranchesOf } from '../support/order-factories';
+import { trancheFields } from '../support/plan-fields';
 import { createTestApp, TestApp } from '../support/test-app';
 
 const M0 = monthIndex(today('UTC'));
@@ -238,16 +239,7 @@ describe('the plan cache across instances', () => {
     const shown = (plan: Awaited<ReturnType<DeliveryPlanService['plan']>>) =>
       plan.allocation.order
         .filter((i) => [x, y].includes(plan.tranches[i].productModelId))
-        .map((i) => {
-          const t = plan.tranches[i];
-          const { trancheId, purchaseOrderId, customerId, productModelId, orderNumber } = t;
-          const { signedOn, shipDate, sequence, openUnits, unitPriceCents } = t;
-          return {
-            ...{ trancheId, purchaseOrderId, customerId, productModelId, orderNumber },
-            ...{ signedOn, shipDate, sequence, openUnits, unitPriceCents },
-            plan: plan.allocation.plan(i),
-          };
-        });
+        .map((i) => ({ ...trancheFields(plan.tranches[i]), plan: plan.allocation.plan(i) }));
     const afresh = async () => shown(await service.read((tx) => service.planWith(tx, asOf, null)));
     const kept = async () => shown(await service.plan(asOf, null));
     const expectSame = async () => {

@@ -7,23 +7,12 @@ import {
   PlanTrancheRow,
 } from '../../src/planning/plan.queries';
 import { OrderFactory, tranchesOf } from '../support/order-factories';
+import { trancheFields } from '../support/plan-fields';
 import { createTestApp, TestApp } from '../support/test-app';
 
 const M0 = monthIndex(today('UTC'));
 const m = (k: number) => monthOf(M0 + k);
 
-const fields = (t: PlanTrancheRow) => ({
-  trancheId: t.trancheId,
-  purchaseOrderId: t.purchaseOrderId,
-  customerId: t.customerId,
-  productModelId: t.productModelId,
-  orderNumber: t.orderNumber,
-  signedOn: t.signedOn,
-  shipDate: t.shipDate,
-  sequence: t.sequence,
-  openUnits: t.openUnits,
-  unitPriceCents: t.unitPriceCents,
-});
 const byId = (a: { trancheId: string }, b: { trancheId: string }) =>
   a.trancheId < b.trancheId ? -1 : 1;
 
@@ -103,14 +92,18 @@ describe('the plan reads open tranches', () => {
     expect(expected.map((r) => r.openUnits)).toContain(5);
 
     const only = { only: [x, y] };
-    const current = (await currentOpenTranches(db.manager, only)).map(fields).sort(byId);
+    const current = (await currentOpenTranches(db.manager, only)).map(trancheFields).sort(byId);
     expect(current).toEqual(expected);
-    const asOf = (await openTranchesAsOf(db.manager, today('UTC'), only)).map(fields).sort(byId);
+    const asOf = (await openTranchesAsOf(db.manager, today('UTC'), only))
+      .map(trancheFields)
+      .sort(byId);
     expect(asOf).toEqual(expected);
 
     // Filters by model and order hold too.
     const ofOrder = await currentOpenTranches(db.manager, { only: [x], orders: [orders[0].id] });
-    expect(ofOrder.map(fields).sort(byId)).toEqual(expected.filter((r) => r.productModelId === x));
+    expect(ofOrder.map(trancheFields).sort(byId)).toEqual(
+      expected.filter((r) => r.productModelId === x),
+    );
     expect(await currentOpenTranches(db.manager, { only: [x], except: [x] })).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessModule } from './access/access.module';
 import { AuditModule } from './audit/audit.module';
 import { CatalogModule } from './catalog/catalog.module';
+import { Clock } from './common/clock';
 import { IdempotencyStore } from './common/idempotency.store';
 import { ListCache } from './common/list-cache';
 import { APP_CONFIG, AppConfig } from './config/config';
@@ -35,12 +36,13 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
+        Clock,
         IdempotencyStore,
         PreparedQueries,
         TableChanges,
         ListCache,
       ],
-      exports: [APP_CONFIG, IdempotencyStore, PreparedQueries, TableChanges, ListCache],
+      exports: [APP_CONFIG, Clock, IdempotencyStore, PreparedQueries, TableChanges, ListCache],
       global: true,
     };
   }

@@ -13,8 +13,8 @@ export function isDateOnly(value: unknown): value is string {
   return date.toISOString().slice(0, 10) === value;
 }
 
-/** Today's calendar date in the business time zone. */
-export function today(timeZone = process.env.BUSINESS_TIME_ZONE || 'UTC'): string {
+/** Today's calendar date in `timeZone` (services ask the Clock, which knows the business's). */
+export function today(timeZone = 'UTC'): string {
   return new Intl.DateTimeFormat('en-CA', {
     timeZone,
     year: 'numeric',

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { PLAN_FORECAST } from '../reports/forecast.service';
 import { AvailabilityController, DeliveryPlanController } from './delivery-plan.controller';
 import { DeliveryPlanService } from './delivery-plan.service';
+import { PlanVersionRepository } from './plan-version.repository';
 import { ProductionCapacityController } from './production-capacity.controller';
 import { ProductionCapacityService } from './production-capacity.service';
 
@@ -15,8 +16,9 @@ import { ProductionCapacityService } from './production-capacity.service';
   providers: [
     DeliveryPlanService,
     ProductionCapacityService,
+    PlanVersionRepository,
     { provide: PLAN_FORECAST, useExisting: DeliveryPlanService },
   ],
-  exports: [DeliveryPlanService, PLAN_FORECAST],
+  exports: [DeliveryPlanService, PlanVersionRepository, PLAN_FORECAST],
 })
 export class PlanningModule {}

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { registerDecorator } from 'class-validator';
+import { UnprocessableError, ValidationFailedError } from './errors';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -50,4 +51,33 @@ export function IsDateOnly(options: { optional?: boolean; description?: string }
         validator: { validate: (value: unknown) => isDateOnly(value) },
       }),
   );
+}
+
+/** 400 unless `from` ≤ `to` (either may be absent): the range of a query, in dates or months. */
+export function assertOrderedRange(from: string | undefined, to: string | undefined): void {
+  if (from !== undefined && to !== undefined && from > to) {
+    throw new ValidationFailedError('to: must not be before from', [
+      { path: 'to', message: 'must not be before from' },
+    ]);
+  }
+}
+
+/**
+ * 422 `code` unless `earliest` ≤ `date` ≤ `latest`: a business date (an amendment's effective
+ * date, a shipment's or a payment's) within what its order allows, from signing until today.
+ */
+export function assertDateWithin(
+  date: string,
+  path: string,
+  bounds: { earliest: string; latest: string; earliestName: string; latestName: string },
+  code: string,
+): void {
+  const { earliest, latest } = bounds;
+  if (date < earliest || date > latest) {
+    throw new UnprocessableError(
+      code,
+      `${path} must lie between ${bounds.earliestName} ${earliest} and ${bounds.latestName} ${latest}`,
+      [{ path, message: `must lie between ${earliest} and ${latest}` }],
+    );
+  }
 }

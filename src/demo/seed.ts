@@ -3,18 +3,19 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { ProductModelService } from '../catalog/product-model.service';
-import { addDays, today } from '../common/dates';
+import { Clock } from '../common/clock';
+import { addDays } from '../common/dates';
 import { formatMoney } from '../common/money';
 import { Actor, runAs } from '../common/request-context';
-import { APP_CONFIG, AppConfig } from '../config/config';
 import { ActivityService } from '../customers/activities/activity.service';
 import { ContactService } from '../customers/contacts/contact.service';
 import { CustomerService } from '../customers/customer.service';
 import { OpportunityService } from '../customers/opportunities/opportunity.service';
-import { FulfilmentService } from '../orders/fulfilment.service';
 import { PaymentTermsService } from '../orders/payment-terms.service';
 import { PurchaseOrderDto } from '../orders/purchase-order.dto';
+import { PaymentService } from '../orders/payment.service';
 import { PurchaseOrderService } from '../orders/purchase-order.service';
+import { ShipmentService } from '../orders/shipment.service';
 import { DemoBook, DemoCustomer, DemoOrder, planDemoBook } from './demo-book';
 
 /** Who the audit log names for everything the demo data wrote. */
@@ -43,7 +44,8 @@ interface Services {
   activities: ActivityService;
   opportunities: OpportunityService;
   orders: PurchaseOrderService;
-  fulfilment: FulfilmentService;
+  shipments: ShipmentService;
+  payments: PaymentService;
 }
 
 /**
@@ -70,9 +72,8 @@ export async function seedDemoIfEmpty(
         );
         return null;
       }
-      const config = app.get<AppConfig>(APP_CONFIG, { strict: false });
       const started = Date.now();
-      const book = planDemoBook(today(config.businessTimeZone));
+      const book = planDemoBook(app.get(Clock, { strict: false }).today());
       let summary: DemoSummary;
       try {
         summary = await runAs(DEMO_SEED_ACTOR, () => seedBook(services(app, dataSource), book));
@@ -111,7 +112,8 @@ function services(app: INestApplication, dataSource: DataSource): Services {
     activities: get(ActivityService),
     opportunities: get(OpportunityService),
     orders: get(PurchaseOrderService),
-    fulfilment: get(FulfilmentService),
+    shipments: get(ShipmentService),
+    payments: get(PaymentService),
   };
 }
 
@@ -230,8 +232,8 @@ async function playHistory(
         reason: a.reason,
         changes: a.changes.map((c) =>
           'shipDate' in c
-            ? { trancheId: trancheId(c), shipDate: c.shipDate }
-            : { trancheId: trancheId(c), quantity: c.quantity },
+            ? { kind: 'reschedule', trancheId: trancheId(c), shipDate: c.shipDate }
+            : { kind: 'set_quantity', trancheId: trancheId(c), quantity: c.quantity },
         ),
       }),
   }));
@@ -283,7 +285,7 @@ async function playHistory(
     const due = payable.filter((p) => p.on === next);
     if (due.length > 0) {
       payments += 1;
-      await s.fulfilment.pay(order.id, {
+      await s.payments.pay(order.id, {
         amount: formatMoney(due.reduce((sum, p) => sum + p.cents, 0)),
         receivedOn: next,
         reference: `WIRE-${order.number}-${String(payments).padStart(2, '0')}`,
@@ -293,7 +295,7 @@ async function playHistory(
     const ship = shippable.filter((t) => t.on === next);
     if (ship.length > 0) {
       shipments += 1;
-      await s.fulfilment.ship(order.id, {
+      await s.shipments.ship(order.id, {
         shippedOn: next,
         reference: `BL-${order.number}-${String(shipments).padStart(2, '0')}`,
         items: ship.map((t) => ({ trancheId: t.id, quantity: t.open })),

@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
 import { DomainError, UnprocessableError, ValidationFailedError } from '../common/errors';
 import { formatMoney, parseMoney } from '../common/money';
 import { PurchaseOrderService } from '../orders/purchase-order.service';
@@ -145,7 +144,6 @@ interface Resolved {
 export class ImportService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly audit: AuditService,
     private readonly orders: PurchaseOrderService,
   ) {}
 
@@ -185,13 +183,7 @@ export class ImportService {
               tranches: line.tranches,
             })),
           });
-          await this.audit.record(tx, {
-            entityType: 'purchase_order',
-            entityId: draft.id,
-            action: 'created',
-            after: draft,
-          });
-          const result = options.confirm ? await this.orders.confirmInTx(tx, draft.id) : draft;
+          const result = options.confirm ? await this.orders.confirmIn(tx, draft.id) : draft;
           created.push({
             id: result.id,
             number: result.number,

@@ -1,22 +1,34 @@
 import { Module } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module';
-import { BookStore } from './book.store';
-import { FulfilmentService } from './fulfilment.service';
+import { PlanningModule } from '../planning/planning.module';
 import { OpportunityConversionController } from './opportunity-conversion.controller';
+import { OrderChangeService } from './order-change.service';
+import { PaymentService } from './payment.service';
 import { PaymentTermsController } from './payment-terms.controller';
 import { PaymentTermsService } from './payment-terms.service';
 import { PurchaseOrderController, ShipmentController } from './purchase-order.controller';
+import { PurchaseOrderRepository } from './purchase-order.repository';
 import { PurchaseOrderService } from './purchase-order.service';
+import { ShipmentService } from './shipment.service';
+import { TimelineRepository } from './timeline.repository';
 
 @Module({
-  imports: [CustomersModule],
+  imports: [CustomersModule, PlanningModule],
   controllers: [
     PaymentTermsController,
     PurchaseOrderController,
     ShipmentController,
     OpportunityConversionController,
   ],
-  providers: [BookStore, PurchaseOrderService, FulfilmentService, PaymentTermsService],
+  providers: [
+    PurchaseOrderRepository,
+    TimelineRepository,
+    OrderChangeService,
+    PurchaseOrderService,
+    ShipmentService,
+    PaymentService,
+    PaymentTermsService,
+  ],
   exports: [PurchaseOrderService],
 })
 export class OrdersModule {}

@@ -13,7 +13,6 @@ import { ApiTags } from '@nestjs/swagger';
 import { AnyRole, Roles } from '../access/roles.decorator';
 import { Page, PageQueryDto } from '../common/pagination';
 import { ParseIdPipe } from '../common/validation';
-import { FulfilmentService } from './fulfilment.service';
 import {
   AmendmentDto,
   CancelPurchaseOrderDto,
@@ -27,9 +26,12 @@ import {
   PurchaseOrderQueryDto,
   ShipmentDto,
   ShipmentQueryDto,
+  toAmendmentInput,
   UpdatePurchaseOrderDto,
 } from './purchase-order.dto';
+import { PaymentService } from './payment.service';
 import { PurchaseOrderService } from './purchase-order.service';
+import { ShipmentService } from './shipment.service';
 
 const OrderId = () => Param('id', new ParseIdPipe('Purchase order'));
 
@@ -38,7 +40,8 @@ const OrderId = () => Param('id', new ParseIdPipe('Purchase order'));
 export class PurchaseOrderController {
   constructor(
     private readonly orders: PurchaseOrderService,
-    private readonly fulfilment: FulfilmentService,
+    private readonly shipmentService: ShipmentService,
+    private readonly paymentService: PaymentService,
   ) {}
 
   /** Books a draft order: lines of one product model each, delivered in dated tranches. */
@@ -94,7 +97,7 @@ export class PurchaseOrderController {
     @Body() body: CreateAmendmentDto,
     @Headers('if-match') ifMatch?: string,
   ): Promise<PurchaseOrderDto> {
-    return this.orders.amend(id, body, ifMatch);
+    return this.orders.amend(id, toAmendmentInput(body), ifMatch);
   }
 
   /** The amendment history, oldest first. */
@@ -116,44 +119,46 @@ export class PurchaseOrderController {
   @Post(':id/shipments')
   @Roles('operations', 'erp')
   ship(@OrderId() id: string, @Body() body: CreateShipmentDto): Promise<ShipmentDto> {
-    return this.fulfilment.ship(id, body);
+    return this.shipmentService.ship(id, body);
   }
 
   @Get(':id/shipments')
   @AnyRole()
   shipments(@OrderId() id: string, @Query() query: ShipmentQueryDto): Promise<Page<ShipmentDto>> {
-    return this.fulfilment.shipments(query, id);
+    return this.shipmentService.list(query, id);
   }
 
   /** Records a payment, applied to open instalments by due date. */
   @Post(':id/payments')
   @Roles('finance', 'erp')
   pay(@OrderId() id: string, @Body() body: CreatePaymentDto): Promise<PaymentDto> {
-    return this.fulfilment.pay(id, body);
+    return this.paymentService.pay(id, body);
   }
 
   @Get(':id/payments')
   @AnyRole()
   payments(@OrderId() id: string, @Query() query: PageQueryDto): Promise<Page<PaymentDto>> {
-    return this.fulfilment.payments(id, query);
+    return this.paymentService.list(id, query);
   }
 
   /** The instalments: deposit and milestones, with what is paid and voided. */
   @Get(':id/billing-schedule')
   @AnyRole()
-  billingSchedule(@OrderId() id: string): Promise<{ items: InstalmentDto[]; nextCursor: null }> {
-    return this.fulfilment.billingSchedule(id);
+  async billingSchedule(
+    @OrderId() id: string,
+  ): Promise<{ items: InstalmentDto[]; nextCursor: null }> {
+    return { items: await this.orders.billingSchedule(id), nextCursor: null };
   }
 }
 
 @ApiTags('shipments')
 @Controller('shipments')
 export class ShipmentController {
-  constructor(private readonly fulfilment: FulfilmentService) {}
+  constructor(private readonly shipments: ShipmentService) {}
 
   @Get()
   @AnyRole()
   list(@Query() query: ShipmentQueryDto): Promise<Page<ShipmentDto>> {
-    return this.fulfilment.shipments(query);
+    return this.shipments.list(query);
   }
 }

@@ -1,10 +1,10 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  Equals,
   IsArray,
-  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -17,7 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsDateOnly } from '../common/dates';
-import { IsMoney } from '../common/money';
+import { IsMoney, parseMoney } from '../common/money';
 import { PageQueryDto } from '../common/pagination';
 import { ORDER_STATUSES, type OrderStatus } from './purchase-order.entity';
 
@@ -135,41 +135,89 @@ export class PurchaseOrderQueryDto extends PageQueryDto {
   productModelId?: string;
 }
 
-/**
- * One change of an amendment, in one of four shapes:
- * reschedule `{trancheId, shipDate}`; change units in force `{trancheId, quantity}`;
- * cancel open units `{trancheId, cancel: true}`; add a tranche `{lineId, shipDate, quantity, unitPrice?}`.
- */
-export class AmendmentChangeDto {
-  @IsOptional()
+/** Reschedules a tranche: its ship date (and its milestones' due dates) from `effectiveOn` on. */
+export class RescheduleTrancheDto {
   @IsUUID()
-  trancheId?: string;
+  trancheId: string;
 
-  @IsOptional()
+  @IsDateOnly()
+  shipDate: string;
+}
+
+/** Sets a tranche's units in force: a decrease cancels open units, an increase adds units. */
+export class SetTrancheQuantityDto {
   @IsUUID()
-  lineId?: string;
+  trancheId: string;
 
-  @IsOptional()
-  @IsDateOnly({ optional: true })
-  shipDate?: string;
-
-  /** Units in force after the change (shipped + open), or the new tranche's units. */
-  @ApiPropertyOptional({ type: 'integer', minimum: 0 })
-  @IsOptional()
+  /** Shipped + open after the change; not below the units shipped. */
+  @ApiProperty({ type: 'integer', minimum: 0 })
   @IsInt()
   @Min(0)
   @Max(10_000_000)
-  quantity?: number;
+  quantity: number;
+}
 
-  @IsOptional()
-  @IsBoolean()
-  cancel?: boolean;
+/** Cancels every open unit of a tranche. */
+export class CancelTrancheDto {
+  @IsUUID()
+  trancheId: string;
 
+  @ApiProperty({ enum: [true] })
+  @Equals(true)
+  cancel: true;
+}
+
+/** Adds a tranche to a line of the order. */
+export class AddTrancheDto {
+  @IsUUID()
+  lineId: string;
+
+  @IsDateOnly()
+  shipDate: string;
+
+  @ApiProperty({ type: 'integer', minimum: 1 })
+  @IsInt()
+  @Min(1, { message: 'must be at least 1 for a new tranche' })
+  @Max(10_000_000)
+  quantity: number;
+
+  /** Defaults to the line's unit price. */
   @IsOptional()
   @IsMoney()
   unitPrice?: string;
 }
 
+export type AmendmentChangeDto =
+  RescheduleTrancheDto | SetTrancheQuantityDto | CancelTrancheDto | AddTrancheDto;
+
+const CHANGE_SHAPES = [
+  { type: RescheduleTrancheDto, fields: 'shipDate,trancheId' },
+  { type: SetTrancheQuantityDto, fields: 'quantity,trancheId' },
+  { type: CancelTrancheDto, fields: 'cancel,trancheId' },
+  { type: AddTrancheDto, fields: 'lineId,quantity,shipDate' },
+  { type: AddTrancheDto, fields: 'lineId,quantity,shipDate,unitPrice' },
+];
+const CHANGE_FIELDS = ['trancheId', 'lineId', 'shipDate', 'quantity', 'cancel', 'unitPrice'];
+const CHANGE_SHAPE_MESSAGE =
+  'must be one of {trancheId, shipDate}, {trancheId, quantity}, {trancheId, cancel: true}, {lineId, shipDate, quantity, unitPrice?}';
+
+/**
+ * A change of the request as the shape its fields make it (other fields are left for the whitelist
+ * to refuse), to be validated as that shape; null when it has none of the four shapes, which the
+ * nested validation reports at the change's own path.
+ */
+function classifyChange(change: unknown): AmendmentChangeDto | null {
+  if (change === null || typeof change !== 'object') return null;
+  const fields = change as Record<string, unknown>;
+  const named = CHANGE_FIELDS.filter((field) => fields[field] !== undefined)
+    .sort()
+    .join(',');
+  const shape = CHANGE_SHAPES.find((s) => s.fields === named);
+  if (!shape || (shape.type === CancelTrancheDto && fields.cancel !== true)) return null;
+  return plainToInstance<AmendmentChangeDto, unknown>(shape.type, change);
+}
+
+@ApiExtraModels(RescheduleTrancheDto, SetTrancheQuantityDto, CancelTrancheDto, AddTrancheDto)
 export class CreateAmendmentDto {
   /** From when the change counts; between signedOn and today. */
   @IsDateOnly()
@@ -179,12 +227,74 @@ export class CreateAmendmentDto {
   @Length(1, 500)
   reason: string;
 
+  /**
+   * Each change is one of: reschedule a tranche `{trancheId, shipDate}`; change its units in force
+   * `{trancheId, quantity}`; cancel its open units `{trancheId, cancel: true}`; add a tranche to a
+   * line `{lineId, shipDate, quantity, unitPrice?}`.
+   */
+  @ApiProperty({
+    type: 'array',
+    items: {
+      oneOf: [RescheduleTrancheDto, SetTrancheQuantityDto, CancelTrancheDto, AddTrancheDto].map(
+        (type) => ({ $ref: getSchemaPath(type) }),
+      ),
+    },
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(500)
-  @ValidateNested({ each: true })
-  @Type(() => AmendmentChangeDto)
+  @Transform(
+    ({ value }: { value: unknown }) => (Array.isArray(value) ? value.map(classifyChange) : value),
+    {
+      toClassOnly: true,
+    },
+  )
+  @ValidateNested({ each: true, message: CHANGE_SHAPE_MESSAGE })
   changes: AmendmentChangeDto[];
+}
+
+/** One change of an amendment as the service takes it. */
+export type AmendmentChange =
+  | { kind: 'reschedule'; trancheId: string; shipDate: string }
+  | { kind: 'set_quantity'; trancheId: string; quantity: number }
+  | { kind: 'cancel'; trancheId: string }
+  | {
+      kind: 'add_tranche';
+      lineId: string;
+      shipDate: string;
+      quantity: number;
+      /** Null: the line's unit price. */
+      unitPriceCents: number | null;
+    };
+
+export interface AmendmentInput {
+  effectiveOn: string;
+  reason: string;
+  changes: AmendmentChange[];
+}
+
+function toAmendmentChange(change: AmendmentChangeDto): AmendmentChange {
+  if (change instanceof RescheduleTrancheDto)
+    return { kind: 'reschedule', trancheId: change.trancheId, shipDate: change.shipDate };
+  if (change instanceof SetTrancheQuantityDto)
+    return { kind: 'set_quantity', trancheId: change.trancheId, quantity: change.quantity };
+  if (change instanceof CancelTrancheDto) return { kind: 'cancel', trancheId: change.trancheId };
+  return {
+    kind: 'add_tranche',
+    lineId: change.lineId,
+    shipDate: change.shipDate,
+    quantity: change.quantity,
+    unitPriceCents: change.unitPrice === undefined ? null : parseMoney(change.unitPrice),
+  };
+}
+
+/** A validated amendment request as the service takes it. */
+export function toAmendmentInput(body: CreateAmendmentDto): AmendmentInput {
+  return {
+    effectiveOn: body.effectiveOn,
+    reason: body.reason,
+    changes: body.changes.map(toAmendmentChange),
+  };
 }
 
 export class CancelPurchaseOrderDto {

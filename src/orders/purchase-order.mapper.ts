@@ -1,34 +1,50 @@
 import { formatMoney } from '../common/money';
 import { Amendment } from './amendment.entity';
-import { AmendmentDto, OrderLineDto, PurchaseOrderDto, TrancheDto } from './purchase-order.dto';
+import { Payment } from './payment.entity';
+import {
+  AmendmentDto,
+  InstalmentDto,
+  OrderLineDto,
+  PaymentDto,
+  PurchaseOrderDto,
+  ShipmentDto,
+  TrancheDto,
+} from './purchase-order.dto';
 import { PurchaseOrder } from './purchase-order.entity';
+import {
+  InstalmentRow,
+  LineRow,
+  openQuantity,
+  ShipmentWithItems,
+  TrancheRow,
+} from './purchase-order.repository';
 
-export interface TrancheView {
-  id: string;
-  line_id: string;
-  sequence: number;
-  ship_date: string;
-  quantity: number;
-  unit_price_cents: number;
-  shipped_quantity: number;
-  cancelled_quantity: number;
-  hashrate_ths: string;
-}
-
-interface LineView {
-  id: string;
-  product_model_id: string;
-  unit_price_cents: number;
-}
+type LineView = Pick<LineRow, 'id' | 'product_model_id' | 'unit_price_cents'>;
+type TrancheView = Pick<
+  TrancheRow,
+  | 'id'
+  | 'line_id'
+  | 'sequence'
+  | 'ship_date'
+  | 'quantity'
+  | 'unit_price_cents'
+  | 'shipped_quantity'
+  | 'cancelled_quantity'
+  | 'hashrate_ths'
+>;
 
 /** TH/s × units summed in hundredths, so 0.01 TH/s steps add up exactly. */
-const hashrateHundredths = (ths: string) => Math.round(Number(ths) * 100);
+const hashrateHundredths = (ths: number) => Math.round(ths * 100);
 
-export function toPurchaseOrderDto(
-  order: PurchaseOrder,
-  lines: LineView[],
-  tranches: TrancheView[],
-): PurchaseOrderDto {
+export function toPurchaseOrderDto({
+  order,
+  lines,
+  tranches,
+}: {
+  order: PurchaseOrder;
+  lines: LineView[];
+  tranches: TrancheView[];
+}): PurchaseOrderDto {
   let quantity = 0;
   let valueCents = 0;
   let shipped = 0;
@@ -36,8 +52,8 @@ export function toPurchaseOrderDto(
   let openValueCents = 0;
   let hashrate = 0;
   const toTranche = (t: TrancheView): TrancheDto => {
-    const open = t.quantity - t.shipped_quantity - t.cancelled_quantity;
-    const price = Number(t.unit_price_cents);
+    const open = openQuantity(t);
+    const price = t.unit_price_cents;
     quantity += t.quantity;
     valueCents += (t.quantity - t.cancelled_quantity) * price;
     shipped += t.shipped_quantity;
@@ -58,7 +74,7 @@ export function toPurchaseOrderDto(
   const lineDtos: OrderLineDto[] = lines.map((line) => ({
     id: line.id,
     productModelId: line.product_model_id,
-    unitPrice: formatMoney(Number(line.unit_price_cents)),
+    unitPrice: formatMoney(line.unit_price_cents),
     tranches: tranches.filter((t) => t.line_id === line.id).map(toTranche),
   }));
   return {
@@ -113,5 +129,42 @@ export function toAmendmentDto(amendment: Amendment): AmendmentDto {
       }
     }),
     createdAt: amendment.createdAt.toISOString(),
+  };
+}
+
+export function toShipmentDto({ shipment, items }: ShipmentWithItems): ShipmentDto {
+  return {
+    id: shipment.id,
+    purchaseOrderId: shipment.purchaseOrderId,
+    customerId: shipment.customerId,
+    shippedOn: shipment.shippedOn,
+    reference: shipment.reference,
+    items,
+    createdAt: shipment.createdAt.toISOString(),
+  };
+}
+
+export function toPaymentDto(payment: Payment): PaymentDto {
+  return {
+    id: payment.id,
+    purchaseOrderId: payment.purchaseOrderId,
+    customerId: payment.customerId,
+    amount: formatMoney(payment.amountCents),
+    receivedOn: payment.receivedOn,
+    reference: payment.reference,
+    createdAt: payment.createdAt.toISOString(),
+  };
+}
+
+export function toInstalmentDto(row: InstalmentRow): InstalmentDto {
+  return {
+    key: row.key,
+    kind: row.kind,
+    trancheId: row.tranche_id,
+    dueOn: row.due_on,
+    amount: formatMoney(row.amount_cents),
+    paidAmount: formatMoney(row.paid_cents),
+    voidedAmount: formatMoney(row.voided_cents),
+    status: row.status,
   };
 }

@@ -3,7 +3,8 @@
  * ≥ 2,000,000 open units, with shipments, payments and amendments), then times the backlog by
  * customer, a 24-month revenue forecast and the contract balances over HTTP against a bare
  * `SELECT sum(...)` over the same tranche rows. Every order's history goes in with SQL and is
- * replayed by the app's own BookStore, so the timeline is exactly what the API would have built.
+ * replayed by the app's own OrderChangeService.replay, so the timeline is exactly what the API
+ * would have built.
  */
 import { SingleBar, Presets } from 'cli-progress';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,8 +18,7 @@ import { createLogger } from '../../src/common/logger';
 import { runAs } from '../../src/common/request-context';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { runMigrations } from '../../src/database/migrate';
-import { BookStore } from '../../src/orders/book.store';
-import { PurchaseOrderService } from '../../src/orders/purchase-order.service';
+import { OrderChangeService } from '../../src/orders/order-change.service';
 import { DataSource } from 'typeorm';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 20000);
@@ -71,8 +71,7 @@ async function main() {
     };
     const app = await createApp(config, url, createLogger('silent'));
     const dataSource = app.get(DataSource);
-    const book = app.get(BookStore);
-    app.get(PurchaseOrderService);
+    const book = app.get(OrderChangeService);
     const started = Date.now();
     await runAs({ apiKeyId: null, name: 'bench', role: 'admin' }, () => generate(dataSource, book));
     const built = (Date.now() - started) / 1000;
@@ -169,7 +168,7 @@ async function main() {
   }
 }
 
-async function generate(dataSource: DataSource, book: BookStore) {
+async function generate(dataSource: DataSource, book: OrderChangeService) {
   const rand = random(42);
   const now = today();
   await dataSource.query(`
@@ -266,7 +265,7 @@ async function generate(dataSource: DataSource, book: BookStore) {
             [order.id, a.on, JSON.stringify([change])],
           );
         }
-        const { status } = await book.rebuild(tx, {
+        const { status } = await book.replay(tx, {
           id: order.id,
           customerId: plan.customerId,
           signedOn: plan.signedOn,

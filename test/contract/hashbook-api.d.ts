@@ -1446,24 +1446,41 @@ export interface components {
       externalRef?: string | null;
       lines?: components['schemas']['OrderLineInputDto'][];
     };
-    AmendmentChangeDto: {
+    RescheduleTrancheDto: {
       /**
        * Format: date
        * @example 2021-03-20
        */
-      shipDate?: string;
-      /** @description Units in force after the change (shipped + open), or the new tranche's units. */
-      quantity?: number;
+      shipDate: string;
+      /** Format: uuid */
+      trancheId: string;
+    };
+    SetTrancheQuantityDto: {
+      /** @description Shipped + open after the change; not below the units shipped. */
+      quantity: number;
+      /** Format: uuid */
+      trancheId: string;
+    };
+    CancelTrancheDto: {
+      /** @enum {boolean} */
+      cancel: true;
+      /** Format: uuid */
+      trancheId: string;
+    };
+    AddTrancheDto: {
+      /**
+       * Format: date
+       * @example 2021-03-20
+       */
+      shipDate: string;
+      quantity: number;
       /**
        * @description Money: USD, a decimal string with exactly two decimals
        * @example 3060.00
        */
       unitPrice?: string;
       /** Format: uuid */
-      trancheId?: string;
-      /** Format: uuid */
-      lineId?: string;
-      cancel?: boolean;
+      lineId: string;
     };
     CreateAmendmentDto: {
       /**
@@ -1472,8 +1489,18 @@ export interface components {
        * @example 2021-03-20
        */
       effectiveOn: string;
+      /**
+       * @description Each change is one of: reschedule a tranche `{trancheId, shipDate}`; change its units in force
+       *     `{trancheId, quantity}`; cancel its open units `{trancheId, cancel: true}`; add a tranche to a
+       *     line `{lineId, shipDate, quantity, unitPrice?}`.
+       */
+      changes: (
+        | components['schemas']['RescheduleTrancheDto']
+        | components['schemas']['SetTrancheQuantityDto']
+        | components['schemas']['CancelTrancheDto']
+        | components['schemas']['AddTrancheDto']
+      )[];
       reason: string;
-      changes: components['schemas']['AmendmentChangeDto'][];
     };
     CancelPurchaseOrderDto: {
       /**

@@ -201,6 +201,92 @@ describe('purchase orders: rules, states and concurrency', () => {
     expect(future.body.code).toBe('EFFECTIVE_DATE_OUT_OF_RANGE');
   });
 
+  it('takes each amendment change in one of four shapes, refusing others with their paths', async () => {
+    const order = await f.order(draft({ signedOn: '2025-01-10' }));
+    const [tranche] = tranchesOf(order);
+    const lineId = order.lines[0].id;
+    const amend = (changes: unknown[]) =>
+      post(`/purchase-orders/${order.id}/amendments`, {
+        effectiveOn: '2025-02-01',
+        reason: 'shapes',
+        changes,
+      });
+    const refused = await amend([
+      { trancheId: tranche.id, shipDate: '2025-04-01' },
+      { trancheId: tranche.id },
+      { trancheId: tranche.id, shipDate: '2025-04-01', quantity: 3 },
+      { trancheId: tranche.id, cancel: false },
+      { lineId, shipDate: '2025-05-01', quantity: 0 },
+      { trancheId: tranche.id, quantity: 4, colour: 'red' },
+      7,
+    ]).expect(400);
+    expect(refused.body.code).toBe('VALIDATION_FAILED');
+    const shape = expect.stringContaining('must be one of {trancheId, shipDate}');
+    expect(refused.body.errors).toEqual([
+      { path: 'changes[1]', message: shape },
+      { path: 'changes[2]', message: shape },
+      { path: 'changes[3]', message: shape },
+      { path: 'changes[4].quantity', message: 'must be at least 1 for a new tranche' },
+      { path: 'changes[5].colour', message: 'is not a known field' },
+      { path: 'changes[6]', message: shape },
+    ]);
+
+    const amended = await amend([
+      { trancheId: tranche.id, shipDate: '2025-04-01' },
+      { trancheId: tranche.id, quantity: 12 },
+      { lineId, shipDate: '2025-05-01', quantity: 3 },
+      { lineId, shipDate: '2025-06-01', quantity: 2, unitPrice: '2000.00' },
+    ]).expect(200);
+    expect(tranchesOf(amended.body)).toEqual([
+      expect.objectContaining({ shipDate: '2025-04-01', quantity: 12, unitPrice: '3060.00' }),
+      expect.objectContaining({ sequence: 2, shipDate: '2025-05-01', unitPrice: '3060.00' }),
+      expect.objectContaining({ sequence: 3, shipDate: '2025-06-01', unitPrice: '2000.00' }),
+    ]);
+    const cancelled = await amend([{ trancheId: tranche.id, cancel: true }]).expect(200);
+    expect(tranchesOf(cancelled.body)[0]).toMatchObject({ cancelledQuantity: 12, openQuantity: 0 });
+
+    const history = await t
+      .http()
+      .get(`/api/v1/purchase-orders/${order.id}/amendments`)
+      .set('X-API-Key', t.adminKey)
+      .expect(200);
+    const added = tranchesOf(amended.body).slice(1);
+    expect(history.body.items.map((a: { changes: unknown[] }) => a.changes)).toEqual([
+      [
+        { type: 'reschedule', trancheId: tranche.id, shipDate: '2025-04-01' },
+        { type: 'set_quantity', trancheId: tranche.id, quantity: 12 },
+        {
+          type: 'add_tranche',
+          trancheId: added[0].id,
+          shipDate: '2025-05-01',
+          quantity: 3,
+          unitPrice: '3060.00',
+        },
+        {
+          type: 'add_tranche',
+          trancheId: added[1].id,
+          shipDate: '2025-06-01',
+          quantity: 2,
+          unitPrice: '2000.00',
+        },
+      ],
+      [{ type: 'cancel', trancheId: tranche.id, cancel: true }],
+    ]);
+  });
+
+  it('describes an amendment change in the OpenAPI document as one of its four shapes', async () => {
+    const doc = await t.http().get('/docs-json').expect(200);
+    const { schemas } = doc.body.components;
+    expect(schemas.CreateAmendmentDto.properties.changes.items).toEqual({
+      oneOf: [
+        { $ref: '#/components/schemas/RescheduleTrancheDto' },
+        { $ref: '#/components/schemas/SetTrancheQuantityDto' },
+        { $ref: '#/components/schemas/CancelTrancheDto' },
+        { $ref: '#/components/schemas/AddTrancheDto' },
+      ],
+    });
+  });
+
   it('keeps roles: viewer and finance may not book orders; operations may ship', async () => {
     await post('/purchase-orders', draft(), await t.keyFor('viewer')).expect(403);
     await post('/purchase-orders', draft(), await t.keyFor('finance')).expect(403);

@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { ConflictError } from '../common/errors';
-import { replayBook } from './book';
 import { orderSegments, recognitions } from './order-rollup';
-import { BookChange, BookEvent, BookResult, BookRuleError, TermsSnapshot } from './book.types';
-import type { OrderStatus } from './purchase-order.entity';
+import { BookChange, BookEvent, BookResult, BookTranche } from './book.types';
 
 interface TrancheRow {
   id: string;
@@ -25,91 +22,88 @@ interface EventRow {
   changes: BookChange[] | null;
 }
 
-export interface RebuiltBook {
-  result: BookResult;
-  status: OrderStatus;
+/** What the replay of one order starts from. */
+export interface StoredBook {
+  /** The tranches at signing, by sequence (tranches added by amendments come with the amendment). */
+  contract: BookTranche[];
+  /** Payments, shipments and amendments in the order they were recorded. */
+  events: BookEvent[];
+  /** The product model of every tranche of the order, added ones included. */
+  modelOf: Map<string, string>;
+}
+
+/** The order a timeline belongs to, as its rows name it. */
+interface TimelineOwner {
+  id: string;
+  customerId: string;
 }
 
 /**
- * Replays one confirmed order from its contract and business-dated events, then rewrites the
- * order's timeline (tranche, order, instalment and credit segments, recognitions, forfeitures)
- * and the tranches' current figures. Runs in the caller's transaction, with the order row already
- * locked, so readers see either the old book or the new one, never a mix.
+ * The replayed book of each order past draft (see timeline.entity): reads what the replay starts
+ * from, and rewrites the order's timeline and its tranches' current figures from the replay's
+ * result. Runs in the caller's transaction with the order row locked, so readers see either the
+ * old book or the new one, never a mix.
  */
 @Injectable()
-export class BookStore {
-  async rebuild(
-    tx: EntityManager,
-    order: { id: string; customerId: string; signedOn: string; terms: TermsSnapshot | null },
-  ): Promise<RebuiltBook> {
+export class TimelineRepository {
+  async read(tx: EntityManager, orderId: string): Promise<StoredBook> {
     // One after the other: a transaction's queries share one connection.
-    const [tranches, events] = [
-      (await tx.query(
-        `SELECT id, sequence, product_model_id, contract_quantity, contract_ship_date, unit_price_cents, added_by_amendment_id
-           FROM tranche WHERE purchase_order_id = $1 ORDER BY sequence`,
-        [order.id],
-      )) as TrancheRow[],
-      (await tx.query(
-        `SELECT 'payment' AS kind, id, received_on AS event_on, amount_cents, NULL::jsonb AS items, NULL::jsonb AS changes, created_at
-           FROM payment WHERE purchase_order_id = $1
-         UNION ALL
-         SELECT 'shipment', s.id, s.shipped_on, NULL, (SELECT jsonb_agg(jsonb_build_object('trancheId', i.tranche_id, 'quantity', i.quantity))
-                                                         FROM shipment_item i WHERE i.shipment_id = s.id), NULL, s.created_at
-           FROM shipment s WHERE s.purchase_order_id = $1
-         UNION ALL
-         SELECT 'amendment', id, effective_on, NULL, NULL, changes, created_at
-           FROM amendment WHERE purchase_order_id = $1
-         ORDER BY created_at, id`,
-        [order.id],
-      )) as EventRow[],
-    ];
-
-    const bookEvents: BookEvent[] = events.map((event) => {
-      if (event.kind === 'payment')
+    const tranches: TrancheRow[] = await tx.query(
+      `SELECT id, sequence, product_model_id, contract_quantity, contract_ship_date, unit_price_cents, added_by_amendment_id
+         FROM tranche WHERE purchase_order_id = $1 ORDER BY sequence`,
+      [orderId],
+    );
+    const events: EventRow[] = await tx.query(
+      `SELECT 'payment' AS kind, id, received_on AS event_on, amount_cents, NULL::jsonb AS items, NULL::jsonb AS changes, created_at
+         FROM payment WHERE purchase_order_id = $1
+       UNION ALL
+       SELECT 'shipment', s.id, s.shipped_on, NULL, (SELECT jsonb_agg(jsonb_build_object('trancheId', i.tranche_id, 'quantity', i.quantity))
+                                                       FROM shipment_item i WHERE i.shipment_id = s.id), NULL, s.created_at
+         FROM shipment s WHERE s.purchase_order_id = $1
+       UNION ALL
+       SELECT 'amendment', id, effective_on, NULL, NULL, changes, created_at
+         FROM amendment WHERE purchase_order_id = $1
+       ORDER BY created_at, id`,
+      [orderId],
+    );
+    return {
+      contract: tranches
+        .filter((t) => t.added_by_amendment_id === null)
+        .map((t) => ({
+          id: t.id,
+          sequence: t.sequence,
+          unitPriceCents: t.unit_price_cents,
+          quantity: t.contract_quantity,
+          shipDate: t.contract_ship_date,
+        })),
+      events: events.map((event): BookEvent => {
+        if (event.kind === 'payment')
+          return {
+            kind: 'payment',
+            id: event.id,
+            on: event.event_on,
+            amountCents: event.amount_cents!,
+          };
+        if (event.kind === 'shipment')
+          return { kind: 'shipment', id: event.id, on: event.event_on, items: event.items ?? [] };
         return {
-          kind: 'payment',
+          kind: 'amendment',
           id: event.id,
           on: event.event_on,
-          amountCents: Number(event.amount_cents),
+          changes: event.changes ?? [],
         };
-      if (event.kind === 'shipment')
-        return { kind: 'shipment', id: event.id, on: event.event_on, items: event.items ?? [] };
-      return { kind: 'amendment', id: event.id, on: event.event_on, changes: event.changes ?? [] };
-    });
-
-    let result: BookResult;
-    try {
-      result = replayBook({
-        signedOn: order.signedOn,
-        terms: order.terms,
-        tranches: tranches
-          .filter((t) => t.added_by_amendment_id === null)
-          .map((t) => ({
-            id: t.id,
-            sequence: t.sequence,
-            unitPriceCents: Number(t.unit_price_cents),
-            quantity: t.contract_quantity,
-            shipDate: t.contract_ship_date,
-          })),
-        events: bookEvents,
-      });
-    } catch (error) {
-      if (error instanceof BookRuleError) throw new ConflictError(error.code, error.message);
-      throw error;
-    }
-
-    const modelOf = new Map(tranches.map((t) => [t.id, t.product_model_id]));
-    await this.write(tx, order, result, modelOf);
-
-    const current = result.tranches.filter((s) => s.to === null);
-    const open = current.reduce((sum, s) => sum + s.openUnits, 0);
-    const shipped = current.reduce((sum, s) => sum + s.shippedUnits, 0);
-    const status: OrderStatus = open > 0 ? 'confirmed' : shipped > 0 ? 'completed' : 'cancelled';
-    return { result, status };
+      }),
+      modelOf: new Map(tranches.map((t) => [t.id, t.product_model_id])),
+    };
   }
 
-  /** Removes an order's timeline (an order going back to nothing). */
-  async clear(tx: EntityManager, orderId: string): Promise<void> {
+  /** Replaces the order's timeline with the replay's `result` and sets its tranches' current figures. */
+  async write(
+    tx: EntityManager,
+    order: TimelineOwner,
+    result: BookResult,
+    modelOf: Map<string, string>,
+  ): Promise<void> {
     for (const table of [
       'tranche_segment',
       'order_segment',
@@ -119,67 +113,8 @@ export class BookStore {
       'forfeiture',
       'instalment',
     ]) {
-      await tx.query(`DELETE FROM ${table} WHERE purchase_order_id = $1`, [orderId]);
+      await tx.query(`DELETE FROM ${table} WHERE purchase_order_id = $1`, [order.id]);
     }
-  }
-
-  /** The order segments and recognitions derived from the tranche segments (see order-rollup). */
-  private async writeRollups(
-    tx: EntityManager,
-    order: { id: string; customerId: string },
-    segments: BookResult['tranches'],
-    modelOf: Map<string, string>,
-  ): Promise<void> {
-    const sums = orderSegments(segments, (trancheId) => modelOf.get(trancheId)!);
-    await tx.query(
-      `INSERT INTO order_segment (purchase_order_id, customer_id, product_model_id, valid_from, valid_to, open_units,
-          open_value_cents, cash_cents, pool_cents, shipped_value_cents, receivable_cents, forfeited_cents)
-       SELECT $1, $2, o.model, o.valid_from, o.valid_to, o.open, o.open_value, o.cash, o.pool, o.shipped_value,
-              o.receivable, o.forfeited
-         FROM unnest($3::uuid[], $4::date[], $5::date[], $6::int[], $7::bigint[], $8::bigint[], $9::bigint[],
-                     $10::bigint[], $11::bigint[], $12::bigint[])
-           AS o(model, valid_from, valid_to, open, open_value, cash, pool, shipped_value, receivable, forfeited)`,
-      [
-        order.id,
-        order.customerId,
-        sums.map((o) => o.productModelId),
-        sums.map((o) => o.from),
-        sums.map((o) => o.to),
-        sums.map((o) => o.openUnits),
-        sums.map((o) => o.openValueCents),
-        sums.map((o) => o.cashCents),
-        sums.map((o) => o.poolCents),
-        sums.map((o) => o.shippedValueCents),
-        sums.map((o) => o.receivableCents),
-        sums.map((o) => o.forfeitedCents),
-      ],
-    );
-    const shipped = recognitions(segments);
-    if (shipped.length === 0) return;
-    await tx.query(
-      `INSERT INTO recognition (purchase_order_id, tranche_id, customer_id, product_model_id, on_date, units, amount_cents)
-       SELECT $1, r.tranche_id, $2, r.model, r.on_date, r.units, r.amount
-         FROM unnest($3::uuid[], $4::uuid[], $5::date[], $6::int[], $7::bigint[])
-           AS r(tranche_id, model, on_date, units, amount)`,
-      [
-        order.id,
-        order.customerId,
-        shipped.map((r) => r.trancheId),
-        shipped.map((r) => modelOf.get(r.trancheId)),
-        shipped.map((r) => r.on),
-        shipped.map((r) => r.units),
-        shipped.map((r) => r.amountCents),
-      ],
-    );
-  }
-
-  private async write(
-    tx: EntityManager,
-    order: { id: string; customerId: string },
-    result: BookResult,
-    modelOf: Map<string, string>,
-  ): Promise<void> {
-    await this.clear(tx, order.id);
     const segments = result.tranches;
     if (segments.length > 0) {
       await tx.query(
@@ -300,10 +235,55 @@ export class BookStore {
         ],
       );
     }
-    const lastCredit = result.credit.find((c) => c.to === null);
-    await tx.query('UPDATE purchase_order SET unapplied_cents = $2 WHERE id = $1', [
-      order.id,
-      lastCredit?.unappliedCents ?? 0,
-    ]);
+  }
+
+  /** The order segments and recognitions derived from the tranche segments (see order-rollup). */
+  private async writeRollups(
+    tx: EntityManager,
+    order: TimelineOwner,
+    segments: BookResult['tranches'],
+    modelOf: Map<string, string>,
+  ): Promise<void> {
+    const sums = orderSegments(segments, (trancheId) => modelOf.get(trancheId)!);
+    await tx.query(
+      `INSERT INTO order_segment (purchase_order_id, customer_id, product_model_id, valid_from, valid_to, open_units,
+          open_value_cents, cash_cents, pool_cents, shipped_value_cents, receivable_cents, forfeited_cents)
+       SELECT $1, $2, o.model, o.valid_from, o.valid_to, o.open, o.open_value, o.cash, o.pool, o.shipped_value,
+              o.receivable, o.forfeited
+         FROM unnest($3::uuid[], $4::date[], $5::date[], $6::int[], $7::bigint[], $8::bigint[], $9::bigint[],
+                     $10::bigint[], $11::bigint[], $12::bigint[])
+           AS o(model, valid_from, valid_to, open, open_value, cash, pool, shipped_value, receivable, forfeited)`,
+      [
+        order.id,
+        order.customerId,
+        sums.map((o) => o.productModelId),
+        sums.map((o) => o.from),
+        sums.map((o) => o.to),
+        sums.map((o) => o.openUnits),
+        sums.map((o) => o.openValueCents),
+        sums.map((o) => o.cashCents),
+        sums.map((o) => o.poolCents),
+        sums.map((o) => o.shippedValueCents),
+        sums.map((o) => o.receivableCents),
+        sums.map((o) => o.forfeitedCents),
+      ],
+    );
+    const shipped = recognitions(segments);
+    if (shipped.length === 0) return;
+    await tx.query(
+      `INSERT INTO recognition (purchase_order_id, tranche_id, customer_id, product_model_id, on_date, units, amount_cents)
+       SELECT $1, r.tranche_id, $2, r.model, r.on_date, r.units, r.amount
+         FROM unnest($3::uuid[], $4::uuid[], $5::date[], $6::int[], $7::bigint[])
+           AS r(tranche_id, model, on_date, units, amount)`,
+      [
+        order.id,
+        order.customerId,
+        shipped.map((r) => r.trancheId),
+        shipped.map((r) => modelOf.get(r.trancheId)),
+        shipped.map((r) => r.on),
+        shipped.map((r) => r.units),
+        shipped.map((r) => r.amountCents),
+      ],
+    );
   }
 }

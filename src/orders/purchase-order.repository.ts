@@ -1,0 +1,471 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { NotFoundError } from '../common/errors';
+import { Page, PageQueryDto, paginate } from '../common/pagination';
+import { PreparedQueries } from '../database/prepared-queries';
+import { Amendment } from './amendment.entity';
+import { OrderLine } from './order-line.entity';
+import { PaymentTerms } from './payment-terms.entity';
+import { Payment } from './payment.entity';
+import { OrderStatus, PurchaseOrder } from './purchase-order.entity';
+import { Shipment, ShipmentItem } from './shipment.entity';
+import { Tranche } from './tranche.entity';
+
+export interface LineRow {
+  id: string;
+  purchase_order_id: string;
+  line_no: number;
+  product_model_id: string;
+  unit_price_cents: number;
+}
+
+/** A tranche's current figures, with its model's hash rate (TH/s). */
+export interface TrancheRow {
+  id: string;
+  purchase_order_id: string;
+  line_id: string;
+  product_model_id: string;
+  sequence: number;
+  ship_date: string;
+  quantity: number;
+  unit_price_cents: number;
+  shipped_quantity: number;
+  cancelled_quantity: number;
+  hashrate_ths: number;
+}
+
+export const openQuantity = (
+  t: Pick<TrancheRow, 'quantity' | 'shipped_quantity' | 'cancelled_quantity'>,
+): number => t.quantity - t.shipped_quantity - t.cancelled_quantity;
+
+export interface OrderWithLines {
+  order: PurchaseOrder;
+  /** By line number. */
+  lines: LineRow[];
+  /** By sequence. */
+  tranches: TrancheRow[];
+}
+
+export type NewDraft = Pick<
+  PurchaseOrder,
+  | 'id'
+  | 'customerId'
+  | 'signedOn'
+  | 'paymentTermsCode'
+  | 'customerReference'
+  | 'externalRef'
+  | 'opportunityId'
+>;
+export type NewLine = Pick<OrderLine, 'id' | 'lineNo' | 'productModelId' | 'unitPriceCents'>;
+export type NewTranche = Pick<
+  Tranche,
+  'id' | 'lineId' | 'productModelId' | 'sequence' | 'shipDate' | 'quantity' | 'unitPriceCents'
+>;
+
+/** What the checks of a draft need to know of a product model. */
+export interface ModelFacts {
+  id: string;
+  status: string;
+  list_price_cents: number;
+  hashrate_ths: number;
+}
+
+/** Whether a draft's customer and payment terms exist (true when not asked), and its models. */
+export interface DraftReferences {
+  customer_found: boolean;
+  terms_found: boolean;
+  models: ModelFacts[];
+}
+
+export type DraftFields = Pick<
+  PurchaseOrder,
+  'customerId' | 'signedOn' | 'paymentTermsCode' | 'customerReference' | 'externalRef'
+>;
+
+/** What a booked order's row holds after a change: its status, its credit, and at confirmation its terms. */
+export interface BookedState {
+  status: OrderStatus;
+  unappliedCents: number;
+  confirmed: Pick<PurchaseOrder, 'terms' | 'paymentTermsCode'> | null;
+}
+
+export interface ShipmentFilter {
+  purchaseOrderId?: string;
+  customerId?: string;
+  from?: string;
+  to?: string;
+}
+
+export interface ShipmentWithItems {
+  shipment: Shipment;
+  /** By tranche sequence. */
+  items: { trancheId: string; quantity: number }[];
+}
+
+export interface InstalmentRow {
+  key: string;
+  kind: 'deposit' | 'milestone';
+  tranche_id: string | null;
+  due_on: string;
+  amount_cents: number;
+  paid_cents: number;
+  voided_cents: number;
+  status: 'open' | 'paid' | 'void';
+}
+
+/**
+ * A draft's lines and tranches, from parallel arrays: $1 is the order, $2 its customer, $3…$13 the
+ * rows. A tranche's contract (quantity and ship date at signing) is what it is booked with.
+ */
+const INSERT_LINES = `
+  l AS (
+    INSERT INTO order_line (id, purchase_order_id, line_no, product_model_id, unit_price_cents)
+    SELECT x.id, $1, x.no, x.model, x.price
+      FROM unnest($3::uuid[], $4::int[], $5::uuid[], $6::bigint[]) AS x(id, no, model, price)
+  ), t AS (
+    INSERT INTO tranche (id, purchase_order_id, customer_id, line_id, product_model_id, sequence, ship_date, quantity,
+                         unit_price_cents, contract_quantity, contract_ship_date)
+    SELECT x.id, $1, $2, x.line, x.model, x.seq, x.ship, x.qty, x.price, x.qty, x.ship
+      FROM unnest($7::uuid[], $8::uuid[], $9::uuid[], $10::int[], $11::date[], $12::int[], $13::bigint[])
+        AS x(id, line, model, seq, ship, qty, price)
+  )`;
+
+const INSERT_DRAFT = `
+  WITH o AS (
+    INSERT INTO purchase_order (id, number, customer_id, signed_on, payment_terms_code, customer_reference, external_ref,
+                                opportunity_id)
+    SELECT $1, 'PO-' || to_char($14::date, 'YYYY') || '-' || lpad(n::text, greatest(5, length(n::text)), '0'),
+           $2, $14, $15, $16, $17, $18
+      FROM nextval('purchase_order_number_seq') AS n
+    RETURNING number, created_at
+  ), ${INSERT_LINES}
+  SELECT number, created_at FROM o`;
+
+const linesParams = (
+  orderId: string,
+  customerId: string,
+  lines: NewLine[],
+  tranches: NewTranche[],
+): unknown[] => [
+  orderId,
+  customerId,
+  lines.map((l) => l.id),
+  lines.map((l) => l.lineNo),
+  lines.map((l) => l.productModelId),
+  lines.map((l) => l.unitPriceCents),
+  tranches.map((t) => t.id),
+  tranches.map((t) => t.lineId),
+  tranches.map((t) => t.productModelId),
+  tranches.map((t) => t.sequence),
+  tranches.map((t) => t.shipDate),
+  tranches.map((t) => t.quantity),
+  tranches.map((t) => t.unitPriceCents),
+];
+
+/**
+ * Purchase orders with their lines and tranches, amendments, shipments, payments and the billing
+ * schedule: every read and write of the orders module's own tables but the replayed timeline (see
+ * TimelineRepository). Methods that may run in a transaction take its manager first.
+ */
+@Injectable()
+export class PurchaseOrderRepository {
+  constructor(private readonly prepared: PreparedQueries) {}
+
+  // ---- orders ----
+
+  /** The order row locked FOR UPDATE until the transaction ends; 404 when unknown. */
+  async lock(tx: EntityManager, id: string): Promise<PurchaseOrder> {
+    const order = await tx
+      .getRepository(PurchaseOrder)
+      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!order) throw new NotFoundError('Purchase order', id);
+    return order;
+  }
+
+  /** 404 unless the order exists. */
+  async assertExists(db: EntityManager, id: string): Promise<void> {
+    if (!(await db.getRepository(PurchaseOrder).existsBy({ id })))
+      throw new NotFoundError('Purchase order', id);
+  }
+
+  async get(db: EntityManager, id: string): Promise<OrderWithLines> {
+    const order = await db.getRepository(PurchaseOrder).findOneBy({ id });
+    if (!order) throw new NotFoundError('Purchase order', id);
+    const [found] = await this.withLines(db, [order]);
+    return found;
+  }
+
+  async getByExternalRef(db: EntityManager, ref: string): Promise<OrderWithLines> {
+    const order = await db.getRepository(PurchaseOrder).findOneBy({ externalRef: ref });
+    if (!order) throw new NotFoundError('Purchase order with externalRef', ref);
+    const [found] = await this.withLines(db, [order]);
+    return found;
+  }
+
+  async page(
+    db: EntityManager,
+    query: PageQueryDto & { customerId?: string; status?: OrderStatus; productModelId?: string },
+  ): Promise<Page<OrderWithLines>> {
+    const qb = db.getRepository(PurchaseOrder).createQueryBuilder('o');
+    if (query.customerId)
+      qb.andWhere('o.customer_id = :customerId', { customerId: query.customerId });
+    if (query.status) qb.andWhere('o.status = :status', { status: query.status });
+    if (query.productModelId) {
+      qb.andWhere(
+        'EXISTS (SELECT 1 FROM order_line l WHERE l.purchase_order_id = o.id AND l.product_model_id = :productModelId)',
+        { productModelId: query.productModelId },
+      );
+    }
+    const page = await paginate(qb, query, (order) => order);
+    return { items: await this.withLines(db, page.items), nextCursor: page.nextCursor };
+  }
+
+  /** The orders' lines and tranches, one query each. */
+  private async withLines(db: EntityManager, orders: PurchaseOrder[]): Promise<OrderWithLines[]> {
+    if (orders.length === 0) return [];
+    const ids = orders.map((o) => o.id);
+    const lines = await this.linesOf(db, ids);
+    const tranches = await this.tranchesOf(db, ids);
+    return orders.map((order) => ({
+      order,
+      lines: lines.filter((l) => l.purchase_order_id === order.id),
+      tranches: tranches.filter((t) => t.purchase_order_id === order.id),
+    }));
+  }
+
+  linesOf(db: EntityManager, orderIds: string[]): Promise<LineRow[]> {
+    return db.query(
+      `SELECT id, purchase_order_id, line_no, product_model_id, unit_price_cents
+         FROM order_line WHERE purchase_order_id = ANY($1::uuid[]) ORDER BY line_no`,
+      [orderIds],
+    );
+  }
+
+  tranchesOf(db: EntityManager, orderIds: string[]): Promise<TrancheRow[]> {
+    return db.query(
+      `SELECT t.id, t.purchase_order_id, t.line_id, t.product_model_id, t.sequence, t.ship_date, t.quantity,
+              t.unit_price_cents, t.shipped_quantity, t.cancelled_quantity, m.hashrate_ths::float8 AS hashrate_ths
+         FROM tranche t JOIN product_model m ON m.id = t.product_model_id
+        WHERE t.purchase_order_id = ANY($1::uuid[]) ORDER BY t.sequence`,
+      [orderIds],
+    );
+  }
+
+  /**
+   * The one write of a booked order's row in a change: status, version, time, the credit the
+   * replay left unapplied, and at confirmation the terms it copied.
+   */
+  async saveBooked(tx: EntityManager, id: string, state: BookedState): Promise<void> {
+    await tx.getRepository(PurchaseOrder).update(id, {
+      status: state.status,
+      unappliedCents: state.unappliedCents,
+      version: () => 'version + 1',
+      updatedAt: () => 'now()',
+      ...(state.confirmed && {
+        terms: state.confirmed.terms,
+        paymentTermsCode: state.confirmed.paymentTermsCode,
+        confirmedAt: () => 'now()',
+      }),
+    });
+  }
+
+  // ---- drafts ----
+
+  /**
+   * The references of a draft, read in one statement and kept as they are until the transaction
+   * ends: the customer key-share locked, the models share locked.
+   */
+  async draftReferences(
+    tx: EntityManager,
+    refs: { customerId: string | null; paymentTermsCode: string | null; productModelIds: string[] },
+  ): Promise<DraftReferences> {
+    const [found]: DraftReferences[] = await tx.query(
+      `SELECT $1::uuid IS NULL OR EXISTS (SELECT 1 FROM customer WHERE id = $1 FOR KEY SHARE) AS customer_found,
+              $2::text IS NULL OR EXISTS (SELECT 1 FROM payment_terms WHERE code = $2) AS terms_found,
+              coalesce((SELECT json_agg(m) FROM (
+                SELECT id, status, list_price_cents, hashrate_ths::float8 AS hashrate_ths
+                  FROM product_model WHERE id = ANY($3::uuid[]) ORDER BY id FOR SHARE
+              ) m), '[]') AS models`,
+      [refs.customerId, refs.paymentTermsCode, refs.productModelIds],
+    );
+    return found;
+  }
+
+  /**
+   * Inserts a draft with its lines and tranches, numbered PO-<signing year>-<next of the sequence>:
+   * one prepared statement, the only way a draft is written.
+   */
+  async insertDraft(
+    tx: EntityManager,
+    order: NewDraft,
+    lines: NewLine[],
+    tranches: NewTranche[],
+  ): Promise<{ number: string; created_at: Date }> {
+    const [created] = await this.prepared.prepared<{ number: string; created_at: Date }>(
+      INSERT_DRAFT,
+      [
+        ...linesParams(order.id, order.customerId, lines, tranches),
+        order.signedOn,
+        order.paymentTermsCode,
+        order.customerReference,
+        order.externalRef,
+        order.opportunityId,
+      ],
+      tx,
+    );
+    return created;
+  }
+
+  async updateDraft(tx: EntityManager, id: string, fields: DraftFields): Promise<void> {
+    await tx.getRepository(PurchaseOrder).update(id, {
+      ...fields,
+      version: () => 'version + 1',
+      updatedAt: () => 'now()',
+    });
+  }
+
+  /** A draft's lines replaced whole. */
+  async replaceLines(
+    tx: EntityManager,
+    orderId: string,
+    customerId: string,
+    lines: NewLine[],
+    tranches: NewTranche[],
+  ): Promise<void> {
+    await tx.getRepository(Tranche).delete({ purchaseOrderId: orderId });
+    await tx.getRepository(OrderLine).delete({ purchaseOrderId: orderId });
+    await tx.query(
+      `WITH ${INSERT_LINES} SELECT 1`,
+      linesParams(orderId, customerId, lines, tranches),
+    );
+  }
+
+  /** The tranches carry their order's customer (for reports by customer). */
+  async moveTranches(tx: EntityManager, orderId: string, customerId: string): Promise<void> {
+    await tx.getRepository(Tranche).update({ purchaseOrderId: orderId }, { customerId });
+  }
+
+  findTerms(db: EntityManager, code: string): Promise<PaymentTerms | null> {
+    return db.getRepository(PaymentTerms).findOneBy({ code });
+  }
+
+  // ---- amendments ----
+
+  async insertAmendment(
+    tx: EntityManager,
+    amendment: Pick<
+      Amendment,
+      'id' | 'purchaseOrderId' | 'kind' | 'effectiveOn' | 'reason' | 'changes'
+    >,
+  ): Promise<void> {
+    await tx.getRepository(Amendment).insert(amendment);
+  }
+
+  /** Tranches an amendment adds: their contract is nothing; the amendment books their units. */
+  async insertAddedTranches(
+    tx: EntityManager,
+    order: Pick<PurchaseOrder, 'id' | 'customerId'>,
+    amendmentId: string,
+    tranches: NewTranche[],
+  ): Promise<void> {
+    if (tranches.length === 0) return;
+    await tx.getRepository(Tranche).insert(
+      tranches.map((t) => ({
+        ...t,
+        purchaseOrderId: order.id,
+        customerId: order.customerId,
+        contractQuantity: 0,
+        contractShipDate: t.shipDate,
+        addedByAmendmentId: amendmentId,
+      })),
+    );
+  }
+
+  amendments(db: EntityManager, orderId: string): Promise<Amendment[]> {
+    return db.getRepository(Amendment).find({
+      where: { purchaseOrderId: orderId },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  // ---- shipments ----
+
+  async insertShipment(
+    tx: EntityManager,
+    shipment: Pick<Shipment, 'purchaseOrderId' | 'customerId' | 'shippedOn' | 'reference'>,
+    items: { trancheId: string; quantity: number }[],
+  ): Promise<Shipment> {
+    const row = tx.getRepository(Shipment).create(shipment);
+    await tx.getRepository(Shipment).insert(row);
+    await tx
+      .getRepository(ShipmentItem)
+      .insert(items.map((item) => ({ shipmentId: row.id, ...item })));
+    return row;
+  }
+
+  async shipmentPage(
+    db: EntityManager,
+    filter: ShipmentFilter,
+    query: PageQueryDto,
+  ): Promise<Page<ShipmentWithItems>> {
+    const qb = db.getRepository(Shipment).createQueryBuilder('s');
+    if (filter.purchaseOrderId)
+      qb.andWhere('s.purchase_order_id = :orderId', { orderId: filter.purchaseOrderId });
+    if (filter.from) qb.andWhere('s.shipped_on >= :from', { from: filter.from });
+    if (filter.to) qb.andWhere('s.shipped_on <= :to', { to: filter.to });
+    if (filter.customerId)
+      qb.andWhere('s.customer_id = :customerId', { customerId: filter.customerId });
+    const page = await paginate(qb, query, (shipment) => shipment);
+    const items: { shipment_id: string; tranche_id: string; quantity: number }[] =
+      page.items.length === 0
+        ? []
+        : await db.query(
+            `SELECT i.shipment_id, i.tranche_id, i.quantity
+               FROM shipment_item i JOIN tranche t ON t.id = i.tranche_id
+              WHERE i.shipment_id = ANY($1::uuid[]) ORDER BY t.sequence`,
+            [page.items.map((s) => s.id)],
+          );
+    return {
+      items: page.items.map((shipment) => ({
+        shipment,
+        items: items
+          .filter((i) => i.shipment_id === shipment.id)
+          .map((i) => ({ trancheId: i.tranche_id, quantity: i.quantity })),
+      })),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  // ---- payments and the billing schedule ----
+
+  async insertPayment(
+    tx: EntityManager,
+    payment: Pick<
+      Payment,
+      'purchaseOrderId' | 'customerId' | 'amountCents' | 'receivedOn' | 'reference'
+    >,
+  ): Promise<Payment> {
+    const row = tx.getRepository(Payment).create(payment);
+    await tx.getRepository(Payment).insert(row);
+    return row;
+  }
+
+  paymentPage(db: EntityManager, orderId: string, query: PageQueryDto): Promise<Page<Payment>> {
+    const qb = db
+      .getRepository(Payment)
+      .createQueryBuilder('p')
+      .andWhere('p.purchase_order_id = :orderId', { orderId });
+    return paginate(qb, query, (payment) => payment);
+  }
+
+  /** By due date, deposits before milestones, then tranche order. */
+  instalments(db: EntityManager, orderId: string): Promise<InstalmentRow[]> {
+    return db.query(
+      `SELECT i.key, i.kind, i.tranche_id, i.due_on, i.amount_cents, i.paid_cents, i.voided_cents, i.status
+         FROM instalment i LEFT JOIN tranche t ON t.id = i.tranche_id
+        WHERE i.purchase_order_id = $1
+        ORDER BY i.due_on, (i.kind = 'milestone'), t.sequence NULLS FIRST, i.key`,
+      [orderId],
+    );
+  }
+}

@@ -33,6 +33,17 @@ export function diff(before?: object | null, after?: object | null): Record<stri
   return { before: b, after: a };
 }
 
+/** The audit rows and the feed events of one or more changes, in one statement, each in the order given. */
+const RECORD = `
+  WITH audit AS (
+    INSERT INTO audit_log (api_key_id, actor_name, actor_role, request_id, action, entity_type, entity_id, changes)
+    SELECT $1, $2, $3, $4, a.action, a.entity_type, a.entity_id, a.changes
+      FROM unnest($5::varchar[], $6::varchar[], $7::uuid[], $8::jsonb[]) AS a(action, entity_type, entity_id, changes)
+  )
+  INSERT INTO event (txid, type, entity_type, entity_id, data)
+  SELECT pg_current_xact_id()::text::bigint, e.type, e.entity_type, e.entity_id, e.data
+    FROM unnest($9::varchar[], $10::varchar[], $11::uuid[], $12::jsonb[]) AS e(type, entity_type, entity_id, data)`;
+
 /**
  * The one place writes are recorded: the audit row (who, what, before/after) and the change-feed
  * event, both inside the caller's transaction, so a write cannot commit without them.
@@ -45,86 +56,36 @@ export class AuditService {
 
   async recordMany(tx: EntityManager, changes: Change[]): Promise<void> {
     if (changes.length === 0) return;
-    const { ctes, params } = this.statementParts(changes, 1);
-    const [audit, event] = ctes;
-    await tx.query(event ? `WITH audit AS (${audit}) ${event}` : audit, params);
-  }
-
-  /**
-   * The audit rows and feed events of `changes` as data-modifying statements with parameters
-   * numbered from `first`, for a caller that writes them in the same statement as the change
-   * itself (a single statement is atomic on its own). With `rows`, they are written once for each
-   * row of that relation of the statement (none: nothing written), and `patch`, a jsonb expression
-   * over it, is merged into each change's `after`: values only the statement knows, such as a
-   * number it takes.
-   */
-  statementParts(
-    changes: Change[],
-    first: number,
-    options: { rows?: string; patch?: string } = {},
-  ): { ctes: string[]; params: unknown[] } {
     const actor = currentActor();
-    const requestId = requestContext.getStore()?.requestId ?? null;
-    const params: unknown[] = [];
-    const next = (value: unknown, cast = '') => {
-      params.push(value);
-      return `$${first + params.length - 1}${cast}`;
-    };
-    const auditRows: string[] = [];
-    const eventRows: string[] = [];
+    const audited: string[] = [];
+    const events: { type: string; change: Change; data: string }[] = [];
     for (const change of changes) {
       // A creation's audit row and event carry the same document: written out once.
-      const created = change.before ? null : JSON.stringify(change.after ?? null);
-      auditRows.push(
-        `(${[
-          next(actor.apiKeyId, '::uuid'),
-          next(actor.name),
-          next(actor.role),
-          next(change.action),
-          next(change.entityType),
-          next(change.entityId, '::uuid'),
-          next(
-            created === null
-              ? JSON.stringify(diff(change.before, change.after))
-              : `{"before":null,"after":${created}}`,
-            '::jsonb',
-          ),
-          next(requestId),
-        ].join(', ')})`,
+      const after = change.after ? JSON.stringify(change.after) : null;
+      audited.push(
+        change.before
+          ? JSON.stringify(diff(change.before, change.after))
+          : `{"before":null,"after":${after ?? 'null'}}`,
       );
       const type =
         change.eventType === undefined ? `${change.entityType}.${change.action}` : change.eventType;
       if (type && isEventType(type)) {
-        eventRows.push(
-          `(${[
-            next(type),
-            next(change.entityType),
-            next(change.entityId, '::uuid'),
-            next(
-              change.after
-                ? (created ?? JSON.stringify(change.after))
-                : JSON.stringify(change.before ?? {}),
-              '::jsonb',
-            ),
-          ].join(', ')})`,
-        );
+        events.push({ type, change, data: after ?? JSON.stringify(change.before ?? {}) });
       }
     }
-    const { rows, patch } = options;
-    const from = rows ? `, ${rows}` : '';
-    const changesColumn = patch
-      ? `CASE WHEN a.changes -> 'after' = 'null' THEN a.changes ELSE jsonb_set(a.changes, '{after}', (a.changes -> 'after') || ${patch}) END`
-      : 'a.changes';
-    const ctes = [
-      `INSERT INTO audit_log (api_key_id, actor_name, actor_role, action, entity_type, entity_id, changes, request_id)
-       SELECT a.api_key_id, a.actor_name, a.actor_role, a.action, a.entity_type, a.entity_id, ${changesColumn}, a.request_id
-         FROM (VALUES ${auditRows.join(', ')}) AS a (api_key_id, actor_name, actor_role, action, entity_type, entity_id, changes, request_id)${from}`,
-    ];
-    if (eventRows.length > 0) {
-      ctes.push(`INSERT INTO event (txid, type, entity_type, entity_id, data)
-       SELECT pg_current_xact_id()::text::bigint, v.type, v.entity_type, v.entity_id, ${patch ? `v.data || ${patch}` : 'v.data'}
-         FROM (VALUES ${eventRows.join(', ')}) AS v (type, entity_type, entity_id, data)${from}`);
-    }
-    return { ctes, params };
+    await tx.query(RECORD, [
+      actor.apiKeyId,
+      actor.name,
+      actor.role,
+      requestContext.getStore()?.requestId ?? null,
+      changes.map((c) => c.action),
+      changes.map((c) => c.entityType),
+      changes.map((c) => c.entityId),
+      audited,
+      events.map((e) => e.type),
+      events.map((e) => e.change.entityType),
+      events.map((e) => e.change.entityId),
+      events.map((e) => e.data),
+    ]);
   }
 }

@@ -165,6 +165,9 @@ async function measure(
   if ('ratioToBare' in scenario.target) {
     goal = `≥ ${Math.round(scenario.target.ratioToBare * 100)} % of bare`;
     pass = ratioToBare !== null && ratioToBare >= scenario.target.ratioToBare;
+  } else if ('ratioToBaseline' in scenario.target) {
+    // Judged once the baseline has run (see main).
+    goal = `≥ ${Math.round(scenario.target.ratioToBaseline * 100)} % of baseline`;
   } else {
     const { reqPerSec: wanted, p99Ms } = scenario.target;
     goal = `≥ ${wanted} req/s${p99Ms ? `, p99 ≤ ${p99Ms} ms` : ''}`;
@@ -312,6 +315,8 @@ async function main(): Promise<void> {
         const url = runningEmbeddedUrl(join(dataDir, 'postgres'));
         const perSec = url ? await scenario.baseline.run(url, state, DURATION) : 0;
         console.log(`${Math.round(perSec)} /s`);
+        if ('ratioToBaseline' in scenario.target && figures.pass !== false)
+          figures.pass = figures.reqPerSec >= scenario.target.ratioToBaseline * perSec;
         rows.push({
           target: `  └ ${scenario.baseline.name}`,
           reqPerSec: perSec,

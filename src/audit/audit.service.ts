@@ -33,16 +33,19 @@ export function diff(before?: object | null, after?: object | null): Record<stri
   return { before: b, after: a };
 }
 
-/** The audit rows and the feed events of one or more changes, in one statement, each in the order given. */
+/**
+ * The audit rows and the feed events of one or more changes, in one statement: each a JSON array of
+ * rows, written in the order given.
+ */
 const RECORD = `
   WITH audit AS (
     INSERT INTO audit_log (api_key_id, actor_name, actor_role, request_id, action, entity_type, entity_id, changes)
     SELECT $1, $2, $3, $4, a.action, a.entity_type, a.entity_id, a.changes
-      FROM unnest($5::varchar[], $6::varchar[], $7::uuid[], $8::jsonb[]) AS a(action, entity_type, entity_id, changes)
+      FROM jsonb_to_recordset($5::jsonb) AS a(action varchar, entity_type varchar, entity_id uuid, changes jsonb)
   )
   INSERT INTO event (txid, type, entity_type, entity_id, data)
   SELECT pg_current_xact_id()::text::bigint, e.type, e.entity_type, e.entity_id, e.data
-    FROM unnest($9::varchar[], $10::varchar[], $11::uuid[], $12::jsonb[]) AS e(type, entity_type, entity_id, data)`;
+    FROM jsonb_to_recordset($6::jsonb) AS e(type varchar, entity_type varchar, entity_id uuid, data jsonb)`;
 
 /**
  * The one place writes are recorded: the audit row (who, what, before/after) and the change-feed
@@ -57,20 +60,22 @@ export class AuditService {
   async recordMany(tx: EntityManager, changes: Change[]): Promise<void> {
     if (changes.length === 0) return;
     const actor = currentActor();
-    const audited: string[] = [];
-    const events: { type: string; change: Change; data: string }[] = [];
+    // The rows are JSON text put together from documents already written out, so each document
+    // is serialised once, and a creation's audit row and event share theirs.
+    const auditRows: string[] = [];
+    const eventRows: string[] = [];
     for (const change of changes) {
-      // A creation's audit row and event carry the same document: written out once.
       const after = change.after ? JSON.stringify(change.after) : null;
-      audited.push(
-        change.before
-          ? JSON.stringify(diff(change.before, change.after))
-          : `{"before":null,"after":${after ?? 'null'}}`,
-      );
+      const audited = change.before
+        ? JSON.stringify(diff(change.before, change.after))
+        : `{"before":null,"after":${after ?? 'null'}}`;
+      const entity = `"entity_type":${JSON.stringify(change.entityType)},"entity_id":${JSON.stringify(change.entityId)}`;
+      auditRows.push(`{"action":${JSON.stringify(change.action)},${entity},"changes":${audited}}`);
       const type =
         change.eventType === undefined ? `${change.entityType}.${change.action}` : change.eventType;
       if (type && isEventType(type)) {
-        events.push({ type, change, data: after ?? JSON.stringify(change.before ?? {}) });
+        const data = after ?? JSON.stringify(change.before ?? {});
+        eventRows.push(`{"type":${JSON.stringify(type)},${entity},"data":${data}}`);
       }
     }
     await tx.query(RECORD, [
@@ -78,14 +83,8 @@ export class AuditService {
       actor.name,
       actor.role,
       requestContext.getStore()?.requestId ?? null,
-      changes.map((c) => c.action),
-      changes.map((c) => c.entityType),
-      changes.map((c) => c.entityId),
-      audited,
-      events.map((e) => e.type),
-      events.map((e) => e.change.entityType),
-      events.map((e) => e.change.entityId),
-      events.map((e) => e.data),
+      `[${auditRows.join(',')}]`,
+      `[${eventRows.join(',')}]`,
     ]);
   }
 }

@@ -1,4 +1,5 @@
 import {
+  BookBalances,
   balancesAsOf,
   checkBook,
   checkInvariant,
@@ -13,6 +14,7 @@ import {
   BookResult,
   BookRuleError,
   BookTranche,
+  InstalmentSegment,
   TermsSnapshot,
   TrancheSegment,
 } from './book.types';
@@ -824,6 +826,16 @@ describe('replayBook — refusals', () => {
   });
 });
 
+/** An order signed 2021-03-01. */
+const order = (terms: TermsSnapshot | null, tranches: BookTranche[], events: BookEvent[]) => ({
+  signedOn: '2021-03-01',
+  terms,
+  tranches,
+  events,
+});
+// 10 × $1,000 shipping 06-20 and 07-20.
+const T1 = tranche('t1', 1, 10, 100_000, '2021-06-20');
+const T2 = tranche('t2', 2, 10, 100_000, '2021-07-20');
 const reversePayment = (on: string, payment: BookEvent): BookEvent => ({
   kind: 'payment_reversal',
   id: `rp${++seq}`,
@@ -855,20 +867,35 @@ const refusal = (input: BookInput) => {
   }
   return 'none';
 };
-const paidSegments = (r: BookResult, key: string) =>
-  r.instalmentSegments.filter((s) => s.key === key).map((s) => [s.from, s.to, s.paidCents]);
+/** The columns of the balance tables below. */
+const COLUMNS: (keyof BookBalances)[] = [
+  'cashCents',
+  'refundedCents',
+  'recognisedCents',
+  'unappliedCents',
+  'contractLiabilityCents',
+  'receivableCents',
+  'backlogUnits',
+  'backlogValueCents',
+];
+/** The chosen balances at the end of each date, a row per date: [date, …figures]. */
+const figures = (r: BookResult, keys: (keyof BookBalances)[], ...dates: string[]) =>
+  dates.map((date) => {
+    const b = balancesAsOf(r, date);
+    return [date, ...keys.map((k) => b[k])];
+  });
+/** An instalment's segments, a row each: [from, to, …the chosen fields]. */
+const history = (r: BookResult, key: string, ...fields: (keyof InstalmentSegment)[]) =>
+  r.instalmentSegments
+    .filter((s) => s.key === key)
+    .map((s) => [s.from, s.to, ...fields.map((f) => s[f])]);
 
 describe('replayBook — payment reversals', () => {
   // 10 × $1,000 shipping 06-20 on PT-30: deposit $3,000 due 03-08, balance $7,000 due 06-01.
   const p1 = pay('2021-03-08', 500_000);
   const p2 = pay('2021-04-01', 500_000);
   const p3 = pay('2021-05-01', 500_000);
-  const input: BookInput = {
-    signedOn: '2021-03-01',
-    terms: PT30,
-    tranches: [tranche('t1', 1, 10, 100_000, '2021-06-20')],
-    events: [p1, p2, reversePayment('2021-04-15', p1), p3],
-  };
+  const input: BookInput = order(PT30, [T1], [p1, p2, reversePayment('2021-04-15', p1), p3]);
   const r = replayChecked(input);
 
   it('re-applies the other payments as if it never came, from the reversal date on', () => {
@@ -876,11 +903,11 @@ describe('replayBook — payment reversals', () => {
     // balance's other $5,000, so as of 04-14 everything is paid.
     // Without p1: p2 pays the deposit ($3,000) and $2,000 of the balance, which is open again from
     // 04-15 with $5,000 unpaid; p3 pays it off on 05-01.
-    expect(paidSegments(r, 'deposit')).toEqual([
+    expect(history(r, 'deposit', 'paidCents')).toEqual([
       ['2021-03-01', '2021-03-08', 0],
       ['2021-03-08', null, 300_000], // p1's part then p2's: the same $3,000 paid
     ]);
-    expect(paidSegments(r, 'milestone:t1:1')).toEqual([
+    expect(history(r, 'milestone:t1:1', 'paidCents')).toEqual([
       ['2021-03-01', '2021-03-08', 0],
       ['2021-03-08', '2021-04-01', 200_000],
       ['2021-04-01', '2021-04-15', 700_000],
@@ -896,15 +923,11 @@ describe('replayBook — payment reversals', () => {
 
   it('takes the payment out of cash received and the pool on the reversal date', () => {
     // 04-14: $10,000 received, all in the pool; 04-15: $5,000 (p2 only).
-    expect(balancesAsOf(r, '2021-04-14')).toMatchObject({
-      cashCents: 1_000_000,
-      contractLiabilityCents: 1_000_000,
-    });
-    expect(balancesAsOf(r, '2021-04-15')).toMatchObject({
-      cashCents: 500_000,
-      contractLiabilityCents: 500_000,
-      receivableCents: 0,
-    });
+    const keys: (keyof BookBalances)[] = ['cashCents', 'contractLiabilityCents', 'receivableCents'];
+    expect(figures(r, keys, '2021-04-14', '2021-04-15')).toEqual([
+      ['2021-04-14', 1_000_000, 1_000_000, 0],
+      ['2021-04-15', 500_000, 500_000, 0],
+    ]);
     expect(trancheOn(r, 't1', '2021-05-01').poolCents).toBe(1_000_000);
   });
 
@@ -932,15 +955,17 @@ describe('replayBook — payment reversals', () => {
       ...input,
       events: [q1, q2, reversePayment('2021-04-20', q1), reversePayment('2021-04-10', q2)],
     });
-    expect(
-      ['2021-04-09', '2021-04-10', '2021-04-20'].map((d) => balancesAsOf(both, d).cashCents),
-    ).toEqual([500_000, 300_000, 0]);
-    expect(paidSegments(both, 'deposit')).toEqual([
+    expect(figures(both, ['cashCents'], '2021-04-09', '2021-04-10', '2021-04-20')).toEqual([
+      ['2021-04-09', 500_000],
+      ['2021-04-10', 300_000],
+      ['2021-04-20', 0],
+    ]);
+    expect(history(both, 'deposit', 'paidCents')).toEqual([
       ['2021-03-01', '2021-03-08', 0],
       ['2021-03-08', '2021-04-20', 300_000],
       ['2021-04-20', null, 0],
     ]);
-    expect(paidSegments(both, 'milestone:t1:1')).toEqual([
+    expect(history(both, 'milestone:t1:1', 'paidCents')).toEqual([
       ['2021-03-01', '2021-04-01', 0],
       ['2021-04-01', '2021-04-10', 200_000],
       ['2021-04-10', null, 0],
@@ -953,43 +978,36 @@ describe('replayBook — payment reversals', () => {
     // t2 cancelled 04-01 forfeits its $3,000 pool. Without the payment it would have forfeited
     // nothing: −$3,000 of forfeited revenue on 04-15, and t2's unpaid deposit part voided.
     const deposit = pay('2021-03-08', 600_000);
-    const book = replayChecked({
-      signedOn: '2021-03-01',
-      terms: PT30,
-      tranches: [
-        tranche('t1', 1, 10, 100_000, '2021-06-20'),
-        tranche('t2', 2, 10, 100_000, '2021-07-20'),
-      ],
-      events: [
-        deposit,
-        amend('stop', '2021-04-01', { type: 'cancel', trancheId: 't2' }),
-        reversePayment('2021-04-15', deposit),
-      ],
-    });
+    const book = replayChecked(
+      order(
+        PT30,
+        [T1, T2],
+        [
+          deposit,
+          amend('stop', '2021-04-01', { type: 'cancel', trancheId: 't2' }),
+          reversePayment('2021-04-15', deposit),
+        ],
+      ),
+    );
     expect(book.forfeitures).toEqual([
       { trancheId: 't2', on: '2021-04-01', units: 10, amountCents: 300_000 },
       { trancheId: 't2', on: '2021-04-15', units: 0, amountCents: -300_000 },
     ]);
     // 04-14: cash 6,000 − forfeited 3,000 = liability 3,000 (t1's pool); 04-15: all zero
-    expect(balancesAsOf(book, '2021-04-14')).toMatchObject({
-      cashCents: 600_000,
-      forfeitedCents: 300_000,
-      contractLiabilityCents: 300_000,
-    });
-    expect(balancesAsOf(book, '2021-04-15')).toMatchObject({
-      cashCents: 0,
-      forfeitedCents: 0,
-      contractLiabilityCents: 0,
-      backlogUnits: 10,
-    });
-    expect(
-      book.instalmentSegments
-        .filter((s) => s.key === 'deposit')
-        .map((s) => [s.from, s.paidCents, s.voidedCents]),
-    ).toEqual([
-      ['2021-03-01', 0, 0],
-      ['2021-03-08', 600_000, 0],
-      ['2021-04-15', 0, 300_000],
+    const keys: (keyof BookBalances)[] = [
+      'cashCents',
+      'forfeitedCents',
+      'contractLiabilityCents',
+      'backlogUnits',
+    ];
+    expect(figures(book, keys, '2021-04-14', '2021-04-15')).toEqual([
+      ['2021-04-14', 600_000, 300_000, 300_000, 10],
+      ['2021-04-15', 0, 0, 0, 10],
+    ]);
+    expect(history(book, 'deposit', 'paidCents', 'voidedCents')).toEqual([
+      ['2021-03-01', '2021-03-08', 0, 0],
+      ['2021-03-08', '2021-04-15', 600_000, 0],
+      ['2021-04-15', null, 0, 300_000],
     ]);
   });
 
@@ -1019,11 +1037,10 @@ describe('replayBook — payment reversals', () => {
 describe('replayBook — shipment reversals', () => {
   // 10 × $1,000 shipping 06-20 on PT-30: deposit $3,000 due 03-08, balance $7,000 due 06-01.
   const s1 = ship('2021-06-10', { t1: 4 });
-  const input: BookInput = {
-    signedOn: '2021-03-01',
-    terms: PT30,
-    tranches: [tranche('t1', 1, 10, 100_000, '2021-06-20')],
-    events: [
+  const input: BookInput = order(
+    PT30,
+    [T1],
+    [
       pay('2021-03-08', 300_000),
       pay('2021-06-01', 400_000), // $4,000 of the $7,000 balance: pool $7,000
       s1,
@@ -1031,52 +1048,41 @@ describe('replayBook — shipment reversals', () => {
       reverseShipment('2021-06-25', s1),
       ship('2021-07-01', { t1: 10 }), // the units that came back ship again with the rest
     ],
-  };
+  );
   const r = replayChecked(input);
 
-  it('holds pool, receivable and revenue as shipped until the reversal date', () => {
-    // 06-10: 4 of 10 ship with 7,000 × 4/10 = $2,800 of the pool; value $4,000, $1,200 owed.
-    expect(trancheOn(r, 't1', '2021-06-10')).toMatchObject({
-      shippedUnits: 4,
-      shippedValueCents: 400_000,
-      shippedCashCents: 280_000,
-      poolCents: 420_000,
+  it('holds the shipped units until the reversal date, then reopens them with the pool they would have had', () => {
+    const states = ['2021-06-10', '2021-06-15', '2021-06-25', '2021-07-01'].map((date) => {
+      const s = trancheOn(r, 't1', date);
+      return [
+        date,
+        s.shippedUnits,
+        s.openUnits,
+        s.shippedValueCents,
+        s.shippedCashCents,
+        s.poolCents,
+      ];
     });
-    // 06-15: $1,000 settles the shipped units first: $200 still owed.
-    // cash 8,000 − recognised 4,000 = liability 4,200 − receivable 200
-    expect(balancesAsOf(r, '2021-06-24')).toMatchObject({
-      cashCents: 800_000,
-      recognisedCents: 400_000,
-      contractLiabilityCents: 420_000,
-      receivableCents: 20_000,
-      backlogUnits: 6,
-      backlogValueCents: 600_000,
-    });
+    expect(states).toEqual([
+      // 4 of 10 ship with 7,000 × 4/10 = $2,800 of the pool; value $4,000, $1,200 owed
+      ['2021-06-10', 4, 6, 400_000, 280_000, 420_000],
+      // $1,000 settles the shipped units first: $200 still owed
+      ['2021-06-15', 4, 6, 400_000, 380_000, 420_000],
+      // never shipped: all $8,000 received sits in the pool of 10 open units
+      ['2021-06-25', 0, 10, 0, 0, 800_000],
+      // all 10 ship with the $8,000 pool
+      ['2021-07-01', 10, 0, 1_000_000, 800_000, 0],
+    ]);
   });
 
-  it('reopens the units with the pool they would have had from the reversal date', () => {
-    // Never shipped: all $8,000 received sits in the pool of 10 open units.
-    expect(trancheOn(r, 't1', '2021-06-25')).toMatchObject({
-      shippedUnits: 0,
-      openUnits: 10,
-      shippedValueCents: 0,
-      shippedCashCents: 0,
-      poolCents: 800_000,
-    });
-    expect(balancesAsOf(r, '2021-06-25')).toMatchObject({
-      cashCents: 800_000,
-      recognisedCents: 0,
-      contractLiabilityCents: 800_000,
-      receivableCents: 0,
-      backlogUnits: 10,
-      backlogValueCents: 1_000_000,
-    });
-    // 07-01: all 10 ship with the $8,000 pool; $2,000 receivable
-    expect(balancesAsOf(r, '2021-07-01')).toMatchObject({
-      recognisedCents: 1_000_000,
-      contractLiabilityCents: 0,
-      receivableCents: 200_000,
-    });
+  it('moves revenue, liability, receivable and backlog on the reversal date', () => {
+    // 06-24: cash 8,000 − recognised 4,000 = liability 4,200 − receivable 200
+    // 06-25: cash 8,000 − recognised 0 = liability 8,000; 07-01: 8,000 − 10,000 = 0 − 2,000
+    expect(figures(r, COLUMNS, '2021-06-24', '2021-06-25', '2021-07-01')).toEqual([
+      ['2021-06-24', 800_000, 0, 400_000, 0, 420_000, 20_000, 6, 600_000],
+      ['2021-06-25', 800_000, 0, 0, 0, 800_000, 0, 10, 1_000_000],
+      ['2021-07-01', 800_000, 0, 1_000_000, 0, 0, 200_000, 0, 0],
+    ]);
     // payments are untouched: $5,000 of the balance paid throughout
     expect(instalment(r, 'milestone:t1:1')).toMatchObject({ paidCents: 500_000, status: 'open' });
   });
@@ -1095,34 +1101,25 @@ describe('replayBook — shipment reversals', () => {
     // 10 units were open on 05-10, so the price rise is 10 × $200 = $2,000 from 05-20, and the 4
     // units come back at $1,200: backlog 10 × $1,200 = $12,000.
     const shipped = ship('2021-05-01', { t1: 4 });
-    const book = replayChecked({
-      signedOn: '2021-03-01',
-      terms: null,
-      tranches: [tranche('t1', 1, 10, 100_000, '2021-06-20')],
-      events: [
-        shipped,
-        amend('up', '2021-05-10', reprice('t1', 120_000)),
-        reverseShipment('2021-05-20', shipped),
-      ],
-    });
-    expect(
-      book.instalmentSegments
-        .filter((s) => s.key === 'milestone:t1:price:up')
-        .map((s) => [s.from, s.to, s.dueOn, s.amountCents]),
-    ).toEqual([
+    const book = replayChecked(
+      order(
+        null,
+        [T1],
+        [
+          shipped,
+          amend('up', '2021-05-10', reprice('t1', 120_000)),
+          reverseShipment('2021-05-20', shipped),
+        ],
+      ),
+    );
+    expect(history(book, 'milestone:t1:price:up', 'dueOn', 'amountCents')).toEqual([
       ['2021-05-10', '2021-05-20', '2021-06-20', 120_000],
       ['2021-05-20', null, '2021-06-20', 200_000],
     ]);
-    expect(balancesAsOf(book, '2021-05-19')).toMatchObject({
-      recognisedCents: 400_000,
-      receivableCents: 400_000,
-      backlogValueCents: 720_000,
-    });
-    expect(balancesAsOf(book, '2021-05-20')).toMatchObject({
-      recognisedCents: 0,
-      receivableCents: 0,
-      backlogValueCents: 1_200_000,
-    });
+    expect(figures(book, COLUMNS, '2021-05-19', '2021-05-20')).toEqual([
+      ['2021-05-19', 0, 0, 400_000, 0, 0, 400_000, 6, 720_000],
+      ['2021-05-20', 0, 0, 0, 0, 0, 0, 10, 1_200_000],
+    ]);
     expect(recognitions(book.tranches).map((x) => [x.on, x.units, x.amountCents])).toEqual([
       ['2021-05-01', 4, 400_000],
       ['2021-05-20', -4, -400_000],
@@ -1138,12 +1135,7 @@ describe('replayBook — price changes and refunds', () => {
     ship('2021-05-10', { t1: 4 }),
     amend('cut', '2021-05-20', reprice('t1', 40_000)),
   ];
-  const book = (more: BookEvent[]): BookInput => ({
-    signedOn: '2021-03-01',
-    terms: PT30,
-    tranches: [tranche('t1', 1, 10, 100_000, '2021-06-20')],
-    events: [...events, ...more],
-  });
+  const book = (more: BookEvent[]): BookInput => order(PT30, [T1], [...events, ...more]);
   const r = replayChecked(book([refund('2021-06-01', 160_000), ship('2021-06-20', { t1: 6 })]));
 
   it('cuts the open units’ price: voids the unpaid balance, then frees the excess pool as credit', () => {
@@ -1169,16 +1161,12 @@ describe('replayBook — price changes and refunds', () => {
       voidedCents: 360_000,
     });
     expect(instalment(r, 'milestone:t1:1').status).toBe('paid');
-    // cash 8,000 − recognised 4,000 = liability (2,400 + 1,600 credit) − receivable 0
-    expect(balancesAsOf(r, '2021-05-20')).toMatchObject({
-      cashCents: 800_000,
-      recognisedCents: 400_000,
-      unappliedCents: 160_000,
-      contractLiabilityCents: 400_000,
-      receivableCents: 0,
-      backlogUnits: 6,
-      backlogValueCents: 240_000,
-    });
+    // 05-19: cash 8,000 − recognised 4,000 = liability 4,800 − receivable 800
+    // 05-20: cash 8,000 − recognised 4,000 = liability (2,400 + 1,600 credit) − receivable 0
+    expect(figures(r, COLUMNS, '2021-05-19', '2021-05-20')).toEqual([
+      ['2021-05-19', 800_000, 0, 400_000, 0, 480_000, 80_000, 6, 600_000],
+      ['2021-05-20', 800_000, 0, 400_000, 160_000, 400_000, 0, 6, 240_000],
+    ]);
   });
 
   it('pays the credit back: cash received stays gross, liability falls to the open units’ $2,400', () => {
@@ -1188,18 +1176,12 @@ describe('replayBook — price changes and refunds', () => {
       { from: '2021-05-20', to: '2021-06-01', unappliedCents: 160_000 },
       { from: '2021-06-01', to: null, unappliedCents: 0 },
     ]);
-    // cash 8,000 − refunded 1,600 − recognised 4,000 = liability 2,400 − receivable 0
-    expect(balancesAsOf(r, '2021-06-01')).toMatchObject({
-      cashCents: 800_000,
-      refundedCents: 160_000,
-      contractLiabilityCents: 240_000,
-    });
+    // 06-01: cash 8,000 − refunded 1,600 − recognised 4,000 = liability 2,400 − receivable 0
     // 06-20: the 6 ship at $400 with the whole pool: revenue 4,000 + 2,400 = net cash $6,400
-    expect(balancesAsOf(r, '2021-06-20')).toMatchObject({
-      recognisedCents: 640_000,
-      contractLiabilityCents: 0,
-      receivableCents: 0,
-    });
+    expect(figures(r, COLUMNS, '2021-06-01', '2021-06-20')).toEqual([
+      ['2021-06-01', 800_000, 160_000, 400_000, 0, 240_000, 0, 6, 240_000],
+      ['2021-06-20', 800_000, 160_000, 640_000, 0, 0, 0, 0, 0],
+    ]);
   });
 
   it('refuses a refund above the credit as of its date; refunds come after amendments', () => {
@@ -1218,19 +1200,17 @@ describe('replayBook — price changes and refunds', () => {
     // t1, t2: 10 × $1,000 shipping 06-20, 07-20; deposit $6,000 paid; t1's $7,000 balance paid.
     // t1 to $800 on 04-10: Δ = −$2,000, nothing unpaid on t1, pool $10,000 − 10 × $800 = $2,000
     // freed (voided on t1's balance); it pays $2,000 of t2's balance, due 07-01: no credit left.
-    const two = replayChecked({
-      signedOn: '2021-03-01',
-      terms: PT30,
-      tranches: [
-        tranche('t1', 1, 10, 100_000, '2021-06-20'),
-        tranche('t2', 2, 10, 100_000, '2021-07-20'),
-      ],
-      events: [
-        pay('2021-03-08', 600_000),
-        pay('2021-04-01', 700_000),
-        amend('cut', '2021-04-10', reprice('t1', 80_000)),
-      ],
-    });
+    const two = replayChecked(
+      order(
+        PT30,
+        [T1, T2],
+        [
+          pay('2021-03-08', 600_000),
+          pay('2021-04-01', 700_000),
+          amend('cut', '2021-04-10', reprice('t1', 80_000)),
+        ],
+      ),
+    );
     expect(instalment(two, 'milestone:t1:1')).toMatchObject({
       paidCents: 500_000,
       voidedCents: 200_000,
@@ -1247,22 +1227,23 @@ describe('replayBook — price changes and refunds', () => {
     // 05-01: ship date 07-20: the balance falls due 07-01, the rise 07-20.
     // 05-15: $9,000 pays the balance ($7,000) and the rise ($2,000); the shipped units' $1,400
     // first, then the pool: 2,400 + 7,600 = $10,000 = 8 × $1,250.
-    const up = replayChecked({
-      signedOn: '2021-03-01',
-      terms: PT30,
-      tranches: [tranche('t1', 1, 10, 100_000, '2021-06-20')],
-      events: [
-        pay('2021-03-08', 300_000),
-        ship('2021-04-10', { t1: 2 }),
-        amend('up', '2021-04-20', reprice('t1', 125_000)),
-        amend('later', '2021-05-01', {
-          type: 'reschedule',
-          trancheId: 't1',
-          shipDate: '2021-07-20',
-        }),
-        pay('2021-05-15', 900_000),
-      ],
-    });
+    const up = replayChecked(
+      order(
+        PT30,
+        [T1],
+        [
+          pay('2021-03-08', 300_000),
+          ship('2021-04-10', { t1: 2 }),
+          amend('up', '2021-04-20', reprice('t1', 125_000)),
+          amend('later', '2021-05-01', {
+            type: 'reschedule',
+            trancheId: 't1',
+            shipDate: '2021-07-20',
+          }),
+          pay('2021-05-15', 900_000),
+        ],
+      ),
+    );
     expect(instalment(up, 'milestone:t1:price:up')).toMatchObject({
       kind: 'milestone',
       trancheId: 't1',
@@ -1272,41 +1253,29 @@ describe('replayBook — price changes and refunds', () => {
       paidCents: 200_000,
       status: 'paid',
     });
-    expect(
-      up.instalmentSegments
-        .filter((s) => s.key === 'milestone:t1:price:up')
-        .map((s) => [s.from, s.to, s.dueOn, s.paidCents]),
-    ).toEqual([
+    expect(history(up, 'milestone:t1:price:up', 'dueOn', 'paidCents')).toEqual([
       ['2021-04-20', '2021-05-01', '2021-06-20', 0],
       ['2021-05-01', '2021-05-15', '2021-07-20', 0],
       ['2021-05-15', null, '2021-07-20', 200_000],
     ]);
     expect(instalment(up, 'milestone:t1:1').dueOn).toBe('2021-07-01');
-    expect(balancesAsOf(up, '2021-04-19').backlogValueCents).toBe(800_000);
-    expect(balancesAsOf(up, '2021-04-20')).toMatchObject({
-      backlogValueCents: 1_000_000,
-      recognisedCents: 200_000, // the 2 shipped keep $1,000
-    });
     expect(trancheOn(up, 't1', '2021-05-15')).toMatchObject({
       shippedCashCents: 200_000,
       poolCents: 1_000_000,
     });
-    // cash 12,000 − recognised 2,000 = liability 10,000 − receivable 0
-    expect(balancesAsOf(up, '2021-05-15')).toMatchObject({
-      cashCents: 1_200_000,
-      contractLiabilityCents: 1_000_000,
-      receivableCents: 0,
-    });
+    // 04-19: 8 open × $1,000; 04-20: 8 × $1,250, the 2 shipped keep $1,000.
+    // 05-15: cash 12,000 − recognised 2,000 = liability 10,000 − receivable 0
+    expect(figures(up, COLUMNS, '2021-04-19', '2021-04-20', '2021-05-15')).toEqual([
+      ['2021-04-19', 300_000, 0, 200_000, 0, 240_000, 140_000, 8, 800_000],
+      ['2021-04-20', 300_000, 0, 200_000, 0, 240_000, 140_000, 8, 1_000_000],
+      ['2021-05-15', 1_200_000, 0, 200_000, 0, 1_000_000, 0, 8, 1_000_000],
+    ]);
   });
 
   it('refuses repricing a tranche with nothing open, and a negative price', () => {
     const all = [pay('2021-03-08', 300_000), ship('2021-05-10', { t1: 10 })];
-    const input = (change: AmendmentChange, more: BookEvent[] = []): BookInput => ({
-      signedOn: '2021-03-01',
-      terms: PT30,
-      tranches: [tranche('t1', 1, 10, 100_000, '2021-06-20')],
-      events: [...more, amend('p', '2021-05-20', change)],
-    });
+    const input = (change: AmendmentChange, more: BookEvent[] = []): BookInput =>
+      order(PT30, [T1], [...more, amend('p', '2021-05-20', change)]);
     expect(refusal(input(reprice('t1', 90_000), all))).toBe('NOTHING_OPEN');
     expect(refusal(input(reprice('t1', -1)))).toBe('RangeError');
     expect(refusal(input(reprice('nope', 1)))).toBe('UNKNOWN_TRANCHE');

@@ -827,7 +827,8 @@ function splice<S extends { from: IsoDate; to: IsoDate | null }>(
         from: s.from < from ? from : s.from,
         to: to !== null && (s.to === null || s.to > to) ? to : s.to,
       };
-      const chain = chains.get(keyOf(s))!;
+      let chain = chains.get(keyOf(s));
+      if (!chain) chains.set(keyOf(s), (chain = []));
       const before = chain[chain.length - 1];
       if (before && same(before, piece)) before.to = piece.to;
       else chain.push(piece);
@@ -961,10 +962,10 @@ export function balancesAsOf(result: BookResult, date: IsoDate): BookBalances {
  *   the input;
  * - per tranche: cash = shipped cash + pool + forfeited, 0 ≤ shipped cash ≤ shipped value,
  *   0 ≤ pool ≤ open units × price, open = quantity − shipped − cancelled ≥ 0, and shipped value =
- *   shipped units × price while the tranche has had one price;
+ *   shipped units × price for a tranche not repriced by `date`;
  * - the schedule: Σ (amount − voided) = value of the units in force + forfeited; Σ paid + unapplied
- *   credit = cash received − refunded; paid + voided ≤ amount; without price changes, Σ amounts =
- *   value of every unit ever contracted;
+ *   credit = cash received − refunded; paid + voided ≤ amount; with no price changed by `date`,
+ *   Σ amounts = value of every unit ever contracted;
  * - the flows: Σ forfeitures up to `date` = forfeited revenue; unapplied credit ≥ 0.
  */
 export function checkInvariant(input: BookInput, result: BookResult, date: IsoDate): BookBalances {
@@ -974,7 +975,8 @@ export function checkInvariant(input: BookInput, result: BookResult, date: IsoDa
   const { reversedOn } = bookEvents(input);
   let received = 0;
   let refunded = 0;
-  let repriced = false;
+  /** Tranches repriced by `date`. */
+  const repriced = new Set<string>();
   for (const e of input.events) {
     const on = bookDay(input, e.on);
     if (e.kind === 'payment' && on <= date) {
@@ -982,15 +984,11 @@ export function checkInvariant(input: BookInput, result: BookResult, date: IsoDa
       if (reversed === undefined || reversed > date) received += e.amountCents;
     }
     if (e.kind === 'refund' && on <= date) refunded += e.amountCents;
-    if (e.kind === 'amendment' && e.changes.some((c) => c.type === 'price_change')) repriced = true;
+    if (e.kind === 'amendment' && on <= date) {
+      for (const c of e.changes) if (c.type === 'price_change') repriced.add(c.trancheId);
+    }
   }
   const b = balancesAsOf(result, date);
-  const prices = new Map<string, Set<number>>();
-  for (const s of result.tranches) {
-    if (s.from > date) continue;
-    const seen = prices.get(s.trancheId) ?? new Set<number>();
-    prices.set(s.trancheId, seen.add(s.unitPriceCents));
-  }
   for (const s of result.tranches) {
     if (!inForceOn(s, date)) continue;
     const where = `tranche ${s.trancheId}`;
@@ -1003,11 +1001,10 @@ export function checkInvariant(input: BookInput, result: BookResult, date: IsoDa
     if (s.poolCents < 0 || s.poolCents > s.openUnits * s.unitPriceCents) {
       fail(`${where}: pool ${s.poolCents} outside 0…${s.openUnits * s.unitPriceCents}`);
     }
-    const onePrice = prices.get(s.trancheId)!.size === 1;
-    if (
-      onePrice ? s.shippedValueCents !== s.shippedUnits * s.unitPriceCents : s.shippedValueCents < 0
-    )
-      fail(`${where}: shipped value`);
+    const atOnePrice = s.shippedUnits * s.unitPriceCents;
+    if (repriced.has(s.trancheId) ? s.shippedValueCents < 0 : s.shippedValueCents !== atOnePrice) {
+      fail(`${where}: shipped value ${s.shippedValueCents}`);
+    }
     if (s.openUnits !== s.quantity - s.shippedUnits - s.cancelledUnits || s.openUnits < 0) {
       fail(`${where}: open units ${s.openUnits}`);
     }
@@ -1025,7 +1022,7 @@ export function checkInvariant(input: BookInput, result: BookResult, date: IsoDa
   const right = b.contractLiabilityCents - b.receivableCents;
   if (left !== right)
     fail(`cash − refunded − recognised − forfeited ${left} ≠ liability − receivable ${right}`);
-  if (!repriced && b.scheduledCents !== b.contractedValueCents) {
+  if (repriced.size === 0 && b.scheduledCents !== b.contractedValueCents) {
     fail(`schedule ${b.scheduledCents} ≠ contracted value ${b.contractedValueCents}`);
   }
   if (b.scheduledCents - b.voidedCents !== b.inForceValueCents + b.forfeitedCents) {

@@ -114,6 +114,16 @@ export interface BalanceSegment {
   receivableCents: number;
 }
 
+const FIGURES = [
+  'cashReceivedCents',
+  'refundedCents',
+  'recognisedCents',
+  'forfeitedCents',
+  'contractLiabilityCents',
+  'unappliedCents',
+  'receivableCents',
+] as const;
+
 /**
  * The order's balances between every two dates where a tranche or credit segment starts or ends or
  * a refund is paid; on each, cash received − refunded − recognised − forfeited = contract liability
@@ -141,21 +151,9 @@ export function balanceSegments(result: BookResult): BalanceSegment[] {
       receivableCents: b.receivableCents,
     };
     const last = out[out.length - 1];
-    if (last && sameBalances(last, next)) continue;
+    if (last && FIGURES.every((k) => last[k] === next[k])) continue;
     if (last) last.to = from;
     out.push(next);
   }
   return out;
-}
-
-function sameBalances(a: BalanceSegment, b: BalanceSegment): boolean {
-  return (
-    a.cashReceivedCents === b.cashReceivedCents &&
-    a.refundedCents === b.refundedCents &&
-    a.recognisedCents === b.recognisedCents &&
-    a.forfeitedCents === b.forfeitedCents &&
-    a.contractLiabilityCents === b.contractLiabilityCents &&
-    a.unappliedCents === b.unappliedCents &&
-    a.receivableCents === b.receivableCents
-  );
 }

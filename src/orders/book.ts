@@ -164,9 +164,8 @@ class Replay {
   run(): BookResult {
     const { signedOn, terms } = this.input;
     this.confirm(signedOn, terms);
-    const events = this.events;
     let day = signedOn;
-    for (const { event, on } of events) {
+    for (const { event, on } of this.events) {
       if (on !== day) {
         this.flush(day);
         day = on;

@@ -5,12 +5,10 @@ import { AuditModule } from './audit/audit.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { Clock } from './common/clock';
 import { IdempotencyStore } from './common/idempotency.store';
-import { ListCache } from './common/list-cache';
 import { APP_CONFIG, AppConfig } from './config/config';
 import { CustomersModule } from './customers/customers.module';
 import { dataSourceOptions } from './database/data-source';
 import { PreparedQueries } from './database/prepared-queries';
-import { TableChanges } from './database/table-changes';
 import { HealthModule } from './health/health.module';
 import { IntegrationModule } from './integration/integration.module';
 import { OrdersModule } from './orders/orders.module';
@@ -39,10 +37,8 @@ export class AppModule {
         Clock,
         IdempotencyStore,
         PreparedQueries,
-        TableChanges,
-        ListCache,
       ],
-      exports: [APP_CONFIG, Clock, IdempotencyStore, PreparedQueries, TableChanges, ListCache],
+      exports: [APP_CONFIG, Clock, IdempotencyStore, PreparedQueries],
       global: true,
     };
   }

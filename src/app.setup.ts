@@ -8,7 +8,6 @@ import type { Logger } from 'pino';
 import { ApiKeyService } from './access/api-key.service';
 import { keyFromRequest } from './access/auth.guard';
 import { IdempotencyStore } from './common/idempotency.store';
-import { ListCache } from './common/list-cache';
 import { registerRequestHooks } from './common/request-hooks';
 import { AppModule } from './app.module';
 import { problem } from './common/problem';
@@ -53,7 +52,6 @@ export async function createApp(
   registerRequestHooks(fastify, {
     apiKeys: app.get(ApiKeyService),
     idempotency: app.get(IdempotencyStore),
-    lists: app.get(ListCache),
   });
   // Liveness answers from fastify itself: a probe should cost nothing and prove only that the
   // process serves HTTP. Readiness (/health/ready) checks the database through Nest.

@@ -5,7 +5,6 @@ import type { Logger } from 'pino';
 import { keyFromRequest } from '../access/auth.guard';
 import { ApiKeyService } from '../access/api-key.service';
 import { checkIdempotencyKey, IdempotencyStore, requestHash } from './idempotency.store';
-import { ListCache } from './list-cache';
 import { sendProblem, toProblem } from './problem.filter';
 import { Actor, requestContext } from './request-context';
 
@@ -60,7 +59,7 @@ function docsHeaders(): Record<string, string> {
  */
 export function registerRequestHooks(
   fastify: FastifyInstance,
-  deps: { apiKeys: ApiKeyService; idempotency: IdempotencyStore; lists: ListCache },
+  deps: { apiKeys: ApiKeyService; idempotency: IdempotencyStore },
 ): void {
   const docs = docsHeaders();
 
@@ -127,9 +126,6 @@ export function registerRequestHooks(
   );
 
   fastify.addHook('onSend', (request, reply, payload, done) => {
-    // A write answered here: its client must not read a list kept from before it (the table's
-    // NOTIFY may not have arrived yet).
-    if (request.method !== 'GET' && request.method !== 'HEAD') deps.lists.drop(null);
     if (!request.idempotency) return done(null, payload);
     store(request, reply, payload).then(() => done(null, payload), done);
   });

@@ -10,7 +10,7 @@ import { CustomerService } from './customer.service';
 import { OPEN_STAGES } from './opportunities/probability';
 
 interface CrmRow {
-  weighted_pipeline_cents: string;
+  weighted_pipeline_cents: number;
   last_activity_at: Date | null;
 }
 
@@ -41,7 +41,7 @@ export class CustomerSummaryService {
       cashReceived: formatMoney(orders.cashReceivedCents),
       contractLiability: formatMoney(orders.contractLiabilityCents),
       receivable: formatMoney(orders.receivableCents),
-      weightedPipelineValue: formatMoney(Number(crm.weighted_pipeline_cents)),
+      weightedPipelineValue: formatMoney(crm.weighted_pipeline_cents),
       lastActivityAt: crm.last_activity_at ? crm.last_activity_at.toISOString() : null,
     };
   }
@@ -82,7 +82,7 @@ export class CustomerSummaryService {
       openOrders: counts.open_orders,
       backlogUnits: backlog.totals.openQuantity,
       backlogValueCents: parseMoney(backlog.totals.openValue),
-      shippedUnits: Number(counts.shipped_units),
+      shippedUnits: counts.shipped_units,
       recognizedRevenueCents: parseMoney(balances.totals.recognizedRevenue),
       cashReceivedCents: parseMoney(balances.totals.cashReceived),
       contractLiabilityCents: parseMoney(balances.totals.contractLiability),

@@ -120,12 +120,12 @@ export class ForecastService {
     );
     let overdue = { units: 0, cents: 0 };
     const add = (target: Figures, row: RevenueRow, withForecast: boolean) => {
-      target.recognized += Number(row.recognized);
-      target.forfeited += Number(row.forfeited);
-      target.shipped += Number(row.shipped_quantity);
+      target.recognized += row.recognized;
+      target.forfeited += row.forfeited;
+      target.shipped += row.shipped_quantity;
       if (withForecast) {
-        target.forecast += Number(row.forecast);
-        target.forecastUnits += Number(row.forecast_quantity);
+        target.forecast += row.forecast;
+        target.forecastUnits += row.forecast_quantity;
       }
     };
     const groupOf = (period: string, key: string, label: string) => {
@@ -136,8 +136,7 @@ export class ForecastService {
     const contract = basis === 'contract';
     for (const row of rows) {
       if (row.period_start === null) {
-        if (!row.is_group)
-          overdue = { units: Number(row.forecast_quantity), cents: Number(row.forecast) };
+        if (!row.is_group) overdue = { units: row.forecast_quantity, cents: row.forecast };
         continue;
       }
       const period = periodOf(row.period_start, granularity);
@@ -243,19 +242,19 @@ export class ForecastService {
     const byPeriod = new Map<string, CashRow>();
     let overdue = 0;
     for (const row of rows) {
-      if (row.period_start === null) overdue = Number(row.expected);
+      if (row.period_start === null) overdue = row.expected;
       else byPeriod.set(periodOf(row.period_start, granularity), row);
     }
     let received = 0;
     let expected = 0;
     const out = list.map((p) => {
       const row = byPeriod.get(p.period);
-      received += Number(row?.received ?? 0);
-      expected += Number(row?.expected ?? 0);
+      received += row?.received ?? 0;
+      expected += row?.expected ?? 0;
       return {
         period: p.period,
-        receivedCash: formatMoney(Number(row?.received ?? 0)),
-        expectedCash: formatMoney(Number(row?.expected ?? 0)),
+        receivedCash: formatMoney(row?.received ?? 0),
+        expectedCash: formatMoney(row?.expected ?? 0),
       };
     });
     return {

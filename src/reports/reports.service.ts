@@ -14,15 +14,6 @@ import {
   ContractBalancesReportDto,
 } from './report-query.dto';
 
-const EMPTY_BACKLOG = {
-  open_quantity: 0,
-  open_value_cents: 0,
-  hashrate_ths: '0',
-  hashrate_ehs: '0',
-  power_mw: '0',
-  order_count: 0,
-};
-
 @Injectable()
 export class ReportsService {
   constructor(
@@ -35,18 +26,19 @@ export class ReportsService {
     const asOf = query.asOf ?? now;
     const { text, values } = backlogQuery(query.groupBy, { ...query, asOf, current: asOf >= now });
     const rows = (await this.dataSource.query(text, values)) as BacklogRow[];
-    const figures = (row: Pick<BacklogRow, keyof typeof EMPTY_BACKLOG>) => ({
-      openQuantity: Number(row.open_quantity),
-      openValue: formatMoney(Number(row.open_value_cents)),
+    const figures = (row: BacklogRow) => ({
+      openQuantity: row.open_quantity,
+      openValue: formatMoney(row.open_value_cents),
       hashrateThs: Number(row.hashrate_ths),
       hashrateEhs: Number(row.hashrate_ehs),
       powerMw: Number(row.power_mw),
-      orderCount: Number(row.order_count),
+      orderCount: row.order_count,
     });
-    const total = rows.find((r) => r.is_total);
+    // GROUPING SETS always give the total row, even over nothing open.
+    const total = rows.find((r) => r.is_total)!;
     return {
       asOf,
-      totals: figures(total ?? EMPTY_BACKLOG),
+      totals: figures(total),
       groups: query.groupBy
         ? rows
             .filter((r) => !r.is_total)
@@ -65,12 +57,12 @@ export class ReportsService {
     });
     const rows = (await this.dataSource.query(text, values)) as BalanceRow[];
     const figures = (row?: BalanceRow): BalanceFiguresDto => ({
-      cashReceived: formatMoney(Number(row?.cash_received ?? 0)),
-      recognizedRevenue: formatMoney(Number(row?.recognized ?? 0)),
-      forfeitedRevenue: formatMoney(Number(row?.forfeited ?? 0)),
-      contractLiability: formatMoney(Number(row?.liability ?? 0)),
-      receivable: formatMoney(Number(row?.receivable ?? 0)),
-      unappliedCredit: formatMoney(Number(row?.credit ?? 0)),
+      cashReceived: formatMoney(row?.cash_received ?? 0),
+      recognizedRevenue: formatMoney(row?.recognized ?? 0),
+      forfeitedRevenue: formatMoney(row?.forfeited ?? 0),
+      contractLiability: formatMoney(row?.liability ?? 0),
+      receivable: formatMoney(row?.receivable ?? 0),
+      unappliedCredit: formatMoney(row?.credit ?? 0),
     });
     return {
       asOf,

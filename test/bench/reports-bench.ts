@@ -302,7 +302,7 @@ function orderPlan(
     ship: addDays(first, i * 30),
     qty: 40 + Math.floor(rand() * 160),
   }));
-  const price = Number(model.list_price_cents);
+  const price = model.list_price_cents;
   const value = tranches.reduce((sum, t) => sum + t.qty * price, 0);
   const deposit = Math.round(value * 0.3);
   const payments: { on: string; cents: number }[] = [];

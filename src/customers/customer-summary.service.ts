@@ -1,10 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { today } from '../common/dates';
+import { Clock } from '../common/clock';
 import { formatMoney, parseMoney } from '../common/money';
 import { ReportsService } from '../reports/reports.service';
-import { APP_CONFIG, AppConfig } from '../config/config';
 import { CustomerSummaryDto, OrderFigures } from './customer-summary.dto';
 import { CustomerService } from './customer.service';
 import { OPEN_STAGES } from './opportunities/probability';
@@ -18,14 +17,14 @@ interface CrmRow {
 export class CustomerSummaryService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
     private readonly customers: CustomerService,
     private readonly reports: ReportsService,
   ) {}
 
   async summary(customerId: string): Promise<CustomerSummaryDto> {
     await this.customers.assertExists(customerId);
-    const asOf = today(this.config.businessTimeZone);
+    const asOf = this.clock.today();
     const [crm, orders] = await Promise.all([
       this.crmFigures(customerId),
       this.orderFigures(customerId, asOf),

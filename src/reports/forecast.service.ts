@@ -2,11 +2,11 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { today } from '../common/dates';
+import { Clock } from '../common/clock';
+import { assertOrderedRange } from '../common/dates';
 import { NotFoundError, UnprocessableError, ValidationFailedError } from '../common/errors';
 import { formatMoney, parseMoney } from '../common/money';
 import { paginate, Page, PageQueryDto } from '../common/pagination';
-import { APP_CONFIG, AppConfig } from '../config/config';
 import {
   CashForecastDto,
   CashForecastQueryDto,
@@ -76,20 +76,16 @@ export class ForecastService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
     @Optional() @Inject(PLAN_FORECAST) private readonly plan?: PlanForecastProvider,
   ) {}
 
   private range(query: { from?: string; to?: string; asOf?: string }) {
-    const now = today(this.config.businessTimeZone);
+    const now = this.clock.today();
     const asOf = query.asOf ?? now;
     const from = query.from ?? asOf.slice(0, 7);
     const to = query.to ?? addMonths(from, 11);
-    if (monthsBetween(from, to) < 0) {
-      throw new ValidationFailedError('from must not be after to', [
-        { path: 'to', message: 'must not be before from' },
-      ]);
-    }
+    assertOrderedRange(from, to);
     if (monthsBetween(from, to) >= MAX_MONTHS) {
       throw new ValidationFailedError(`at most ${MAX_MONTHS} months at once`, [
         { path: 'to', message: `at most ${MAX_MONTHS} months after from` },

@@ -1,9 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { today } from '../common/dates';
+import { Clock } from '../common/clock';
 import { formatMoney } from '../common/money';
-import { APP_CONFIG, AppConfig } from '../config/config';
 import { backlogQuery, BacklogRow } from './backlog.queries';
 import { BalanceRow, contractBalancesQuery } from './contract-balances.queries';
 import {
@@ -18,11 +17,11 @@ import {
 export class ReportsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   async backlog(query: BacklogQueryDto): Promise<BacklogReportDto> {
-    const now = today(this.config.businessTimeZone);
+    const now = this.clock.today();
     const asOf = query.asOf ?? now;
     const { text, values } = backlogQuery(query.groupBy, { ...query, asOf, current: asOf >= now });
     const rows = (await this.dataSource.query(text, values)) as BacklogRow[];
@@ -48,7 +47,7 @@ export class ReportsService {
   }
 
   async contractBalances(query: ContractBalancesQueryDto): Promise<ContractBalancesReportDto> {
-    const now = today(this.config.businessTimeZone);
+    const now = this.clock.today();
     const asOf = query.asOf ?? now;
     const { text, values } = contractBalancesQuery(query.groupBy, {
       ...query,

@@ -13,7 +13,7 @@ import {
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { AnyRole, Roles } from '../access/roles.decorator';
-import { Page } from '../common/pagination';
+import { ApiPage, Page } from '../common/pagination';
 import { ParseIdPipe } from '../common/validation';
 import {
   CreateCustomerDto,
@@ -42,6 +42,7 @@ export class CustomerController {
   /** Lists customers in creation order; `q` searches name, legal name and external ref. */
   @Get()
   @AnyRole()
+  @ApiPage(CustomerDto)
   list(@Query() query: CustomerQueryDto): Promise<Page<CustomerDto>> {
     return this.customers.list(query);
   }

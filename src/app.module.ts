@@ -38,7 +38,10 @@ export class AppModule {
         IdempotencyStore,
         PreparedQueries,
       ],
-      exports: [APP_CONFIG, Clock, IdempotencyStore, PreparedQueries],
+      // Global for what every module may read: the configuration and the Clock derived from it,
+      // and the prepared statements the order book writes with. The idempotency store is only
+      // used by the request hooks.
+      exports: [APP_CONFIG, Clock, PreparedQueries],
       global: true,
     };
   }

@@ -61,11 +61,12 @@ export class ApiKeyService {
   }
 
   list(query: PageQueryDto): Promise<Page<ApiKeyDto>> {
-    return paginate(
-      this.dataSource.getRepository(ApiKey).createQueryBuilder('k'),
-      query,
-      toApiKeyDto,
-    );
+    // Never the key's hash: a list has no use for it.
+    const qb = this.dataSource
+      .getRepository(ApiKey)
+      .createQueryBuilder('k')
+      .select(['k.id', 'k.name', 'k.role', 'k.keyPrefix', 'k.createdAt', 'k.revokedAt']);
+    return paginate(qb, query, toApiKeyDto);
   }
 
   async revoke(id: string): Promise<void> {

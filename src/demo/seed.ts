@@ -3,10 +3,10 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { ProductModelService } from '../catalog/product-model.service';
-import { addDays, today } from '../common/dates';
+import { Clock } from '../common/clock';
+import { addDays } from '../common/dates';
 import { formatMoney } from '../common/money';
 import { Actor, runAs } from '../common/request-context';
-import { APP_CONFIG, AppConfig } from '../config/config';
 import { ActivityService } from '../customers/activities/activity.service';
 import { ContactService } from '../customers/contacts/contact.service';
 import { CustomerService } from '../customers/customer.service';
@@ -70,9 +70,8 @@ export async function seedDemoIfEmpty(
         );
         return null;
       }
-      const config = app.get<AppConfig>(APP_CONFIG, { strict: false });
       const started = Date.now();
-      const book = planDemoBook(today(config.businessTimeZone));
+      const book = planDemoBook(app.get(Clock).today());
       let summary: DemoSummary;
       try {
         summary = await runAs(DEMO_SEED_ACTOR, () => seedBook(services(app, dataSource), book));

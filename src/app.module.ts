@@ -5,12 +5,10 @@ import { AuditModule } from './audit/audit.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { Clock } from './common/clock';
 import { IdempotencyStore } from './common/idempotency.store';
-import { ListCache } from './common/list-cache';
 import { APP_CONFIG, AppConfig } from './config/config';
 import { CustomersModule } from './customers/customers.module';
 import { dataSourceOptions } from './database/data-source';
 import { PreparedQueries } from './database/prepared-queries';
-import { TableChanges } from './database/table-changes';
 import { HealthModule } from './health/health.module';
 import { IntegrationModule } from './integration/integration.module';
 import { OrdersModule } from './orders/orders.module';
@@ -39,10 +37,11 @@ export class AppModule {
         Clock,
         IdempotencyStore,
         PreparedQueries,
-        TableChanges,
-        ListCache,
       ],
-      exports: [APP_CONFIG, Clock, IdempotencyStore, PreparedQueries, TableChanges, ListCache],
+      // Global for what every module may read: the configuration and the Clock derived from it,
+      // and the prepared statements the order book writes with. The idempotency store is only
+      // used by the request hooks.
+      exports: [APP_CONFIG, Clock, PreparedQueries],
       global: true,
     };
   }

@@ -6,9 +6,8 @@ import { LogController } from 'fastify';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ApiKeyService } from './access/api-key.service';
-import { keyFromRequest } from './access/auth.guard';
+import { keyFromRequest, registerAuthentication } from './access/authentication';
 import { IdempotencyStore } from './common/idempotency.store';
-import { ListCache } from './common/list-cache';
 import { registerRequestHooks } from './common/request-hooks';
 import { AppModule } from './app.module';
 import { problem } from './common/problem';
@@ -50,11 +49,9 @@ export async function createApp(
   );
   const fastify = app.getHttpAdapter().getInstance();
 
-  registerRequestHooks(fastify, {
-    apiKeys: app.get(ApiKeyService),
-    idempotency: app.get(IdempotencyStore),
-    lists: app.get(ListCache),
-  });
+  // Who is calling, first: the idempotency scope and the request context need the actor.
+  registerAuthentication(fastify, app.get(ApiKeyService));
+  registerRequestHooks(fastify, { idempotency: app.get(IdempotencyStore) });
   // Liveness answers from fastify itself: a probe should cost nothing and prove only that the
   // process serves HTTP. Readiness (/health/ready) checks the database through Nest.
   fastify.get('/health', (_request, reply) => reply.send({ status: 'ok' }));

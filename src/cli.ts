@@ -5,13 +5,9 @@ import { ApiKeyDto } from './access/api-key.dto';
 import { ApiKeyService } from './access/api-key.service';
 import { AuditService } from './audit/audit.service';
 import { DomainError } from './common/errors';
-import { ListCache } from './common/list-cache';
-import type { Page } from './common/pagination';
 import { ROLES, runAs, type Role } from './common/request-context';
 import { ConfigError, loadConfig } from './config/config';
 import { createDataSource } from './database/data-source';
-import { PreparedQueries } from './database/prepared-queries';
-import { TableChanges } from './database/table-changes';
 import { attachDatabase } from './database/database-runtime';
 import { runMigrations } from './database/migrate';
 
@@ -70,7 +66,7 @@ function plan({ args, options }: Command): Work {
       return async (apiKeys, out) => {
         const keys: ApiKeyDto[] = [];
         for (let cursor: string | undefined; ;) {
-          const page = JSON.parse(await apiKeys.list({ limit: 500, cursor })) as Page<ApiKeyDto>;
+          const page = await apiKeys.list({ limit: 500, cursor });
           keys.push(...page.items);
           if (!page.nextCursor) break;
           cursor = page.nextCursor;
@@ -164,13 +160,7 @@ async function main(argv: string[]): Promise<void> {
     if (await dataSource.showMigrations()) {
       throw new Error('The database has pending migrations: run "npm run migration:run" first.');
     }
-    const apiKeys = new ApiKeyService(
-      dataSource,
-      new AuditService(),
-      new PreparedQueries(dataSource),
-      // Never listening, so it keeps nothing: every list reads the database.
-      new ListCache(new TableChanges(dataSource)),
-    );
+    const apiKeys = new ApiKeyService(dataSource, new AuditService());
     const out: Output = (text, json) =>
       console.log(command.json ? JSON.stringify(json, null, 2) : text);
     // The audit log records the CLI as the actor.

@@ -11,10 +11,14 @@ async function main() {
   const { openDatabase } = await import('./database/database-runtime');
   const { runMigrations } = await import('./database/migrate');
   const logger = createLogger(config.logLevel);
-  const database = await openDatabase(config, (line) => logger.debug({ component: 'postgres' }, line));
+  const database = await openDatabase(config, (line) =>
+    logger.debug({ component: 'postgres' }, line),
+  );
   let stopping = false;
   const stopDatabase = async () => {
-    await database.stop().catch((error: Error) => logger.error(`Stopping PostgreSQL failed: ${error.message}`));
+    await database
+      .stop()
+      .catch((error: Error) => logger.error(`Stopping PostgreSQL failed: ${error.message}`));
   };
   try {
     const applied = await runMigrations(database.url);

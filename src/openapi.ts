@@ -9,12 +9,19 @@ const PROBLEM_SCHEMA = {
     title: { type: 'string', example: 'Bad Request' },
     status: { type: 'integer', example: 400 },
     detail: { type: 'string' },
-    code: { type: 'string', example: 'VALIDATION_FAILED', description: 'Stable SCREAMING_SNAKE code' },
+    code: {
+      type: 'string',
+      example: 'VALIDATION_FAILED',
+      description: 'Stable SCREAMING_SNAKE code',
+    },
     errors: {
       type: 'array',
       items: {
         type: 'object',
-        properties: { path: { type: 'string', example: 'lines[0].unitPrice' }, message: { type: 'string' } },
+        properties: {
+          path: { type: 'string', example: 'lines[0].unitPrice' },
+          message: { type: 'string' },
+        },
       },
     },
     requestId: { type: 'string' },
@@ -24,9 +31,10 @@ const PROBLEM_SCHEMA = {
 const DESCRIPTIONS: Record<string, string> = {
   '400': 'Invalid request (validation errors carry field paths)',
   '401': 'No API key, or an unknown or revoked one',
-  '403': 'The key\'s role may not do this',
+  '403': "The key's role may not do this",
   '404': 'Unknown id in the path',
-  '409': 'Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …)',
+  '409':
+    'Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …)',
   '412': 'If-Match names a version that is not the current one',
   '422': 'Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND)',
   '429': 'Rate limited',
@@ -48,7 +56,9 @@ function addProblemResponses(document: OpenAPIObject): void {
       for (const code of codes) {
         operation.responses[code] = operation.responses[code] ?? {
           description: DESCRIPTIONS[code],
-          content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+          content: {
+            'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
+          },
         };
       }
     }
@@ -65,7 +75,10 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
     )
     .setVersion('1.0')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The API key as a bearer token' }, 'bearer')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'The API key as a bearer token' },
+      'bearer',
+    )
     .addSecurityRequirements('api-key')
     .addSecurityRequirements('bearer')
     .build();

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { JsonText, PageQueryDto, RenderedPage } from '../common/pagination';
+import { ApiPage, Page, PageQueryDto } from '../common/pagination';
 import { ParseIdPipe } from '../common/validation';
 import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './api-key.dto';
 import { ApiKeyService } from './api-key.service';
@@ -19,8 +19,8 @@ export class ApiKeyController {
   }
 
   @Get()
-  @RenderedPage(ApiKeyDto)
-  list(@Query() query: PageQueryDto): Promise<JsonText> {
+  @ApiPage(ApiKeyDto)
+  list(@Query() query: PageQueryDto): Promise<Page<ApiKeyDto>> {
     return this.apiKeys.list(query);
   }
 

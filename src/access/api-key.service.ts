@@ -4,11 +4,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { NotFoundError } from '../common/errors';
-import { isoTimestampSql, JsonText, PageQueryDto, renderedPage } from '../common/pagination';
+import { Page, PageQueryDto, paginate } from '../common/pagination';
 import type { Actor, Role } from '../common/request-context';
-import { ListCache } from '../common/list-cache';
-import { PreparedQueries } from '../database/prepared-queries';
-import { CreatedApiKeyDto, toApiKeyDto } from './api-key.dto';
+import { ApiKeyDto, CreatedApiKeyDto, toApiKeyDto } from './api-key.dto';
 import { ApiKey } from './api-key.entity';
 
 const CACHE_TTL_MS = 5000;
@@ -31,8 +29,6 @@ export class ApiKeyService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
-    private readonly prepared: PreparedQueries,
-    private readonly lists: ListCache,
   ) {}
 
   async authenticate(key: string): Promise<Actor | null> {
@@ -64,19 +60,13 @@ export class ApiKeyService {
     });
   }
 
-  list(query: PageQueryDto): Promise<JsonText> {
-    return this.lists.page('api_key', `${query.limit}|${query.cursor}`, () =>
-      renderedPage(
-        this.prepared,
-        {
-          from: 'api_key k',
-          alias: 'k',
-          fields: `k.id, k.name, k.role, k.key_prefix AS "keyPrefix",
-                   ${isoTimestampSql('k.created_at')} AS "createdAt", ${isoTimestampSql('k.revoked_at')} AS "revokedAt"`,
-        },
-        query,
-      ),
-    );
+  list(query: PageQueryDto): Promise<Page<ApiKeyDto>> {
+    // Never the key's hash: a list has no use for it.
+    const qb = this.dataSource
+      .getRepository(ApiKey)
+      .createQueryBuilder('k')
+      .select(['k.id', 'k.name', 'k.role', 'k.keyPrefix', 'k.createdAt', 'k.revokedAt']);
+    return paginate(qb, query, toApiKeyDto);
   }
 
   async revoke(id: string): Promise<void> {

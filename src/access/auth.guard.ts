@@ -3,19 +3,12 @@ import { Reflector } from '@nestjs/core';
 import { FastifyRequest } from 'fastify';
 import { ForbiddenError, UnauthorizedError } from '../common/errors';
 import type { Role } from '../common/request-context';
+import { keyFromRequest } from './authentication';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
-
-export function keyFromRequest(request: FastifyRequest): string | undefined {
-  const header = request.headers['x-api-key'];
-  if (typeof header === 'string' && header.length > 0) return header;
-  const authorization = request.headers.authorization;
-  if (authorization?.startsWith('Bearer ')) return authorization.slice(7).trim() || undefined;
-  return undefined;
-}
 
 /**
  * Every route needs a valid key and a declared role list; a route that declares none is refused.
- * The key was looked up by the request hook (src/common/request-hooks.ts), which left the actor on
+ * The key was looked up by the authentication hook (authentication.ts), which left the actor on
  * the request.
  */
 @Injectable()

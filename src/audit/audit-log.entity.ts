@@ -2,13 +2,14 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity()
 @Index('audit_log_entity_idx', ['entityType', 'entityId', 'id'])
-@Index('audit_log_at_idx', ['at'])
+@Index('audit_log_at_idx', ['createdAt'])
 export class AuditLog {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
-  id: string;
+  id: number;
 
-  @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' })
-  at: Date;
+  /** When the change was recorded (`at` in the API); lists page by it, as every list does. */
+  @Column({ name: 'at', type: 'timestamptz', precision: 3, default: () => 'now()' })
+  createdAt: Date;
 
   @Column({ type: 'uuid', nullable: true })
   apiKeyId: string | null;

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AnyRole } from '../access/roles.decorator';
-import { Page } from '../common/pagination';
+import { ApiPage, Page } from '../common/pagination';
 import { AuditEntryDto, AuditLogQueryDto, EventPageDto, EventQueryDto } from './audit.dto';
 import { AuditQueryService } from './audit.query.service';
 
@@ -13,6 +13,7 @@ export class AuditLogController {
   /** Who changed what and when, oldest first. */
   @Get()
   @AnyRole()
+  @ApiPage(AuditEntryDto)
   list(@Query() query: AuditLogQueryDto): Promise<Page<AuditEntryDto>> {
     return this.audit.auditLog(query);
   }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../common/pagination';
+import type { AuditLog } from './audit-log.entity';
 import { EVENT_TYPES, type EventType } from './event-types';
 
 export class AuditLogQueryDto extends PageQueryDto {
@@ -41,6 +42,19 @@ export class AuditEntryDto {
   /** The fields that changed: `{before: {...}, after: {...}}`. */
   changes: Record<string, unknown>;
   requestId: string | null;
+}
+
+export function toAuditEntryDto(row: AuditLog): AuditEntryDto {
+  return {
+    id: String(row.id),
+    at: row.createdAt.toISOString(),
+    actor: { apiKeyId: row.apiKeyId, name: row.actorName, role: row.actorRole },
+    action: row.action,
+    entityType: row.entityType,
+    entityId: row.entityId,
+    changes: row.changes,
+    requestId: row.requestId,
+  };
 }
 
 export class EventQueryDto {

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ValidationFailedError } from '../common/errors';
-import { Page } from '../common/pagination';
+import { Page, paginate } from '../common/pagination';
+import { AuditLog } from './audit-log.entity';
 import {
   AuditEntryDto,
   AuditLogQueryDto,
@@ -10,21 +11,9 @@ import {
   EventPageDto,
   EventQueryDto,
   isKnownEventType,
+  toAuditEntryDto,
 } from './audit.dto';
 import type { EventType } from './event-types';
-
-interface AuditRow {
-  id: string;
-  at: Date;
-  api_key_id: string | null;
-  actor_name: string;
-  actor_role: string;
-  action: string;
-  entity_type: string;
-  entity_id: string;
-  changes: Record<string, unknown>;
-  request_id: string | null;
-}
 
 interface EventRow {
   id: string;
@@ -43,54 +32,23 @@ const endOfDay = (value: string) =>
 export class AuditQueryService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async auditLog(query: AuditLogQueryDto): Promise<Page<AuditEntryDto>> {
-    const limit = query.limit ?? 50;
-    const params: unknown[] = [];
-    const where: string[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (query.entityType) add('entity_type = ?', query.entityType);
-    if (query.entityId) add('entity_id = ?', query.entityId);
-    if (query.from) add('at >= ?::timestamptz', query.from);
-    if (query.to) add('at <= ?::timestamptz', endOfDay(query.to));
-    if (query.cursor) {
-      if (!/^\d+$/.test(query.cursor)) {
-        throw new ValidationFailedError(
-          'cursor: is not a cursor this API returned',
-          [{ path: 'cursor', message: 'is not a cursor this API returned' }],
-          'INVALID_CURSOR',
-        );
-      }
-      add('id > ?::bigint', query.cursor);
-    }
-    params.push(limit + 1);
-    const rows: AuditRow[] = await this.dataSource.query(
-      `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY id LIMIT $${params.length}`,
-      params,
-    );
-    const page = rows.slice(0, limit);
-    return {
-      items: page.map((row) => ({
-        id: String(row.id),
-        at: row.at.toISOString(),
-        actor: { apiKeyId: row.api_key_id, name: row.actor_name, role: row.actor_role },
-        action: row.action,
-        entityType: row.entity_type,
-        entityId: row.entity_id,
-        changes: row.changes,
-        requestId: row.request_id,
-      })),
-      nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null,
-    };
+  /** Who changed what and when, oldest first: a list like any other. */
+  auditLog(query: AuditLogQueryDto): Promise<Page<AuditEntryDto>> {
+    const qb = this.dataSource.getRepository(AuditLog).createQueryBuilder('a');
+    if (query.entityType)
+      qb.andWhere('a.entity_type = :entityType', { entityType: query.entityType });
+    if (query.entityId) qb.andWhere('a.entity_id = :entityId', { entityId: query.entityId });
+    if (query.from) qb.andWhere('a.at >= :from', { from: query.from });
+    if (query.to) qb.andWhere('a.at <= :to', { to: endOfDay(query.to) });
+    return paginate(qb, query, toAuditEntryDto);
   }
 
   /**
    * The change feed. Rows are read in (txid, id) order and only from transactions older than the
    * oldest one still running: a transaction that commits late always has a txid at or above that
-   * horizon, so it can never land behind a cursor already handed out.
+   * horizon, so it can never land behind a cursor already handed out. That is why its cursor is
+   * not a list's (`paginate`, by creation time and id): a consumer polling a list by creation
+   * could move past a change whose transaction had not yet committed, and never see it.
    */
   async events(query: EventQueryDto): Promise<EventPageDto> {
     const limit = query.limit ?? 100;

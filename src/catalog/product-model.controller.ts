@@ -13,7 +13,7 @@ import {
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { AnyRole, Roles } from '../access/roles.decorator';
-import { JsonText, RenderedPage } from '../common/pagination';
+import { ApiPage, Page } from '../common/pagination';
 import { ParseIdPipe } from '../common/validation';
 import {
   CreateProductModelDto,
@@ -42,8 +42,8 @@ export class ProductModelController {
   /** Lists models in creation order; `q` searches sku, name and series. */
   @Get()
   @AnyRole()
-  @RenderedPage(ProductModelDto)
-  list(@Query() query: ProductModelQueryDto): Promise<JsonText> {
+  @ApiPage(ProductModelDto)
+  list(@Query() query: ProductModelQueryDto): Promise<Page<ProductModelDto>> {
     return this.models.list(query);
   }
 

@@ -9,9 +9,7 @@ import {
   UnprocessableError,
 } from '../common/errors';
 import { parseMoney } from '../common/money';
-import { isoTimestampSql, JsonText, moneySql, renderedPage } from '../common/pagination';
-import { ListCache } from '../common/list-cache';
-import { PreparedQueries } from '../database/prepared-queries';
+import { likeContaining, Page, paginate } from '../common/pagination';
 import { isUuid } from '../common/validation';
 import { assertIfMatch } from '../common/if-match';
 import {
@@ -26,24 +24,11 @@ import { ProductModel } from './product-model.entity';
 
 const ENTITY_TYPE = 'product_model';
 
-/**
- * A product model as `toProductModelDto` writes it, rendered by PostgreSQL for lists: the
- * efficiency is the same integer arithmetic (J/TH in tenths, rounded half up).
- */
-const PRODUCT_MODEL_JSON = `
-  m.id, m.sku, m.name, m.series, m.hashrate_ths::float8 AS "hashrateThs", m.power_w AS "powerW",
-  ((2 * m.power_w::bigint * 1000 + round(m.hashrate_ths * 100)::bigint)
-     / (2 * round(m.hashrate_ths * 100)::bigint))::float8 / 10 AS "efficiencyJth",
-  ${moneySql('m.list_price_cents')} AS "listPrice", m.status, m.released_on AS "releasedOn", m.version,
-  ${isoTimestampSql('m.created_at')} AS "createdAt", ${isoTimestampSql('m.updated_at')} AS "updatedAt"`;
-
 @Injectable()
 export class ProductModelService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
-    private readonly prepared: PreparedQueries,
-    private readonly lists: ListCache,
   ) {}
 
   async create(body: CreateProductModelDto): Promise<ProductModelDto> {
@@ -61,27 +46,15 @@ export class ProductModelService {
     });
   }
 
-  list(query: ProductModelQueryDto): Promise<JsonText> {
-    const where: string[] = [];
-    const params: unknown[] = [];
+  list(query: ProductModelQueryDto): Promise<Page<ProductModelDto>> {
+    const qb = this.dataSource.getRepository(ProductModel).createQueryBuilder('m');
     if (query.q) {
-      params.push(`%${escapeLike(query.q)}%`);
-      where.push(
-        `(m.sku ILIKE $${params.length} OR m.name ILIKE $${params.length} OR m.series ILIKE $${params.length})`,
-      );
+      qb.andWhere('(m.sku ILIKE :q OR m.name ILIKE :q OR m.series ILIKE :q)', {
+        q: likeContaining(query.q),
+      });
     }
-    if (query.status) {
-      params.push(query.status);
-      where.push(`m.status = $${params.length}`);
-    }
-    const key = `${query.limit}|${query.cursor}|${query.q}|${query.status}`;
-    return this.lists.page('product_model', key, () =>
-      renderedPage(
-        this.prepared,
-        { from: 'product_model m', alias: 'm', fields: PRODUCT_MODEL_JSON, where, params },
-        query,
-      ),
-    );
+    if (query.status) qb.andWhere('m.status = :status', { status: query.status });
+    return paginate(qb, query, toProductModelDto);
   }
 
   async get(id: string): Promise<ProductModelDto> {
@@ -231,8 +204,4 @@ function changed(before: ProductModelDto, after: ProductModelDto): boolean {
   return (Object.keys(before) as (keyof ProductModelDto)[]).some(
     (key) => before[key] !== after[key],
   );
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -1,5 +1,5 @@
 import { PreconditionFailedError } from '../common/errors';
-import { assertIfMatch } from './if-match';
+import { assertIfMatch, entityTags } from './if-match';
 
 describe('assertIfMatch', () => {
   it('passes without a header or with *', () => {
@@ -17,5 +17,11 @@ describe('assertIfMatch', () => {
     for (const header of ['"2"', '"30"', 'garbage', '"1", "2"']) {
       expect(() => assertIfMatch(header, 3)).toThrow(PreconditionFailedError);
     }
+  });
+});
+
+describe('entityTags', () => {
+  it('reads the opaque tags of a list, weak or strong', () => {
+    expect(entityTags('W/"a1", "b2" ,c3')).toEqual(['a1', 'b2', 'c3']);
   });
 });

@@ -6,11 +6,15 @@ import { PreconditionFailedError } from './errors';
  */
 export function assertIfMatch(header: string | undefined, current: number): void {
   if (header === undefined || header.trim() === '' || header.trim() === '*') return;
-  const versions = header.split(',').map((tag) =>
+  if (!entityTags(header).includes(String(current))) throw new PreconditionFailedError(current);
+}
+
+/** The opaque tags of an `If-Match` or `If-None-Match` list, without `W/` and quotes. */
+export function entityTags(header: string): string[] {
+  return header.split(',').map((tag) =>
     tag
       .trim()
       .replace(/^W\//, '')
       .replace(/^"(.*)"$/, '$1'),
   );
-  if (!versions.includes(String(current))) throw new PreconditionFailedError(current);
 }

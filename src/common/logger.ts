@@ -1,15 +1,17 @@
 import { LoggerService } from '@nestjs/common';
-import pino, { Logger } from 'pino';
+import pino, { DestinationStream, Logger } from 'pino';
 
-export function createLogger(level: string): Logger {
-  return pino({
+/** JSON lines on stdout, or on `destination` (a test reading what was logged). */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = {
     level,
     base: { service: 'hashbook' },
     redact: {
       paths: ['req.headers["x-api-key"]', 'req.headers.authorization', 'key'],
       remove: true,
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Nest's own messages go through the same JSON logger as the requests. */

@@ -1,11 +1,10 @@
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
+import { hash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { keyFromRequest } from '../access/auth.guard';
-import { ApiKeyService } from '../access/api-key.service';
 import { checkIdempotencyKey, IdempotencyStore, requestHash } from './idempotency.store';
-import { ListCache } from './list-cache';
+import { entityTags } from './if-match';
 import { sendProblem, toProblem } from './problem.filter';
 import { Actor, requestContext } from './request-context';
 
@@ -18,6 +17,8 @@ declare module 'fastify' {
 
 const REPLAYED_HEADERS = ['etag', 'location', 'content-type'];
 const ANONYMOUS: Actor = { apiKeyId: null, name: 'anonymous', role: 'viewer' };
+/** Probes hit these every few seconds; their lines would drown the real traffic. */
+const UNLOGGED_ROUTES = new Set(['/health', '/health/ready']);
 
 /**
  * API responses (JSON, problem+json, CSV) carry the OWASP REST set: nothing in them is ever
@@ -52,32 +53,31 @@ function docsHeaders(): Record<string, string> {
   return headers;
 }
 
+/** A list page: the shape every list answers with, `{items, nextCursor}`. */
+const isPage = (payload: unknown): boolean =>
+  Array.isArray((payload as { items?: unknown } | null)?.items) &&
+  'nextCursor' in (payload as object);
+
 /**
  * What every request goes through, as fastify hooks rather than Nest interceptors (which cost
- * more than the work on light routes): security headers and the request id; the caller's API key
- * (the guard then checks roles); Idempotency-Key on POST; the request context the audit log reads;
- * ETag from a body's `version`; one log line.
+ * more than the work on light routes): security headers and the request id; Idempotency-Key on
+ * POST; the request context the audit log reads; ETags (a resource's `version`, a hash of a list
+ * page) and 304 for a list the client already has; one log line, except for the health probes.
+ * The caller's API key is looked up before these (src/access/authentication.ts), which leaves the
+ * actor on the request.
  */
 export function registerRequestHooks(
   fastify: FastifyInstance,
-  deps: { apiKeys: ApiKeyService; idempotency: IdempotencyStore; lists: ListCache },
+  deps: { idempotency: IdempotencyStore },
 ): void {
   const docs = docsHeaders();
+  const pages = new WeakSet<FastifyReply>();
 
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply
       .headers(request.url.startsWith('/docs') ? docs : API_HEADERS)
       .header('x-request-id', request.id);
     done();
-  });
-
-  fastify.addHook('preHandler', (request, _reply, done) => {
-    const key = keyFromRequest(request);
-    if (!key) return done();
-    deps.apiKeys.authenticate(key).then((actor) => {
-      if (actor) request.actor = actor;
-      done();
-    }, done);
   });
 
   fastify.addHook('preHandler', (request, reply, done) => {
@@ -122,14 +122,24 @@ export function registerRequestHooks(
       const version = (payload as { version?: unknown } | null)?.version;
       if (typeof version === 'number' && !reply.hasHeader('etag'))
         void reply.header('etag', `"${version}"`);
+      else if (isPage(payload)) pages.add(reply);
       return payload;
     },
   );
 
   fastify.addHook('onSend', (request, reply, payload, done) => {
-    // A write answered here: its client must not read a list kept from before it (the table's
-    // NOTIFY may not have arrived yet).
-    if (request.method !== 'GET' && request.method !== 'HEAD') deps.lists.drop(null);
+    // A page has no version: its weak ETag is a hash of the body sent, so a client that keeps
+    // pages asks again with If-None-Match and gets a 304 without the body while nothing in it
+    // changed. Nothing is kept here: every page is read from the database.
+    if (pages.has(reply) && reply.statusCode === 200 && typeof payload === 'string') {
+      const tag = hash('sha1', payload, 'base64url');
+      void reply.header('etag', `W/"${tag}"`);
+      const known = request.headers['if-none-match'];
+      if (known !== undefined && (known.trim() === '*' || entityTags(known).includes(tag))) {
+        void reply.code(304).removeHeader('content-type');
+        return done(null, null);
+      }
+    }
     if (!request.idempotency) return done(null, payload);
     store(request, reply, payload).then(() => done(null, payload), done);
   });
@@ -152,7 +162,11 @@ export function registerRequestHooks(
   };
 
   fastify.addHook('onResponse', (request, reply, done) => {
-    if (!(request.log as unknown as Logger).isLevelEnabled('info')) return done();
+    if (
+      !(request.log as unknown as Logger).isLevelEnabled('info') ||
+      UNLOGGED_ROUTES.has(request.routeOptions.url ?? '')
+    )
+      return done();
     request.log.info(
       {
         method: request.method,

@@ -13,10 +13,8 @@ import {
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { AnyRole, Roles } from '../access/roles.decorator';
-import { Page } from '../common/pagination';
+import { ApiPage, Page } from '../common/pagination';
 import { ParseIdPipe } from '../common/validation';
-import { CustomerSummaryDto } from './customer-summary.dto';
-import { CustomerSummaryService } from './customer-summary.service';
 import {
   CreateCustomerDto,
   CustomerDto,
@@ -32,10 +30,7 @@ const ID = new ParseIdPipe('Customer');
 @ApiTags('customers')
 @Controller('customers')
 export class CustomerController {
-  constructor(
-    private readonly customers: CustomerService,
-    private readonly summaries: CustomerSummaryService,
-  ) {}
+  constructor(private readonly customers: CustomerService) {}
 
   /** Adds a customer. A name already used (ignoring case) or an external ref in use: 409 DUPLICATE. */
   @Post()
@@ -47,6 +42,7 @@ export class CustomerController {
   /** Lists customers in creation order; `q` searches name, legal name and external ref. */
   @Get()
   @AnyRole()
+  @ApiPage(CustomerDto)
   list(@Query() query: CustomerQueryDto): Promise<Page<CustomerDto>> {
     return this.customers.list(query);
   }
@@ -85,12 +81,5 @@ export class CustomerController {
     const { created, customer } = await this.customers.upsertByExternalRef(ref, body, ifMatch);
     void reply.status(created ? 201 : 200);
     return customer;
-  }
-
-  /** Orders, money and weighted pipeline of the customer, as of today. */
-  @Get(':id/summary')
-  @AnyRole()
-  summary(@Param('id', ID) id: string): Promise<CustomerSummaryDto> {
-    return this.summaries.summary(id);
   }
 }

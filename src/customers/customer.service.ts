@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { assertIfMatch } from '../common/if-match';
 import { ConflictError, NotFoundError, ReferenceNotFoundError } from '../common/errors';
-import { Page, paginate } from '../common/pagination';
+import { likeContaining, Page, paginate } from '../common/pagination';
 import { isUuid } from '../common/validation';
 import {
   CreateCustomerDto,
@@ -45,7 +45,7 @@ export class CustomerService {
     const qb = this.dataSource.getRepository(Customer).createQueryBuilder('c');
     if (query.q) {
       qb.andWhere('(c.name ILIKE :q OR c.legal_name ILIKE :q OR c.external_ref ILIKE :q)', {
-        q: `%${query.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`,
+        q: likeContaining(query.q),
       });
     }
     if (query.segment) qb.andWhere('c.segment = :segment', { segment: query.segment });

@@ -1,11 +1,9 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
-import { ReportsModule } from '../reports/reports.module';
 import { ActivityController } from './activities/activity.controller';
 import { ActivityService } from './activities/activity.service';
 import { ContactController } from './contacts/contact.controller';
 import { ContactService } from './contacts/contact.service';
-import { CustomerSummaryService } from './customer-summary.service';
 import { CustomerController } from './customer.controller';
 import { CustomerService } from './customer.service';
 import { OpportunityController } from './opportunities/opportunity.controller';
@@ -16,15 +14,9 @@ import { OpportunityService } from './opportunities/opportunity.service';
  * and, to convert an opportunity, OpportunityService.lockForConversion and markConverted.
  */
 @Module({
-  imports: [CatalogModule, ReportsModule],
+  imports: [CatalogModule],
   controllers: [CustomerController, ContactController, ActivityController, OpportunityController],
-  providers: [
-    CustomerService,
-    CustomerSummaryService,
-    ContactService,
-    ActivityService,
-    OpportunityService,
-  ],
+  providers: [CustomerService, ContactService, ActivityService, OpportunityService],
   exports: [CustomerService, OpportunityService],
 })
 export class CustomersModule {}

@@ -1,15 +1,11 @@
 import { types } from 'pg';
 import { ColumnOptions, ValueTransformer } from 'typeorm';
 
-// Calendar dates stay 'YYYY-MM-DD' strings (no time zone shifts); bigint (cents, counts) become
-// numbers: every amount we store is far below 2^53 cents.
+// Calendar dates stay 'YYYY-MM-DD' strings (no time zone shifts); bigint (cents, counts, sums cast
+// to bigint) become numbers, for entities and raw queries alike: every amount we store is far
+// below 2^53 cents. numeric stays text from the driver; decimal columns convert it themselves.
 types.setTypeParser(1082, (value) => value);
 types.setTypeParser(20, (value) => Number(value));
-
-const bigintNumber: ValueTransformer = {
-  to: (value: number | null | undefined) => value,
-  from: (value: string | number | null) => (value === null ? null : Number(value)),
-};
 
 const numericNumber: ValueTransformer = {
   to: (value: number | null | undefined) => value,
@@ -19,7 +15,6 @@ const numericNumber: ValueTransformer = {
 /** Money in integer cents. */
 export const centsColumn = (options: ColumnOptions = {}): ColumnOptions => ({
   type: 'bigint',
-  transformer: bigintNumber,
   ...options,
 });
 

@@ -15,18 +15,21 @@ describe('demo book plan', () => {
     expect(monthOf('2026-12-05', 1)).toBe('2027-01');
   });
 
-  it.each(DAYS)('has more than 100,000 open units, shipping in most coming months (%s)', (today) => {
-    const book = planDemoBook(today);
-    expect(plannedOpenUnits(book)).toBeGreaterThan(105_000);
-    const coming = new Set(Array.from({ length: 12 }, (_, i) => monthOf(today, i + 1)));
-    const months = new Set(
-      book.orders
-        .filter((o) => !o.draft && !o.cancellation)
-        .flatMap((o) => o.lines.flatMap((l) => l.tranches.map((t) => t.shipDate.slice(0, 7))))
-        .filter((m) => coming.has(m)),
-    );
-    expect(months.size).toBeGreaterThanOrEqual(11);
-  });
+  it.each(DAYS)(
+    'has more than 100,000 open units, shipping in most coming months (%s)',
+    (today) => {
+      const book = planDemoBook(today);
+      expect(plannedOpenUnits(book)).toBeGreaterThan(105_000);
+      const coming = new Set(Array.from({ length: 12 }, (_, i) => monthOf(today, i + 1)));
+      const months = new Set(
+        book.orders
+          .filter((o) => !o.draft && !o.cancellation)
+          .flatMap((o) => o.lines.flatMap((l) => l.tranches.map((t) => t.shipDate.slice(0, 7))))
+          .filter((m) => coming.has(m)),
+      );
+      expect(months.size).toBeGreaterThanOrEqual(11);
+    },
+  );
 
   it.each(DAYS)('dates every event between signing and today (%s)', (today) => {
     const book = planDemoBook(today);

@@ -73,7 +73,7 @@ export async function seedDemoIfEmpty(
         return null;
       }
       const started = Date.now();
-      const book = planDemoBook(app.get(Clock, { strict: false }).today());
+      const book = planDemoBook(app.get(Clock).today());
       let summary: DemoSummary;
       try {
         summary = await runAs(DEMO_SEED_ACTOR, () => seedBook(services(app, dataSource), book));

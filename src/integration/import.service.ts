@@ -328,7 +328,7 @@ export class ImportService {
       order.lines.forEach((line, index) => {
         const linePrice = line.unitPrice
           ? parseMoney(line.unitPrice)
-          : Number(models[index].list_price_cents);
+          : models[index].list_price_cents;
         for (const tranche of line.tranches) {
           orderQuantity += tranche.quantity;
           orderValue +=

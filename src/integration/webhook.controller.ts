@@ -12,7 +12,7 @@ import {
 } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Roles } from '../access/roles.decorator';
-import { Page, PageQueryDto } from '../common/pagination';
+import { ApiPage, Page, PageQueryDto } from '../common/pagination';
 import { ParseIdPipe } from '../common/validation';
 import {
   CreateWebhookDto,
@@ -44,6 +44,7 @@ export class WebhookController {
 
   @Get()
   @Roles()
+  @ApiPage(WebhookDto)
   list(@Query() query: PageQueryDto): Promise<Page<WebhookDto>> {
     return this.webhooks.list(query);
   }
@@ -76,6 +77,7 @@ export class WebhookController {
   /** Deliveries of this subscription, oldest first, with their attempts and last outcome. */
   @Get(':id/deliveries')
   @Roles()
+  @ApiPage(WebhookDeliveryDto)
   deliveries(
     @WebhookId() id: string,
     @Query() query: DeliveryQueryDto,

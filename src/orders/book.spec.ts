@@ -1,14 +1,24 @@
-import { balancesAsOf, checkInvariant, instalmentStatus, replayBook, segmentOn } from './book';
 import {
-  BookChange,
+  BookBalances,
+  balancesAsOf,
+  checkBook,
+  checkInvariant,
+  instalmentStatus,
+  replayBook,
+  segmentOn,
+} from './book';
+import {
+  AmendmentChange,
   BookEvent,
   BookInput,
   BookResult,
   BookRuleError,
   BookTranche,
+  InstalmentSegment,
   TermsSnapshot,
   TrancheSegment,
 } from './book.types';
+import { recognitions } from './order-rollup';
 
 // Money below is in cents; comments give dollars where it helps.
 
@@ -51,7 +61,7 @@ const ship = (on: string, items: Record<string, number>): BookEvent => ({
   on,
   items: Object.entries(items).map(([trancheId, quantity]) => ({ trancheId, quantity })),
 });
-const amend = (id: string, on: string, ...changes: BookChange[]): BookEvent => ({
+const amend = (id: string, on: string, ...changes: AmendmentChange[]): BookEvent => ({
   kind: 'amendment',
   id,
   on,
@@ -90,6 +100,7 @@ function replayChecked(input: BookInput): BookResult {
     if (s.to) days.add(s.to);
   }
   for (const day of days) checkInvariant(input, r, day);
+  checkBook(input, r);
   return r;
 }
 
@@ -812,6 +823,463 @@ describe('replayBook — refusals', () => {
         amend('x', '2021-05-02', { type: 'cancel', trancheId: 't1' }),
       ]),
     ).toBe('NOTHING_OPEN');
+  });
+});
+
+/** An order signed 2021-03-01. */
+const order = (terms: TermsSnapshot | null, tranches: BookTranche[], events: BookEvent[]) => ({
+  signedOn: '2021-03-01',
+  terms,
+  tranches,
+  events,
+});
+// 10 × $1,000 shipping 06-20 and 07-20.
+const T1 = tranche('t1', 1, 10, 100_000, '2021-06-20');
+const T2 = tranche('t2', 2, 10, 100_000, '2021-07-20');
+const reversePayment = (on: string, payment: BookEvent): BookEvent => ({
+  kind: 'payment_reversal',
+  id: `rp${++seq}`,
+  on,
+  paymentId: payment.id,
+});
+const reverseShipment = (on: string, shipment: BookEvent): BookEvent => ({
+  kind: 'shipment_reversal',
+  id: `rs${++seq}`,
+  on,
+  shipmentId: shipment.id,
+});
+const refund = (on: string, amountCents: number): BookEvent => ({
+  kind: 'refund',
+  id: `f${++seq}`,
+  on,
+  amountCents,
+});
+const reprice = (trancheId: string, unitPriceCents: number): AmendmentChange => ({
+  type: 'price_change',
+  trancheId,
+  unitPriceCents,
+});
+const refusal = (input: BookInput) => {
+  try {
+    replayBook(input);
+  } catch (e) {
+    return e instanceof BookRuleError ? e.code : e instanceof Error ? e.name : String(e);
+  }
+  return 'none';
+};
+/** The columns of the balance tables below. */
+const COLUMNS: (keyof BookBalances)[] = [
+  'cashCents',
+  'refundedCents',
+  'recognisedCents',
+  'unappliedCents',
+  'contractLiabilityCents',
+  'receivableCents',
+  'backlogUnits',
+  'backlogValueCents',
+];
+/** The chosen balances at the end of each date, a row per date: [date, …figures]. */
+const figures = (r: BookResult, keys: (keyof BookBalances)[], ...dates: string[]) =>
+  dates.map((date) => {
+    const b = balancesAsOf(r, date);
+    return [date, ...keys.map((k) => b[k])];
+  });
+/** An instalment's segments, a row each: [from, to, …the chosen fields]. */
+const history = (r: BookResult, key: string, ...fields: (keyof InstalmentSegment)[]) =>
+  r.instalmentSegments
+    .filter((s) => s.key === key)
+    .map((s) => [s.from, s.to, ...fields.map((f) => s[f])]);
+
+describe('replayBook — payment reversals', () => {
+  // 10 × $1,000 shipping 06-20 on PT-30: deposit $3,000 due 03-08, balance $7,000 due 06-01.
+  const p1 = pay('2021-03-08', 500_000);
+  const p2 = pay('2021-04-01', 500_000);
+  const p3 = pay('2021-05-01', 500_000);
+  const input: BookInput = order(PT30, [T1], [p1, p2, reversePayment('2021-04-15', p1), p3]);
+  const r = replayChecked(input);
+
+  it('re-applies the other payments as if it never came, from the reversal date on', () => {
+    // Recorded: p1 $5,000 pays the $3,000 deposit and $2,000 of the balance; p2 $5,000 pays the
+    // balance's other $5,000, so as of 04-14 everything is paid.
+    // Without p1: p2 pays the deposit ($3,000) and $2,000 of the balance, which is open again from
+    // 04-15 with $5,000 unpaid; p3 pays it off on 05-01.
+    expect(history(r, 'deposit', 'paidCents')).toEqual([
+      ['2021-03-01', '2021-03-08', 0],
+      ['2021-03-08', null, 300_000], // p1's part then p2's: the same $3,000 paid
+    ]);
+    expect(history(r, 'milestone:t1:1', 'paidCents')).toEqual([
+      ['2021-03-01', '2021-03-08', 0],
+      ['2021-03-08', '2021-04-01', 200_000],
+      ['2021-04-01', '2021-04-15', 700_000],
+      ['2021-04-15', '2021-05-01', 200_000],
+      ['2021-05-01', null, 700_000],
+    ]);
+    const status = (date: string) => {
+      const s = instalmentOn(r, 'milestone:t1:1', date)!;
+      return instalmentStatus(s.amountCents, s.paidCents, s.voidedCents);
+    };
+    expect([status('2021-04-14'), status('2021-04-15')]).toEqual(['paid', 'open']);
+  });
+
+  it('takes the payment out of cash received and the pool on the reversal date', () => {
+    // 04-14: $10,000 received, all in the pool; 04-15: $5,000 (p2 only).
+    const keys: (keyof BookBalances)[] = ['cashCents', 'contractLiabilityCents', 'receivableCents'];
+    expect(figures(r, keys, '2021-04-14', '2021-04-15')).toEqual([
+      ['2021-04-14', 1_000_000, 1_000_000, 0],
+      ['2021-04-15', 500_000, 500_000, 0],
+    ]);
+    expect(trancheOn(r, 't1', '2021-05-01').poolCents).toBe(1_000_000);
+  });
+
+  it('changes nothing before the reversal date', () => {
+    const recorded = replayBook({ ...input, events: [p1, p2, p3] });
+    for (const date of ['2021-03-01', '2021-03-08', '2021-04-01', '2021-04-14']) {
+      expect(balancesAsOf(r, date)).toEqual(balancesAsOf(recorded, date));
+      expect(instalmentOn(r, 'milestone:t1:1', date)?.paidCents).toBe(
+        instalmentOn(recorded, 'milestone:t1:1', date)?.paidCents,
+      );
+    }
+    // and from 04-15 the book is the one without p1
+    const without = replayBook({ ...input, events: [p2, p3] });
+    for (const date of ['2021-04-15', '2021-05-01', '2021-12-31']) {
+      expect(balancesAsOf(r, date)).toEqual(balancesAsOf(without, date));
+    }
+  });
+
+  it('composes reversals at different dates', () => {
+    // deposit $3,000 paid on 03-08 (q1), $2,000 of the balance on 04-01 (q2); q2 reversed on 04-10,
+    // q1 on 04-20 (recorded first): cash $5,000, then $3,000, then nothing.
+    const q1 = pay('2021-03-08', 300_000);
+    const q2 = pay('2021-04-01', 200_000);
+    const both = replayChecked({
+      ...input,
+      events: [q1, q2, reversePayment('2021-04-20', q1), reversePayment('2021-04-10', q2)],
+    });
+    expect(figures(both, ['cashCents'], '2021-04-09', '2021-04-10', '2021-04-20')).toEqual([
+      ['2021-04-09', 500_000],
+      ['2021-04-10', 300_000],
+      ['2021-04-20', 0],
+    ]);
+    expect(history(both, 'deposit', 'paidCents')).toEqual([
+      ['2021-03-01', '2021-03-08', 0],
+      ['2021-03-08', '2021-04-20', 300_000],
+      ['2021-04-20', null, 0],
+    ]);
+    expect(history(both, 'milestone:t1:1', 'paidCents')).toEqual([
+      ['2021-03-01', '2021-04-01', 0],
+      ['2021-04-01', '2021-04-10', 200_000],
+      ['2021-04-10', null, 0],
+    ]);
+    expect(both.instalments.map((i) => i.status)).toEqual(['open', 'open']);
+  });
+
+  it('takes back the pool a cancellation forfeited out of the reversed cash', () => {
+    // t1, t2: 10 × $1,000; deposit 30 % of $20,000 = $6,000 ($3,000 each), paid 03-08.
+    // t2 cancelled 04-01 forfeits its $3,000 pool. Without the payment it would have forfeited
+    // nothing: −$3,000 of forfeited revenue on 04-15, and t2's unpaid deposit part voided.
+    const deposit = pay('2021-03-08', 600_000);
+    const book = replayChecked(
+      order(
+        PT30,
+        [T1, T2],
+        [
+          deposit,
+          amend('stop', '2021-04-01', { type: 'cancel', trancheId: 't2' }),
+          reversePayment('2021-04-15', deposit),
+        ],
+      ),
+    );
+    expect(book.forfeitures).toEqual([
+      { trancheId: 't2', on: '2021-04-01', units: 10, amountCents: 300_000 },
+      { trancheId: 't2', on: '2021-04-15', units: 0, amountCents: -300_000 },
+    ]);
+    // 04-14: cash 6,000 − forfeited 3,000 = liability 3,000 (t1's pool); 04-15: all zero
+    const keys: (keyof BookBalances)[] = [
+      'cashCents',
+      'forfeitedCents',
+      'contractLiabilityCents',
+      'backlogUnits',
+    ];
+    expect(figures(book, keys, '2021-04-14', '2021-04-15')).toEqual([
+      ['2021-04-14', 600_000, 300_000, 300_000, 10],
+      ['2021-04-15', 0, 0, 0, 10],
+    ]);
+    expect(history(book, 'deposit', 'paidCents', 'voidedCents')).toEqual([
+      ['2021-03-01', '2021-03-08', 0, 0],
+      ['2021-03-08', '2021-04-15', 600_000, 0],
+      ['2021-04-15', null, 0, 300_000],
+    ]);
+  });
+
+  it('refuses a second reversal, one dated before the payment, and one under a refund', () => {
+    const base = {
+      signedOn: '2021-03-01',
+      terms: null,
+      tranches: [tranche('t1', 1, 1, 100_000, '2021-06-20')],
+    };
+    const p = pay('2021-03-10', 150_000); // $1,000 due 06-20 paid, $500 of credit
+    expect(
+      refusal({
+        ...base,
+        events: [p, reversePayment('2021-04-01', p), reversePayment('2021-04-02', p)],
+      }),
+    ).toBe('ALREADY_REVERSED');
+    expect(refusal({ ...base, events: [p, reversePayment('2021-03-09', p)] })).toBe('RangeError');
+    // the $500 refunded on 03-20 would have been paid out of a credit the order never had
+    const back = refund('2021-03-20', 50_000);
+    expect(refusal({ ...base, events: [p, back] })).toBe('none');
+    expect(refusal({ ...base, events: [p, back, reversePayment('2021-04-01', p)] })).toBe(
+      'REFUND_EXCEEDS_CREDIT',
+    );
+  });
+});
+
+describe('replayBook — shipment reversals', () => {
+  // 10 × $1,000 shipping 06-20 on PT-30: deposit $3,000 due 03-08, balance $7,000 due 06-01.
+  const s1 = ship('2021-06-10', { t1: 4 });
+  const input: BookInput = order(
+    PT30,
+    [T1],
+    [
+      pay('2021-03-08', 300_000),
+      pay('2021-06-01', 400_000), // $4,000 of the $7,000 balance: pool $7,000
+      s1,
+      pay('2021-06-15', 100_000),
+      reverseShipment('2021-06-25', s1),
+      ship('2021-07-01', { t1: 10 }), // the units that came back ship again with the rest
+    ],
+  );
+  const r = replayChecked(input);
+
+  it('holds the shipped units until the reversal date, then reopens them with the pool they would have had', () => {
+    const states = ['2021-06-10', '2021-06-15', '2021-06-25', '2021-07-01'].map((date) => {
+      const s = trancheOn(r, 't1', date);
+      return [
+        date,
+        s.shippedUnits,
+        s.openUnits,
+        s.shippedValueCents,
+        s.shippedCashCents,
+        s.poolCents,
+      ];
+    });
+    expect(states).toEqual([
+      // 4 of 10 ship with 7,000 × 4/10 = $2,800 of the pool; value $4,000, $1,200 owed
+      ['2021-06-10', 4, 6, 400_000, 280_000, 420_000],
+      // $1,000 settles the shipped units first: $200 still owed
+      ['2021-06-15', 4, 6, 400_000, 380_000, 420_000],
+      // never shipped: all $8,000 received sits in the pool of 10 open units
+      ['2021-06-25', 0, 10, 0, 0, 800_000],
+      // all 10 ship with the $8,000 pool
+      ['2021-07-01', 10, 0, 1_000_000, 800_000, 0],
+    ]);
+  });
+
+  it('moves revenue, liability, receivable and backlog on the reversal date', () => {
+    // 06-24: cash 8,000 − recognised 4,000 = liability 4,200 − receivable 200
+    // 06-25: cash 8,000 − recognised 0 = liability 8,000; 07-01: 8,000 − 10,000 = 0 − 2,000
+    expect(figures(r, COLUMNS, '2021-06-24', '2021-06-25', '2021-07-01')).toEqual([
+      ['2021-06-24', 800_000, 0, 400_000, 0, 420_000, 20_000, 6, 600_000],
+      ['2021-06-25', 800_000, 0, 0, 0, 800_000, 0, 10, 1_000_000],
+      ['2021-07-01', 800_000, 0, 1_000_000, 0, 0, 200_000, 0, 0],
+    ]);
+    // payments are untouched: $5,000 of the balance paid throughout
+    expect(instalment(r, 'milestone:t1:1')).toMatchObject({ paidCents: 500_000, status: 'open' });
+  });
+
+  it('recognises −units × the price they shipped at on the reversal date', () => {
+    expect(recognitions(r.tranches)).toEqual([
+      { trancheId: 't1', on: '2021-06-10', units: 4, amountCents: 400_000 },
+      { trancheId: 't1', on: '2021-06-25', units: -4, amountCents: -400_000 },
+      { trancheId: 't1', on: '2021-07-01', units: 10, amountCents: 1_000_000 },
+    ]);
+  });
+
+  it('gives units that come back after a price change the price in force', () => {
+    // No terms: $10,000 due on 06-20. 4 ship at $1,000 on 05-01; the 6 open go to $1,200 on 05-10,
+    // a milestone of 6 × $200 = $1,200. The shipment is reversed on 05-20: in the book without it
+    // 10 units were open on 05-10, so the price rise is 10 × $200 = $2,000 from 05-20, and the 4
+    // units come back at $1,200: backlog 10 × $1,200 = $12,000.
+    const shipped = ship('2021-05-01', { t1: 4 });
+    const book = replayChecked(
+      order(
+        null,
+        [T1],
+        [
+          shipped,
+          amend('up', '2021-05-10', reprice('t1', 120_000)),
+          reverseShipment('2021-05-20', shipped),
+        ],
+      ),
+    );
+    expect(history(book, 'milestone:t1:price:up', 'dueOn', 'amountCents')).toEqual([
+      ['2021-05-10', '2021-05-20', '2021-06-20', 120_000],
+      ['2021-05-20', null, '2021-06-20', 200_000],
+    ]);
+    expect(figures(book, COLUMNS, '2021-05-19', '2021-05-20')).toEqual([
+      ['2021-05-19', 0, 0, 400_000, 0, 0, 400_000, 6, 720_000],
+      ['2021-05-20', 0, 0, 0, 0, 0, 0, 10, 1_200_000],
+    ]);
+    expect(recognitions(book.tranches).map((x) => [x.on, x.units, x.amountCents])).toEqual([
+      ['2021-05-01', 4, 400_000],
+      ['2021-05-20', -4, -400_000],
+    ]);
+  });
+});
+
+describe('replayBook — price changes and refunds', () => {
+  // 10 × $1,000 shipping 06-20 on PT-30: deposit $3,000 due 03-08, balance $7,000 due 06-01.
+  const events = [
+    pay('2021-03-08', 300_000),
+    pay('2021-05-01', 500_000), // $5,000 of the balance: pool $8,000
+    ship('2021-05-10', { t1: 4 }),
+    amend('cut', '2021-05-20', reprice('t1', 40_000)),
+  ];
+  const book = (more: BookEvent[]): BookInput => order(PT30, [T1], [...events, ...more]);
+  const r = replayChecked(book([refund('2021-06-01', 160_000), ship('2021-06-20', { t1: 6 })]));
+
+  it('cuts the open units’ price: voids the unpaid balance, then frees the excess pool as credit', () => {
+    // 05-10: 4 ship with 8,000 × 4/10 = $3,200; pool $4,800; the shipped units owe $800.
+    expect(trancheOn(r, 't1', '2021-05-19')).toMatchObject({
+      unitPriceCents: 100_000,
+      shippedCashCents: 320_000,
+      poolCents: 480_000,
+    });
+    // 05-20: Δ = (400 − 1,000) × 6 = −$3,600. The balance's $2,000 unpaid is voided; the pool $4,800
+    // exceeds 6 × $400 = $2,400 by $2,400: $800 settles the shipped units, $1,600 becomes credit,
+    // voided on the balance it had paid (paid 5,000 − 1,600 = $3,400, voided 2,000 + 1,600).
+    expect(trancheOn(r, 't1', '2021-05-20')).toMatchObject({
+      unitPriceCents: 40_000,
+      shippedValueCents: 400_000, // the 4 shipped keep $1,000
+      shippedCashCents: 400_000,
+      poolCents: 240_000,
+      cashCents: 640_000,
+    });
+    expect(instalmentOn(r, 'milestone:t1:1', '2021-05-20')).toMatchObject({
+      amountCents: 700_000,
+      paidCents: 340_000,
+      voidedCents: 360_000,
+    });
+    expect(instalment(r, 'milestone:t1:1').status).toBe('paid');
+    // 05-19: cash 8,000 − recognised 4,000 = liability 4,800 − receivable 800
+    // 05-20: cash 8,000 − recognised 4,000 = liability (2,400 + 1,600 credit) − receivable 0
+    expect(figures(r, COLUMNS, '2021-05-19', '2021-05-20')).toEqual([
+      ['2021-05-19', 800_000, 0, 400_000, 0, 480_000, 80_000, 6, 600_000],
+      ['2021-05-20', 800_000, 0, 400_000, 160_000, 400_000, 0, 6, 240_000],
+    ]);
+  });
+
+  it('pays the credit back: cash received stays gross, liability falls to the open units’ $2,400', () => {
+    expect(r.refunds).toEqual([{ id: expect.any(String), on: '2021-06-01', amountCents: 160_000 }]);
+    expect(r.credit).toEqual([
+      { from: '2021-03-01', to: '2021-05-20', unappliedCents: 0 },
+      { from: '2021-05-20', to: '2021-06-01', unappliedCents: 160_000 },
+      { from: '2021-06-01', to: null, unappliedCents: 0 },
+    ]);
+    // 06-01: cash 8,000 − refunded 1,600 − recognised 4,000 = liability 2,400 − receivable 0
+    // 06-20: the 6 ship at $400 with the whole pool: revenue 4,000 + 2,400 = net cash $6,400
+    expect(figures(r, COLUMNS, '2021-06-01', '2021-06-20')).toEqual([
+      ['2021-06-01', 800_000, 160_000, 400_000, 0, 240_000, 0, 6, 240_000],
+      ['2021-06-20', 800_000, 160_000, 640_000, 0, 0, 0, 0, 0],
+    ]);
+  });
+
+  it('refuses a refund above the credit as of its date; refunds come after amendments', () => {
+    expect(refusal(book([refund('2021-06-01', 160_001)]))).toBe('REFUND_EXCEEDS_CREDIT');
+    expect(refusal(book([refund('2021-05-19', 1)]))).toBe('REFUND_EXCEEDS_CREDIT');
+    expect(refusal(book([refund('2021-05-20', 160_000)]))).toBe('none');
+    expect(refusal(book([refund('2021-06-01', 100_000), refund('2021-06-01', 60_000)]))).toBe(
+      'none',
+    );
+    expect(refusal(book([refund('2021-06-01', 100_000), refund('2021-06-01', 60_001)]))).toBe(
+      'REFUND_EXCEEDS_CREDIT',
+    );
+  });
+
+  it('lets the cash a cut frees pay the order’s other open instalments first', () => {
+    // t1, t2: 10 × $1,000 shipping 06-20, 07-20; deposit $6,000 paid; t1's $7,000 balance paid.
+    // t1 to $800 on 04-10: Δ = −$2,000, nothing unpaid on t1, pool $10,000 − 10 × $800 = $2,000
+    // freed (voided on t1's balance); it pays $2,000 of t2's balance, due 07-01: no credit left.
+    const two = replayChecked(
+      order(
+        PT30,
+        [T1, T2],
+        [
+          pay('2021-03-08', 600_000),
+          pay('2021-04-01', 700_000),
+          amend('cut', '2021-04-10', reprice('t1', 80_000)),
+        ],
+      ),
+    );
+    expect(instalment(two, 'milestone:t1:1')).toMatchObject({
+      paidCents: 500_000,
+      voidedCents: 200_000,
+    });
+    expect(instalment(two, 'milestone:t2:1')).toMatchObject({ paidCents: 200_000 });
+    expect(trancheOn(two, 't1', '2021-04-10').poolCents).toBe(800_000);
+    expect(trancheOn(two, 't2', '2021-04-10').poolCents).toBe(500_000);
+    expect(balancesAsOf(two, '2021-04-10').unappliedCents).toBe(0);
+  });
+
+  it('adds a rise as one milestone due on the ship date in force, moved by a later reschedule', () => {
+    // 04-10: 2 of 10 ship with 3,000 × 2/10 = $600 of the deposit; $1,400 owed.
+    // 04-20: the 8 open go to $1,250: Δ = 8 × $250 = $2,000, due 06-20 (the ship date).
+    // 05-01: ship date 07-20: the balance falls due 07-01, the rise 07-20.
+    // 05-15: $9,000 pays the balance ($7,000) and the rise ($2,000); the shipped units' $1,400
+    // first, then the pool: 2,400 + 7,600 = $10,000 = 8 × $1,250.
+    const up = replayChecked(
+      order(
+        PT30,
+        [T1],
+        [
+          pay('2021-03-08', 300_000),
+          ship('2021-04-10', { t1: 2 }),
+          amend('up', '2021-04-20', reprice('t1', 125_000)),
+          amend('later', '2021-05-01', {
+            type: 'reschedule',
+            trancheId: 't1',
+            shipDate: '2021-07-20',
+          }),
+          pay('2021-05-15', 900_000),
+        ],
+      ),
+    );
+    expect(instalment(up, 'milestone:t1:price:up')).toMatchObject({
+      kind: 'milestone',
+      trancheId: 't1',
+      createdOn: '2021-04-20',
+      dueOn: '2021-07-20',
+      amountCents: 200_000,
+      paidCents: 200_000,
+      status: 'paid',
+    });
+    expect(history(up, 'milestone:t1:price:up', 'dueOn', 'paidCents')).toEqual([
+      ['2021-04-20', '2021-05-01', '2021-06-20', 0],
+      ['2021-05-01', '2021-05-15', '2021-07-20', 0],
+      ['2021-05-15', null, '2021-07-20', 200_000],
+    ]);
+    expect(instalment(up, 'milestone:t1:1').dueOn).toBe('2021-07-01');
+    expect(trancheOn(up, 't1', '2021-05-15')).toMatchObject({
+      shippedCashCents: 200_000,
+      poolCents: 1_000_000,
+    });
+    // 04-19: 8 open × $1,000; 04-20: 8 × $1,250, the 2 shipped keep $1,000.
+    // 05-15: cash 12,000 − recognised 2,000 = liability 10,000 − receivable 0
+    expect(figures(up, COLUMNS, '2021-04-19', '2021-04-20', '2021-05-15')).toEqual([
+      ['2021-04-19', 300_000, 0, 200_000, 0, 240_000, 140_000, 8, 800_000],
+      ['2021-04-20', 300_000, 0, 200_000, 0, 240_000, 140_000, 8, 1_000_000],
+      ['2021-05-15', 1_200_000, 0, 200_000, 0, 1_000_000, 0, 8, 1_000_000],
+    ]);
+  });
+
+  it('refuses repricing a tranche with nothing open, and a negative price', () => {
+    const all = [pay('2021-03-08', 300_000), ship('2021-05-10', { t1: 10 })];
+    const input = (change: AmendmentChange, more: BookEvent[] = []): BookInput =>
+      order(PT30, [T1], [...more, amend('p', '2021-05-20', change)]);
+    expect(refusal(input(reprice('t1', 90_000), all))).toBe('NOTHING_OPEN');
+    expect(refusal(input(reprice('t1', -1)))).toBe('RangeError');
+    expect(refusal(input(reprice('nope', 1)))).toBe('UNKNOWN_TRANCHE');
+    expect(refusal(input(reprice('t1', 0)))).toBe('none');
   });
 });
 

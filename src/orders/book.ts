@@ -6,7 +6,7 @@ import {
   splitByWeight,
 } from './billing-schedule';
 import {
-  BookChange,
+  AmendmentChange,
   BookEvent,
   BookInput,
   BookResult,
@@ -18,28 +18,61 @@ import {
   InstalmentSegment,
   InstalmentStatus,
   IsoDate,
+  Refund,
   TermsSnapshot,
   TrancheSegment,
 } from './book.types';
 
 /*
- * Replay of one order's book (SPEC BR-1…BR-6). Semantics beyond the SPEC's wording:
+ * Replay of one order's book (SPEC BR-1…BR-6 and the corrections of §10). Semantics beyond the
+ * SPEC's wording:
  * - Events dated before signedOn count as of signedOn (the order has no earlier state).
- * - On one date: payments, then shipments, then amendments, each in recorded order; segments hold
- *   the state at the end of the date.
+ * - On one date: payments, then shipments, then amendments, then refunds, each in recorded order;
+ *   segments hold the state at the end of the date. Refunds come last so that a refund draws on the
+ *   credit as it stands at the end of its date, which is what "credit as of that date" reads.
+ * - A reversal dated R switches the book at the start of R: every state from the end of R on is
+ *   that of the book replayed from signedOn without the payments and shipments reversed on or
+ *   before R; every state before R is untouched. Several reversal dates compose: each holds until
+ *   the next. Events on R are replayed in the book without the reversed item, and a replay only
+ *   runs the events dated before the next reversal date (after it the next book holds, so an event
+ *   that needed the reversal, such as shipping units that came back, is never replayed without it).
+ *   Cumulative figures that differ at R (cash, pools, recognised and forfeited revenue, paid and
+ *   voided amounts) are the flows of the reversal on R; a forfeiture entry dated R carries the
+ *   change in what cancellations forfeited.
+ * - A refund never exceeds the unapplied credit, in the book as recorded nor in any book without
+ *   payments reversed later: a reversal that would leave an earlier refund paying back credit the
+ *   order never had is refused (REFUND_EXCEEDS_CREDIT).
  * - The shared deposit is held as one part per tranche; a payment on it is spread over the parts in
  *   proportion to what each still owes (last part takes the remainder, half up).
- * - Unapplied credit is applied to instalments created later (units added by an amendment), in due
- *   order, on the amendment's date: the customer has already paid for them.
+ * - Unapplied credit is applied to the open instalments, in payment order, at the end of every
+ *   amendment: to instalments created by it (units added, a price rise), whose units the customer
+ *   has already paid for, and to whatever else is open when a price cut freed cash.
  * - Cancelling n of o open units forfeits n/o of the pool and voids the cancelled units' unpaid
  *   value, n × price − forfeited pool share, spread over the tranche's instalments in proportion to
- *   what each still owes. So a tranche's schedule (amount − voided) always equals the value of its
- *   units in force plus its forfeited cash, and what stays unpaid is exactly what the units in force
- *   still owe.
+ *   what each still owes.
+ * - A price change reprices the open units only (shipped value stays at the prices shipped at).
+ *   Δ = (new − old) × open units. A rise adds one milestone of Δ due on the ship date in force
+ *   ('milestone:<trancheId>:price:<amendmentId>', moved by later reschedules). A cut voids |Δ| of the
+ *   tranche's unsettled instalment amounts, latest due date first; when they do not reach |Δ|, the
+ *   pool exceeds the new open value: the excess first settles what the shipped units still owe, the
+ *   rest leaves the tranche as unapplied credit, and that much of what the tranche's instalments
+ *   were paid, latest due date first, is voided instead of paid (the cash now sits in credit).
+ * - So a tranche's schedule (amount − voided) always equals the value of its units in force (shipped
+ *   ones at the prices they shipped at, open ones at the price in force) plus its forfeited cash,
+ *   what stays unpaid is exactly what the units in force still owe, and a pool never exceeds the
+ *   value of its open units.
  * - Instalments of 0 cents are not created.
  */
 
-const EVENT_RANK: Record<BookEvent['kind'], number> = { payment: 0, shipment: 1, amendment: 2 };
+type ReplayedEvent = Exclude<BookEvent, { kind: 'payment_reversal' | 'shipment_reversal' }>;
+type ReversalEvent = Extract<BookEvent, { kind: 'payment_reversal' | 'shipment_reversal' }>;
+
+const EVENT_RANK: Record<ReplayedEvent['kind'], number> = {
+  payment: 0,
+  shipment: 1,
+  amendment: 2,
+  refund: 3,
+};
 const KIND_RANK: Record<InstalmentKind, number> = { deposit: 0, milestone: 1 };
 
 interface TrancheState {
@@ -104,32 +137,35 @@ export function instalmentStatus(amount: number, paid: number, voided: number): 
   return paid > 0 ? 'paid' : 'void';
 }
 
+/** An event to replay, on its business date (signedOn for one dated before it). */
+interface Dated {
+  event: ReplayedEvent;
+  on: IsoDate;
+}
+
 class Replay {
   private readonly tranches = new Map<string, TrancheState>();
   private readonly groups: Group[] = [];
   private readonly groupsByKey = new Map<string, Group>();
   private readonly credit: CreditSegment[] = [];
   private readonly forfeitures: Forfeiture[] = [];
+  private readonly refunds: Refund[] = [];
   private unapplied = 0;
   private creditChanged = true;
   private readonly dirtyTranches = new Set<TrancheState>();
   private readonly dirtyGroups = new Set<Group>();
 
-  constructor(private readonly input: BookInput) {}
+  /** `events` in replay order (see bookEvents). */
+  constructor(
+    private readonly input: BookInput,
+    private readonly events: readonly Dated[],
+  ) {}
 
   run(): BookResult {
     const { signedOn, terms } = this.input;
     this.confirm(signedOn, terms);
-    const events = this.input.events
-      .map((event, index) => ({ event, index, on: event.on < signedOn ? signedOn : event.on }))
-      .sort(
-        (a, b) =>
-          (a.on < b.on ? -1 : a.on > b.on ? 1 : 0) ||
-          EVENT_RANK[a.event.kind] - EVENT_RANK[b.event.kind] ||
-          a.index - b.index,
-      );
     let day = signedOn;
-    for (const { event, on } of events) {
+    for (const { event, on } of this.events) {
       if (on !== day) {
         this.flush(day);
         day = on;
@@ -178,13 +214,16 @@ class Replay {
     }
   }
 
-  private apply(event: BookEvent, on: IsoDate) {
+  private apply(event: ReplayedEvent, on: IsoDate) {
     switch (event.kind) {
       case 'payment':
         if (!Number.isSafeInteger(event.amountCents) || event.amountCents <= 0) {
           throw new RangeError(`Payment ${event.id}: amount must be positive cents`);
         }
         this.receive(event.amountCents);
+        return;
+      case 'refund':
+        this.refund(event, on);
         return;
       case 'shipment':
         for (const item of event.items) this.ship(this.tranche(item.trancheId), item.quantity);
@@ -200,7 +239,7 @@ class Replay {
     }
   }
 
-  private change(change: BookChange, eventId: string, on: IsoDate) {
+  private change(change: AmendmentChange, eventId: string, on: IsoDate) {
     switch (change.type) {
       case 'reschedule':
         this.reschedule(this.tranche(change.trancheId), change.shipDate);
@@ -229,6 +268,9 @@ class Replay {
           this.addUnits(t, change.quantity - inForce, eventId, on);
         return;
       }
+      case 'price_change':
+        this.reprice(this.tranche(change.trancheId), change.unitPriceCents, eventId, on);
+        return;
       case 'add_tranche': {
         if (this.tranches.has(change.trancheId)) {
           throw new Error(`Tranche ${change.trancheId} already exists`);
@@ -260,9 +302,7 @@ class Replay {
     quantity: number,
     shipDate: IsoDate,
   ): TrancheState {
-    if (!Number.isSafeInteger(unitPriceCents) || unitPriceCents < 0) {
-      throw new RangeError(`Tranche ${id}: unit price must be whole cents`);
-    }
+    assertPrice(id, unitPriceCents);
     assertUnits(quantity, 0);
     const t: TrancheState = {
       id,
@@ -367,6 +407,21 @@ class Replay {
     if (left > 0) this.setCredit(this.unapplied + left);
   }
 
+  private refund(event: Extract<ReplayedEvent, { kind: 'refund' }>, on: IsoDate) {
+    const amount = event.amountCents;
+    if (!Number.isSafeInteger(amount) || amount <= 0) {
+      throw new RangeError(`Refund ${event.id}: amount must be positive cents`);
+    }
+    if (amount > this.unapplied) {
+      throw new BookRuleError(
+        'REFUND_EXCEEDS_CREDIT',
+        `Refund ${event.id} of ${amount} cents exceeds the unapplied credit of ${this.unapplied} cents as of ${on}`,
+      );
+    }
+    this.setCredit(this.unapplied - amount);
+    this.refunds.push({ id: event.id, on, amountCents: amount });
+  }
+
   private setCredit(value: number) {
     if (value !== this.unapplied) {
       this.unapplied = value;
@@ -449,6 +504,60 @@ class Replay {
     });
   }
 
+  /** SPEC §10: the open units take the new price; shipped units keep theirs. */
+  private reprice(t: TrancheState, unitPriceCents: number, eventId: string, on: IsoDate) {
+    assertPrice(t.id, unitPriceCents);
+    const open = openUnits(t);
+    if (open === 0) {
+      throw new BookRuleError('NOTHING_OPEN', `Tranche ${t.id} has no open units to reprice`);
+    }
+    const delta = (unitPriceCents - t.unitPriceCents) * open;
+    if (!Number.isSafeInteger(delta))
+      throw new RangeError(`Tranche ${t.id}: price change too large`);
+    t.unitPriceCents = unitPriceCents;
+    this.dirtyTranches.add(t);
+    if (delta > 0) {
+      const key = `milestone:${t.id}:price:${eventId}`;
+      this.addOrGrow(key, 'milestone', t, on, t.shipDate, 0, delta);
+    } else if (delta < 0) {
+      this.cutPrice(t, -delta);
+    }
+  }
+
+  /**
+   * A price cut of `cut` cents: voids the tranche's unsettled amounts, latest due date first; a pool
+   * then above the open units' new value settles what the shipped units owe, and the rest becomes
+   * unapplied credit, voided on the instalments it had paid (latest due date first).
+   */
+  private cutPrice(t: TrancheState, cut: number) {
+    const latestFirst = [...t.parts].sort((a, b) => comparePayOrder(b.group, a.group));
+    let left = cut;
+    for (const p of latestFirst) {
+      const v = Math.min(unpaid(p), left);
+      if (v === 0) continue;
+      p.voided += v;
+      left -= v;
+      this.dirtyGroups.add(p.group);
+    }
+    const excess = t.pool - openUnits(t) * t.unitPriceCents;
+    if (excess <= 0) return;
+    const toShipped = Math.min(excess, t.shippedValue - t.shippedCash);
+    const freed = excess - toShipped;
+    t.shippedCash += toShipped;
+    t.pool -= excess;
+    t.cash -= freed;
+    let unapply = freed;
+    for (const p of latestFirst) {
+      const x = Math.min(p.paid, unapply);
+      if (x === 0) continue;
+      p.paid -= x;
+      p.voided += x;
+      unapply -= x;
+      this.dirtyGroups.add(p.group);
+    }
+    if (freed > 0) this.setCredit(this.unapplied + freed);
+  }
+
   /** Moves the ship date and the due date of every milestone of the tranche not yet settled. */
   private reschedule(t: TrancheState, shipDate: IsoDate) {
     addDays(shipDate, 0); // validates the date
@@ -510,9 +619,7 @@ class Replay {
     }
     this.dirtyGroups.clear();
     if (this.creditChanged) {
-      pushSegment(this.credit, { from: day, to: null, unappliedCents: this.unapplied }, (a, b) => {
-        return a.unappliedCents === b.unappliedCents;
-      });
+      pushSegment(this.credit, { from: day, to: null, unappliedCents: this.unapplied }, sameCredit);
       this.creditChanged = false;
     }
   }
@@ -541,7 +648,14 @@ class Replay {
       instalmentSegments: this.groups.flatMap((g) => g.segments),
       credit: this.credit,
       forfeitures: this.forfeitures,
+      refunds: this.refunds,
     };
+  }
+}
+
+function assertPrice(trancheId: string, unitPriceCents: number) {
+  if (!Number.isSafeInteger(unitPriceCents) || unitPriceCents < 0) {
+    throw new RangeError(`Tranche ${trancheId}: unit price must be whole cents, not negative`);
   }
 }
 
@@ -579,7 +693,14 @@ function sameTranche(a: TrancheSegment, b: TrancheSegment): boolean {
   );
 }
 
-function sameInstalment(a: InstalmentSegment, b: InstalmentSegment): boolean {
+function sameCredit(a: CreditSegment, b: CreditSegment): boolean {
+  return a.unappliedCents === b.unappliedCents;
+}
+
+function sameInstalment(
+  a: Omit<InstalmentSegment, 'from' | 'to'>,
+  b: Omit<InstalmentSegment, 'from' | 'to'>,
+): boolean {
   return (
     a.dueOn === b.dueOn &&
     a.amountCents === b.amountCents &&
@@ -589,24 +710,187 @@ function sameInstalment(a: InstalmentSegment, b: InstalmentSegment): boolean {
 }
 
 /**
- * Replays an order's book: the schedule at confirmation, then its payments, shipments and amendments
- * by business date. Throws BookRuleError when an event breaks a rule (over-shipment, …).
+ * Replays an order's book: the schedule at confirmation, then its payments, shipments, amendments
+ * and refunds by business date, each reversal switching to the book without what it reversed from
+ * its date on. Throws BookRuleError when an event breaks a rule (over-shipment, a refund above the
+ * credit, …).
  */
 export function replayBook(input: BookInput): BookResult {
-  return new Replay(input).run();
+  const { events, reversedOn } = bookEvents(input);
+  if (reversedOn.size === 0) return new Replay(input, events).run();
+  // One book per reversal date, each holding from its date to the next (see the notes above).
+  const starts = [...new Set([input.signedOn, ...reversedOn.values()])].sort();
+  const windows = starts.map((from, i) => {
+    const to = starts[i + 1] ?? null;
+    const kept = events.filter(({ event, on }) => {
+      const reversed = reversedOn.get(itemKey(event));
+      return (reversed === undefined || reversed > from) && (to === null || on < to);
+    });
+    return { from, to, result: new Replay(input, kept).run() };
+  });
+  const last = windows[windows.length - 1].result;
+  return {
+    tranches: splice(
+      windows,
+      (r) => r.tranches,
+      (s) => s.trancheId,
+      sameTranche,
+    ),
+    instalments: last.instalments,
+    instalmentSegments: splice<InstalmentSegment>(
+      windows,
+      (r) => r.instalmentSegments,
+      (s) => s.key,
+      sameInstalment,
+    ),
+    credit: splice(
+      windows,
+      (r) => r.credit,
+      () => '',
+      sameCredit,
+    ),
+    forfeitures: spliceForfeitures(windows),
+    refunds: last.refunds,
+  };
 }
+
+/** Payments and shipments are reversed by id; other events never are. */
+function itemKey(event: ReplayedEvent): string {
+  return event.kind === 'payment' || event.kind === 'shipment' ? `${event.kind}:${event.id}` : '';
+}
+
+const bookDay = (input: BookInput, on: IsoDate) => (on < input.signedOn ? input.signedOn : on);
+
+/**
+ * The events to replay in replay order (date, kind, recorded order), and the business date each
+ * reversed payment or shipment is reversed on.
+ */
+function bookEvents(input: BookInput): { events: Dated[]; reversedOn: Map<string, IsoDate> } {
+  const replayed: (Dated & { index: number })[] = [];
+  const reversals: ReversalEvent[] = [];
+  input.events.forEach((event, index) => {
+    if (event.kind === 'payment_reversal' || event.kind === 'shipment_reversal') {
+      reversals.push(event);
+    } else {
+      replayed.push({ event, index, on: bookDay(input, event.on) });
+    }
+  });
+  replayed.sort(
+    (a, b) =>
+      (a.on < b.on ? -1 : a.on > b.on ? 1 : 0) ||
+      EVENT_RANK[a.event.kind] - EVENT_RANK[b.event.kind] ||
+      a.index - b.index,
+  );
+  const reversedOn = new Map<string, IsoDate>();
+  if (reversals.length === 0) return { events: replayed, reversedOn };
+  const itemOn = new Map(replayed.map(({ event, on }) => [itemKey(event), on]));
+  for (const r of reversals) {
+    const key =
+      r.kind === 'payment_reversal' ? `payment:${r.paymentId}` : `shipment:${r.shipmentId}`;
+    const on = bookDay(input, r.on);
+    const recordedOn = itemOn.get(key);
+    if (recordedOn === undefined) throw new Error(`Reversal ${r.id}: ${key} is not on this order`);
+    if (reversedOn.has(key)) {
+      throw new BookRuleError('ALREADY_REVERSED', `Reversal ${r.id}: ${key} is already reversed`);
+    }
+    if (on < recordedOn) {
+      throw new RangeError(`Reversal ${r.id}: dated ${r.on}, before ${key} on ${recordedOn}`);
+    }
+    reversedOn.set(key, on);
+  }
+  return { events: replayed, reversedOn };
+}
+
+interface Window {
+  from: IsoDate;
+  /** Exclusive; null for the last. */
+  to: IsoDate | null;
+  result: BookResult;
+}
+
+/** Each entity's segments from each window's book over that window, joined where nothing changed. */
+function splice<S extends { from: IsoDate; to: IsoDate | null }>(
+  windows: readonly Window[],
+  segmentsOf: (r: BookResult) => readonly S[],
+  keyOf: (s: S) => string,
+  same: (a: S, b: S) => boolean,
+): S[] {
+  const chains = new Map<string, S[]>();
+  // Entities in the order of the last book, which has them all.
+  for (const s of segmentsOf(windows[windows.length - 1].result)) chains.set(keyOf(s), []);
+  for (const { from, to, result } of windows) {
+    for (const s of segmentsOf(result)) {
+      if ((to !== null && s.from >= to) || (s.to !== null && s.to <= from)) continue;
+      const piece: S = {
+        ...s,
+        from: s.from < from ? from : s.from,
+        to: to !== null && (s.to === null || s.to > to) ? to : s.to,
+      };
+      let chain = chains.get(keyOf(s));
+      if (!chain) chains.set(keyOf(s), (chain = []));
+      const before = chain[chain.length - 1];
+      if (before && same(before, piece)) before.to = piece.to;
+      else chain.push(piece);
+    }
+  }
+  return [...chains.values()].flat();
+}
+
+/**
+ * Each window's own forfeitures, and on each reversal date, per tranche, the change the reversal
+ * made to the units cancelled and the pool forfeited before that date.
+ */
+function spliceForfeitures(windows: readonly Window[]): Forfeiture[] {
+  const out: Forfeiture[] = [];
+  windows.forEach(({ from, to, result }, i) => {
+    if (i > 0) {
+      const dayBefore = addDays(from, -1);
+      const was = byTranche(windows[i - 1].result.tranches);
+      for (const [trancheId, segments] of byTranche(result.tranches)) {
+        const now = segmentOn(segments, dayBefore);
+        if (!now) continue;
+        const before = segmentOn(was.get(trancheId) ?? [], dayBefore);
+        const units = now.cancelledUnits - (before?.cancelledUnits ?? 0);
+        const amountCents = now.forfeitedCents - (before?.forfeitedCents ?? 0);
+        if (units !== 0 || amountCents !== 0) out.push({ trancheId, on: from, units, amountCents });
+      }
+    }
+    for (const f of result.forfeitures) {
+      if (f.on >= from && (to === null || f.on < to)) out.push(f);
+    }
+  });
+  return out;
+}
+
+function groupBy<S>(segments: readonly S[], keyOf: (s: S) => string): Map<string, S[]> {
+  const map = new Map<string, S[]>();
+  for (const s of segments) {
+    const list = map.get(keyOf(s));
+    if (list) list.push(s);
+    else map.set(keyOf(s), [s]);
+  }
+  return map;
+}
+
+const byTranche = (segments: readonly TrancheSegment[]) => groupBy(segments, (s) => s.trancheId);
+
+/** Whether a segment holds the state at the end of `date`. */
+export const inForceOn = (s: { from: IsoDate; to: IsoDate | null }, date: IsoDate) =>
+  s.from <= date && (s.to === null || date < s.to);
 
 /** The segment in force at the end of `date`, if the entity existed then. */
 export function segmentOn<S extends { from: IsoDate; to: IsoDate | null }>(
   segments: readonly S[],
   date: IsoDate,
 ): S | undefined {
-  return segments.find((s) => s.from <= date && (s.to === null || date < s.to));
+  return segments.find((s) => inForceOn(s, date));
 }
 
 export interface BookBalances {
-  /** Σ cash attributed to tranches + unapplied credit. */
+  /** Cash received (payments less reversed ones, gross of refunds): Σ tranche cash + credit + refunded. */
   cashCents: number;
+  /** Credit paid back so far. */
+  refundedCents: number;
   recognisedCents: number;
   forfeitedCents: number;
   poolCents: number;
@@ -616,10 +900,11 @@ export interface BookBalances {
   /** Σ (shipped value − cash the shipped units received). */
   receivableCents: number;
   backlogUnits: number;
+  /** Open units at the prices in force. */
   backlogValueCents: number;
-  /** Value of the units in force (shipped + open). */
+  /** Value of the units in force: shipped ones at the prices they shipped at, open ones at the price in force. */
   inForceValueCents: number;
-  /** Value of every unit ever contracted, cancelled ones included. */
+  /** Every unit ever contracted, cancelled ones included, at the price in force. */
   contractedValueCents: number;
   scheduledCents: number;
   paidCents: number;
@@ -630,6 +915,7 @@ export interface BookBalances {
 export function balancesAsOf(result: BookResult, date: IsoDate): BookBalances {
   const b: BookBalances = {
     cashCents: 0,
+    refundedCents: 0,
     recognisedCents: 0,
     forfeitedCents: 0,
     poolCents: 0,
@@ -645,7 +931,7 @@ export function balancesAsOf(result: BookResult, date: IsoDate): BookBalances {
     voidedCents: 0,
   };
   for (const s of result.tranches) {
-    if (!(s.from <= date && (s.to === null || date < s.to))) continue;
+    if (!inForceOn(s, date)) continue;
     b.cashCents += s.cashCents;
     b.recognisedCents += s.shippedValueCents;
     b.forfeitedCents += s.forfeitedCents;
@@ -653,41 +939,57 @@ export function balancesAsOf(result: BookResult, date: IsoDate): BookBalances {
     b.receivableCents += s.shippedValueCents - s.shippedCashCents;
     b.backlogUnits += s.openUnits;
     b.backlogValueCents += s.openUnits * s.unitPriceCents;
-    b.inForceValueCents += (s.shippedUnits + s.openUnits) * s.unitPriceCents;
+    b.inForceValueCents += s.shippedValueCents + s.openUnits * s.unitPriceCents;
     b.contractedValueCents += s.quantity * s.unitPriceCents;
   }
   for (const s of result.instalmentSegments) {
-    if (!(s.from <= date && (s.to === null || date < s.to))) continue;
+    if (!inForceOn(s, date)) continue;
     b.scheduledCents += s.amountCents;
     b.paidCents += s.paidCents;
     b.voidedCents += s.voidedCents;
   }
-  b.cashCents += b.unappliedCents;
+  for (const r of result.refunds) if (r.on <= date) b.refundedCents += r.amountCents;
+  b.cashCents += b.unappliedCents + b.refundedCents;
   b.contractLiabilityCents = b.poolCents + b.unappliedCents;
   return b;
 }
 
 /**
  * Checks the book's identities at the end of `date` and throws on the first one broken:
- * - cash received − recognised − forfeited = contract liability − receivable (BR-5), with cash received
- *   taken from the input's payments;
- * - per tranche: cash = shipped cash + pool + forfeited, 0 ≤ shipped cash ≤ shipped value, pool ≥ 0,
- *   open = quantity − shipped − cancelled ≥ 0;
- * - the schedule: Σ amounts = value of every unit ever contracted; Σ (amount − voided) = value of the
- *   units in force + forfeited; Σ paid + unapplied credit = cash received; paid + voided ≤ amount.
+ * - cash received − refunded − recognised − forfeited = contract liability − receivable (BR-5,
+ *   SPEC §10), with cash received (payments less those reversed by `date`) and refunds taken from
+ *   the input;
+ * - per tranche: cash = shipped cash + pool + forfeited, 0 ≤ shipped cash ≤ shipped value,
+ *   0 ≤ pool ≤ open units × price, open = quantity − shipped − cancelled ≥ 0, and shipped value =
+ *   shipped units × price for a tranche not repriced by `date`;
+ * - the schedule: Σ (amount − voided) = value of the units in force + forfeited; Σ paid + unapplied
+ *   credit = cash received − refunded; paid + voided ≤ amount; with no price changed by `date`,
+ *   Σ amounts = value of every unit ever contracted;
+ * - the flows: Σ forfeitures up to `date` = forfeited revenue; unapplied credit ≥ 0.
  */
 export function checkInvariant(input: BookInput, result: BookResult, date: IsoDate): BookBalances {
   const fail = (what: string) => {
     throw new Error(`Book invariant broken as of ${date}: ${what}`);
   };
+  const { reversedOn } = bookEvents(input);
   let received = 0;
+  let refunded = 0;
+  /** Tranches repriced by `date`. */
+  const repriced = new Set<string>();
   for (const e of input.events) {
-    const on = e.on < input.signedOn ? input.signedOn : e.on;
-    if (e.kind === 'payment' && on <= date) received += e.amountCents;
+    const on = bookDay(input, e.on);
+    if (e.kind === 'payment' && on <= date) {
+      const reversed = reversedOn.get(`payment:${e.id}`);
+      if (reversed === undefined || reversed > date) received += e.amountCents;
+    }
+    if (e.kind === 'refund' && on <= date) refunded += e.amountCents;
+    if (e.kind === 'amendment' && on <= date) {
+      for (const c of e.changes) if (c.type === 'price_change') repriced.add(c.trancheId);
+    }
   }
   const b = balancesAsOf(result, date);
   for (const s of result.tranches) {
-    if (!(s.from <= date && (s.to === null || date < s.to))) continue;
+    if (!inForceOn(s, date)) continue;
     const where = `tranche ${s.trancheId}`;
     if (s.cashCents !== s.shippedCashCents + s.poolCents + s.forfeitedCents) {
       fail(`${where}: cash ${s.cashCents} ≠ shipped cash + pool + forfeited`);
@@ -695,24 +997,31 @@ export function checkInvariant(input: BookInput, result: BookResult, date: IsoDa
     if (s.shippedCashCents < 0 || s.shippedCashCents > s.shippedValueCents) {
       fail(`${where}: shipped cash ${s.shippedCashCents} outside 0…${s.shippedValueCents}`);
     }
-    if (s.poolCents < 0) fail(`${where}: negative pool ${s.poolCents}`);
-    if (s.shippedValueCents !== s.shippedUnits * s.unitPriceCents) fail(`${where}: shipped value`);
+    if (s.poolCents < 0 || s.poolCents > s.openUnits * s.unitPriceCents) {
+      fail(`${where}: pool ${s.poolCents} outside 0…${s.openUnits * s.unitPriceCents}`);
+    }
+    const atOnePrice = s.shippedUnits * s.unitPriceCents;
+    if (repriced.has(s.trancheId) ? s.shippedValueCents < 0 : s.shippedValueCents !== atOnePrice) {
+      fail(`${where}: shipped value ${s.shippedValueCents}`);
+    }
     if (s.openUnits !== s.quantity - s.shippedUnits - s.cancelledUnits || s.openUnits < 0) {
       fail(`${where}: open units ${s.openUnits}`);
     }
   }
   for (const s of result.instalmentSegments) {
-    if (!(s.from <= date && (s.to === null || date < s.to))) continue;
+    if (!inForceOn(s, date)) continue;
     if (s.paidCents < 0 || s.voidedCents < 0 || s.paidCents + s.voidedCents > s.amountCents) {
       fail(`instalment ${s.key}: paid ${s.paidCents} + voided ${s.voidedCents} > ${s.amountCents}`);
     }
   }
   if (b.cashCents !== received) fail(`cash ${b.cashCents} ≠ payments received ${received}`);
-  const left = received - b.recognisedCents - b.forfeitedCents;
+  if (b.refundedCents !== refunded) fail(`refunded ${b.refundedCents} ≠ refunds ${refunded}`);
+  if (b.unappliedCents < 0) fail(`negative credit ${b.unappliedCents}`);
+  const left = received - refunded - b.recognisedCents - b.forfeitedCents;
   const right = b.contractLiabilityCents - b.receivableCents;
   if (left !== right)
-    fail(`cash − recognised − forfeited ${left} ≠ liability − receivable ${right}`);
-  if (b.scheduledCents !== b.contractedValueCents) {
+    fail(`cash − refunded − recognised − forfeited ${left} ≠ liability − receivable ${right}`);
+  if (repriced.size === 0 && b.scheduledCents !== b.contractedValueCents) {
     fail(`schedule ${b.scheduledCents} ≠ contracted value ${b.contractedValueCents}`);
   }
   if (b.scheduledCents - b.voidedCents !== b.inForceValueCents + b.forfeitedCents) {
@@ -720,8 +1029,64 @@ export function checkInvariant(input: BookInput, result: BookResult, date: IsoDa
       `schedule − voided ${b.scheduledCents - b.voidedCents} ≠ value in force + forfeited ${b.inForceValueCents + b.forfeitedCents}`,
     );
   }
-  if (b.paidCents + b.unappliedCents !== received) {
-    fail(`paid ${b.paidCents} + credit ${b.unappliedCents} ≠ received ${received}`);
+  if (b.paidCents + b.unappliedCents !== received - refunded) {
+    fail(
+      `paid ${b.paidCents} + credit ${b.unappliedCents} ≠ received − refunded ${received - refunded}`,
+    );
+  }
+  let forfeitures = 0;
+  for (const f of result.forfeitures) if (f.on <= date) forfeitures += f.amountCents;
+  if (forfeitures !== b.forfeitedCents) {
+    fail(`forfeitures ${forfeitures} ≠ forfeited revenue ${b.forfeitedCents}`);
   }
   return b;
+}
+
+/**
+ * Checks a whole replayed book and throws on the first fault: every entity's segments follow one
+ * another from its first date with no gap and no repeated state, the last one open; each
+ * instalment's final state is its last segment's; and checkInvariant holds at every date where
+ * anything starts, ends or happens.
+ */
+export function checkBook(input: BookInput, result: BookResult): void {
+  const days = new Set<IsoDate>([input.signedOn, '2099-12-31']);
+  const check = <S extends { from: IsoDate; to: IsoDate | null }>(
+    what: string,
+    chains: Map<string, S[]>,
+    same: (a: S, b: S) => boolean,
+  ) => {
+    for (const [key, chain] of chains) {
+      if (chain[0].from < input.signedOn) throw new Error(`${what} ${key} starts before signing`);
+      chain.forEach((s, i) => {
+        days.add(s.from);
+        const next = chain[i + 1];
+        if (!next) {
+          if (s.to !== null) throw new Error(`${what} ${key} ends on ${s.to}`);
+        } else if (s.to !== next.from || !(s.from < next.from) || same(s, next)) {
+          throw new Error(`${what} ${key}: [${s.from}, ${s.to}) then [${next.from}, …)`);
+        }
+      });
+    }
+  };
+  check(
+    'tranche',
+    groupBy(result.tranches, (s) => s.trancheId),
+    sameTranche,
+  );
+  const instalments = groupBy(result.instalmentSegments, (s) => s.key);
+  check('instalment', instalments, sameInstalment);
+  check(
+    'credit',
+    groupBy(result.credit, () => ''),
+    sameCredit,
+  );
+  for (const i of result.instalments) {
+    const last = instalments.get(i.key)?.at(-1);
+    const status = instalmentStatus(i.amountCents, i.paidCents, i.voidedCents);
+    if (!last || !sameInstalment(last, i) || i.status !== status) {
+      throw new Error(`instalment ${i.key}: final state is not its last segment's`);
+    }
+  }
+  for (const e of input.events) days.add(bookDay(input, e.on));
+  for (const day of days) checkInvariant(input, result, day);
 }

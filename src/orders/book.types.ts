@@ -1,6 +1,7 @@
 /**
  * The order book of one purchase order as a pure replay: the contract at confirmation plus its
- * business-dated events (payments, shipments, amendments) in, every state "as of" any date out.
+ * business-dated events (payments, shipments, amendments, refunds and reversals) in, every state
+ * "as of" any date out.
  * All money is integer cents; all dates are 'YYYY-MM-DD'.
  */
 export type IsoDate = string;
@@ -45,18 +46,41 @@ export type BookChange =
       unitPriceCents: number;
     };
 
+/**
+ * The tranche's open units take this price from the effective date; shipped units keep theirs. A
+ * cut voids instalments and may free cash as credit, a rise adds one milestone (SPEC §10). Kept
+ * beside BookChange until the code that shows stored amendments handles it.
+ */
+export interface PriceChange {
+  type: 'price_change';
+  trancheId: string;
+  unitPriceCents: number;
+}
+
+/** Every change an amendment may make. */
+export type AmendmentChange = BookChange | PriceChange;
+
 export type BookEvent =
   | { kind: 'payment'; id: string; on: IsoDate; amountCents: number }
   | { kind: 'shipment'; id: string; on: IsoDate; items: { trancheId: string; quantity: number }[] }
   /** An amendment or a whole-order cancellation (a cancel change per open tranche). */
-  | { kind: 'amendment'; id: string; on: IsoDate; changes: BookChange[] };
+  | { kind: 'amendment'; id: string; on: IsoDate; changes: AmendmentChange[] }
+  /** Unapplied credit paid back to the customer; never more than the credit as of `on`. */
+  | { kind: 'refund'; id: string; on: IsoDate; amountCents: number }
+  /** From `on` (the reversal date) the book is the one the order would have had without the payment. */
+  | { kind: 'payment_reversal'; id: string; on: IsoDate; paymentId: string }
+  /** From `on` the book is the one the order would have had without the shipment (all its items). */
+  | { kind: 'shipment_reversal'; id: string; on: IsoDate; shipmentId: string };
 
 export interface BookInput {
   signedOn: IsoDate;
   terms: TermsSnapshot | null;
   /** The tranches at confirmation, by sequence. */
   tranches: BookTranche[];
-  /** In the order they were recorded; the replay orders them by date, then payments before shipments before amendments, then recorded order. */
+  /**
+   * In the order they were recorded; the replay orders them by date, then payments, shipments,
+   * amendments, refunds, then recorded order. A reversal switches the book at the start of its date.
+   */
   events: BookEvent[];
 }
 
@@ -67,6 +91,7 @@ export interface TrancheSegment {
   /** Exclusive; null while current. */
   to: IsoDate | null;
   shipDate: IsoDate;
+  /** The price of the open units in force (shipped units keep the price they shipped at). */
   unitPriceCents: number;
   /** Every unit ever contracted on the tranche up to this date, cancelled ones included. */
   quantity: number;
@@ -77,7 +102,7 @@ export interface TrancheSegment {
   cashCents: number;
   /** Cash held for the open units (contract liability). */
   poolCents: number;
-  /** shippedUnits × unit price (recognised revenue). */
+  /** Σ shipped units × the price each shipped at (recognised revenue). */
   shippedValueCents: number;
   /** Cash the shipped units have received; never above shippedValueCents. */
   shippedCashCents: number;
@@ -100,7 +125,10 @@ export interface InstalmentSegment {
 }
 
 export interface Instalment {
-  /** Stable across replays: 'deposit', 'deposit:<eventId>:<trancheId>', 'milestone:<trancheId>:<n>', 'milestone:<trancheId>:<n>:<eventId>'. */
+  /**
+   * Stable across replays: 'deposit', 'deposit:<eventId>:<trancheId>', 'milestone:<trancheId>:<n>',
+   * 'milestone:<trancheId>:<n>:<eventId>', 'milestone:<trancheId>:price:<eventId>' (a price rise).
+   */
   key: string;
   kind: InstalmentKind;
   /** Null for the order's shared deposit. */
@@ -124,9 +152,20 @@ export interface CreditSegment {
 
 export interface Forfeiture {
   trancheId: string;
-  /** The cancellation's effective date. */
+  /**
+   * The cancellation's effective date; or a reversal date, where the units and amount are the
+   * change a reversal made to what earlier cancellations forfeited (the amount may be negative).
+   */
   on: IsoDate;
   units: number;
+  amountCents: number;
+}
+
+/** Credit paid back to the customer (cash received stays gross of refunds). */
+export interface Refund {
+  id: string;
+  /** The date paid (signedOn for one dated before it). */
+  on: IsoDate;
   amountCents: number;
 }
 
@@ -137,12 +176,20 @@ export interface BookResult {
   instalmentSegments: InstalmentSegment[];
   credit: CreditSegment[];
   forfeitures: Forfeiture[];
+  /** By date; Σ up to D is what was refunded as of D. */
+  refunds: Refund[];
 }
 
 /** Refusals the replay detects (the service maps them to 409s). */
 export class BookRuleError extends Error {
   constructor(
-    readonly code: 'OVER_SHIPMENT' | 'QUANTITY_BELOW_SHIPPED' | 'UNKNOWN_TRANCHE' | 'NOTHING_OPEN',
+    readonly code:
+      | 'OVER_SHIPMENT'
+      | 'QUANTITY_BELOW_SHIPPED'
+      | 'UNKNOWN_TRANCHE'
+      | 'NOTHING_OPEN'
+      | 'REFUND_EXCEEDS_CREDIT'
+      | 'ALREADY_REVERSED',
     message: string,
   ) {
     super(message);

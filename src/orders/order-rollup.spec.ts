@@ -1,5 +1,6 @@
+import { replayBook } from './book';
 import type { TrancheSegment } from './book.types';
-import { orderSegments, recognitions } from './order-rollup';
+import { balanceSegments, orderSegments, recognitions } from './order-rollup';
 
 const segment = (over: Partial<TrancheSegment> & Pick<TrancheSegment, 'trancheId' | 'from'>) =>
   ({
@@ -112,6 +113,74 @@ describe('recognitions', () => {
     expect(recognitions([...book].reverse())).toEqual([
       { trancheId: 'T1', on: '2025-03-10', units: 4, amountCents: 400_00 },
       { trancheId: 'T1', on: '2025-03-20', units: 6, amountCents: 600_00 },
+    ]);
+  });
+});
+
+describe('recognitions of a shipment reversal', () => {
+  it('recognises the units and value a reversal takes back, below zero, on its date', () => {
+    // T2 ships 3 × $200 on Mar 5; the shipment is reversed on Mar 25.
+    const reversed: TrancheSegment[] = [
+      segment({ trancheId: 'T2', from: '2025-01-10', to: '2025-03-05', quantity: 5, openUnits: 5 }),
+      segment({
+        trancheId: 'T2',
+        from: '2025-03-05',
+        to: '2025-03-25',
+        unitPriceCents: 200_00,
+        quantity: 5,
+        shippedUnits: 3,
+        openUnits: 2,
+        shippedValueCents: 600_00,
+      }),
+      segment({
+        trancheId: 'T2',
+        from: '2025-03-25',
+        unitPriceCents: 200_00,
+        quantity: 5,
+        openUnits: 5,
+      }),
+    ];
+    expect(recognitions(reversed)).toEqual([
+      { trancheId: 'T2', on: '2025-03-05', units: 3, amountCents: 600_00 },
+      { trancheId: 'T2', on: '2025-03-25', units: -3, amountCents: -600_00 },
+    ]);
+  });
+});
+
+describe('balanceSegments', () => {
+  it('gives the order’s cash received, refunds and balances between every two changes', () => {
+    // One unit at $1,000 billed in full on Jun 20 (no terms): $1,500 paid Mar 10 leaves $500 of
+    // credit, refunded Mar 20; the unit ships Jun 20.
+    const result = replayBook({
+      signedOn: '2025-03-01',
+      terms: null,
+      tranches: [
+        { id: 'T1', sequence: 1, quantity: 1, unitPriceCents: 1_000_00, shipDate: '2025-06-20' },
+      ],
+      events: [
+        { kind: 'payment', id: 'P1', on: '2025-03-10', amountCents: 1_500_00 },
+        { kind: 'refund', id: 'R1', on: '2025-03-20', amountCents: 500_00 },
+        { kind: 'shipment', id: 'S1', on: '2025-06-20', items: [{ trancheId: 'T1', quantity: 1 }] },
+      ],
+    });
+    const rows = balanceSegments(result).map((b) => [
+      b.from,
+      b.to,
+      b.cashReceivedCents,
+      b.refundedCents,
+      b.recognisedCents,
+      b.contractLiabilityCents,
+      b.unappliedCents,
+      b.receivableCents,
+    ]);
+    expect(rows).toEqual([
+      ['2025-03-01', '2025-03-10', 0, 0, 0, 0, 0, 0],
+      // $1,000 in the pool + $500 credit
+      ['2025-03-10', '2025-03-20', 1_500_00, 0, 0, 1_500_00, 500_00, 0],
+      // 1,500 − 500 refunded = liability 1,000
+      ['2025-03-20', '2025-06-20', 1_500_00, 500_00, 0, 1_000_00, 0, 0],
+      // 1,500 − 500 − 1,000 recognised = 0
+      ['2025-06-20', null, 1_500_00, 500_00, 1_000_00, 0, 0, 0],
     ]);
   });
 });

@@ -1,8 +1,10 @@
 // What the replay writes beside each order's tranche segments, derived from them in memory: the
-// order's sums per product model over time (order segments), and the revenue recognised on each
-// tranche's shipping days (recognitions). Pure functions, so the reports' faster rows are checked
-// against the tranche rows they summarise.
-import type { IsoDate, TrancheSegment } from './book.types';
+// order's sums per product model over time (order segments), the revenue recognised on each
+// tranche's shipping and shipment-reversal days (recognitions), and the order's contract balances
+// over time (balance segments). Pure functions, so the reports' faster rows are checked against the
+// rows they summarise.
+import { balancesAsOf } from './book';
+import type { BookResult, IsoDate, TrancheSegment } from './book.types';
 
 /** One order's figures for one model over [from, to): the sums of its tranche segments in force. */
 export interface OrderSegment {
@@ -19,7 +21,10 @@ export interface OrderSegment {
   forfeitedCents: number;
 }
 
-/** Units shipped from a tranche on one day and their value (shipped units × price). */
+/**
+ * Units shipped from a tranche on one day and their value (shipped units × price), or, negative,
+ * the units and value a shipment reversal took back on its date.
+ */
 export interface Recognition {
   trancheId: string;
   on: IsoDate;
@@ -74,7 +79,10 @@ export function orderSegments(
   return out;
 }
 
-/** A tranche segment that starts with more units shipped than the one before it: shipped that day. */
+/**
+ * A tranche segment that starts with another shipped quantity or value than the one before it:
+ * shipped (or, below zero, reversed) that day.
+ */
 export function recognitions(segments: readonly TrancheSegment[]): Recognition[] {
   const ordered = [...segments].sort((a, b) =>
     a.trancheId === b.trancheId ? (a.from < b.from ? -1 : 1) : a.trancheId < b.trancheId ? -1 : 1,
@@ -83,14 +91,69 @@ export function recognitions(segments: readonly TrancheSegment[]): Recognition[]
   ordered.forEach((s, i) => {
     const before = i > 0 && ordered[i - 1].trancheId === s.trancheId ? ordered[i - 1] : null;
     const units = s.shippedUnits - (before?.shippedUnits ?? 0);
-    if (units > 0) {
-      out.push({
-        trancheId: s.trancheId,
-        on: s.from,
-        units,
-        amountCents: s.shippedValueCents - (before?.shippedValueCents ?? 0),
-      });
+    const amountCents = s.shippedValueCents - (before?.shippedValueCents ?? 0);
+    if (units !== 0 || amountCents !== 0) {
+      out.push({ trancheId: s.trancheId, on: s.from, units, amountCents });
     }
   });
+  return out;
+}
+
+/** One order's contract balances (BR-5, SPEC §10) over [from, to). */
+export interface BalanceSegment {
+  from: IsoDate;
+  to: IsoDate | null;
+  /** Payments less reversed ones, gross of refunds. */
+  cashReceivedCents: number;
+  refundedCents: number;
+  recognisedCents: number;
+  forfeitedCents: number;
+  /** Σ pools + unapplied credit. */
+  contractLiabilityCents: number;
+  unappliedCents: number;
+  receivableCents: number;
+}
+
+const FIGURES = [
+  'cashReceivedCents',
+  'refundedCents',
+  'recognisedCents',
+  'forfeitedCents',
+  'contractLiabilityCents',
+  'unappliedCents',
+  'receivableCents',
+] as const;
+
+/**
+ * The order's balances between every two dates where a tranche or credit segment starts or ends or
+ * a refund is paid; on each, cash received − refunded − recognised − forfeited = contract liability
+ * − receivable.
+ */
+export function balanceSegments(result: BookResult): BalanceSegment[] {
+  const bounds = new Set<IsoDate>();
+  for (const s of [...result.tranches, ...result.credit]) {
+    bounds.add(s.from);
+    if (s.to !== null) bounds.add(s.to);
+  }
+  for (const r of result.refunds) bounds.add(r.on);
+  const out: BalanceSegment[] = [];
+  for (const from of [...bounds].sort()) {
+    const b = balancesAsOf(result, from);
+    const next: BalanceSegment = {
+      from,
+      to: null,
+      cashReceivedCents: b.cashCents,
+      refundedCents: b.refundedCents,
+      recognisedCents: b.recognisedCents,
+      forfeitedCents: b.forfeitedCents,
+      contractLiabilityCents: b.contractLiabilityCents,
+      unappliedCents: b.unappliedCents,
+      receivableCents: b.receivableCents,
+    };
+    const last = out[out.length - 1];
+    if (last && FIGURES.every((k) => last[k] === next[k])) continue;
+    if (last) last.to = from;
+    out.push(next);
+  }
   return out;
 }

@@ -254,7 +254,7 @@ export class CreateAmendmentDto {
 }
 
 /** One change of an amendment as the service takes it. */
-export type AmendmentChange =
+export type AmendmentChangeInput =
   | { kind: 'reschedule'; trancheId: string; shipDate: string }
   | { kind: 'set_quantity'; trancheId: string; quantity: number }
   | { kind: 'cancel'; trancheId: string }
@@ -270,10 +270,10 @@ export type AmendmentChange =
 export interface AmendmentInput {
   effectiveOn: string;
   reason: string;
-  changes: AmendmentChange[];
+  changes: AmendmentChangeInput[];
 }
 
-function toAmendmentChange(change: AmendmentChangeDto): AmendmentChange {
+function toAmendmentChangeInput(change: AmendmentChangeDto): AmendmentChangeInput {
   if (change instanceof RescheduleTrancheDto)
     return { kind: 'reschedule', trancheId: change.trancheId, shipDate: change.shipDate };
   if (change instanceof SetTrancheQuantityDto)
@@ -293,7 +293,7 @@ export function toAmendmentInput(body: CreateAmendmentDto): AmendmentInput {
   return {
     effectiveOn: body.effectiveOn,
     reason: body.reason,
-    changes: body.changes.map(toAmendmentChange),
+    changes: body.changes.map(toAmendmentChangeInput),
   };
 }
 

@@ -302,6 +302,7 @@ export class PurchaseOrderRepository {
     tranches: NewTranche[],
   ): Promise<{ number: string; created_at: Date }> {
     const [created] = await this.prepared.prepared<{ number: string; created_at: Date }>(
+      tx,
       INSERT_DRAFT,
       [
         ...linesParams(order.id, order.customerId, lines, tranches),
@@ -311,7 +312,6 @@ export class PurchaseOrderRepository {
         order.externalRef,
         order.opportunityId,
       ],
-      tx,
     );
     return created;
   }

@@ -90,10 +90,13 @@ export function backlogQuery(
     filters.productModelId ?? null,
   ];
   const result = `
-      SELECT a.key::text AS key, ${group.label} AS label, a.is_total, a.open_quantity, a.open_value_cents,
-             a.ths::numeric(20, 2)::text AS hashrate_ths,
-             round(a.ths / 1000000, 4)::text AS hashrate_ehs,
-             round(a.watts::numeric / 1000000, 2)::text AS power_mw,
+      SELECT a.key::text AS key, ${group.label} AS label, a.is_total,
+             -- The total over nothing open is a row of NULL sums: zeros.
+             coalesce(a.open_quantity, 0) AS open_quantity,
+             coalesce(a.open_value_cents, 0) AS open_value_cents,
+             coalesce(a.ths, 0)::numeric(20, 2)::text AS hashrate_ths,
+             round(coalesce(a.ths, 0) / 1000000, 4)::text AS hashrate_ehs,
+             round(coalesce(a.watts, 0)::numeric / 1000000, 2)::text AS power_mw,
              a.order_count
         FROM a ${group.join}
        ORDER BY a.is_total DESC, a.key`;

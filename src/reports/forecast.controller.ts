@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { AnyRole, Roles } from '../access/roles.decorator';
-import { Page, PageQueryDto } from '../common/pagination';
+import { ApiPage, Page, PageQueryDto } from '../common/pagination';
 import { ParseIdPipe } from '../common/validation';
 import { toCsv, wantsCsv } from './csv';
 import {
@@ -76,6 +76,7 @@ export class ForecastController {
 
   @Get('revenue-forecast/snapshots')
   @AnyRole()
+  @ApiPage(SnapshotDto)
   listSnapshots(@Query() query: PageQueryDto): Promise<Page<SnapshotDto>> {
     return this.forecasts.listSnapshots(query);
   }

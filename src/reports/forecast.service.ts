@@ -2,11 +2,11 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { today } from '../common/dates';
+import { Clock } from '../common/clock';
+import { assertOrderedRange } from '../common/dates';
 import { NotFoundError, UnprocessableError, ValidationFailedError } from '../common/errors';
 import { formatMoney, parseMoney } from '../common/money';
 import { paginate, Page, PageQueryDto } from '../common/pagination';
-import { APP_CONFIG, AppConfig } from '../config/config';
 import {
   CashForecastDto,
   CashForecastQueryDto,
@@ -76,20 +76,16 @@ export class ForecastService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
     @Optional() @Inject(PLAN_FORECAST) private readonly plan?: PlanForecastProvider,
   ) {}
 
   private range(query: { from?: string; to?: string; asOf?: string }) {
-    const now = today(this.config.businessTimeZone);
+    const now = this.clock.today();
     const asOf = query.asOf ?? now;
     const from = query.from ?? asOf.slice(0, 7);
     const to = query.to ?? addMonths(from, 11);
-    if (monthsBetween(from, to) < 0) {
-      throw new ValidationFailedError('from must not be after to', [
-        { path: 'to', message: 'must not be before from' },
-      ]);
-    }
+    assertOrderedRange(from, to);
     if (monthsBetween(from, to) >= MAX_MONTHS) {
       throw new ValidationFailedError(`at most ${MAX_MONTHS} months at once`, [
         { path: 'to', message: `at most ${MAX_MONTHS} months after from` },
@@ -120,12 +116,12 @@ export class ForecastService {
     );
     let overdue = { units: 0, cents: 0 };
     const add = (target: Figures, row: RevenueRow, withForecast: boolean) => {
-      target.recognized += Number(row.recognized);
-      target.forfeited += Number(row.forfeited);
-      target.shipped += Number(row.shipped_quantity);
+      target.recognized += row.recognized;
+      target.forfeited += row.forfeited;
+      target.shipped += row.shipped_quantity;
       if (withForecast) {
-        target.forecast += Number(row.forecast);
-        target.forecastUnits += Number(row.forecast_quantity);
+        target.forecast += row.forecast;
+        target.forecastUnits += row.forecast_quantity;
       }
     };
     const groupOf = (period: string, key: string, label: string) => {
@@ -136,8 +132,7 @@ export class ForecastService {
     const contract = basis === 'contract';
     for (const row of rows) {
       if (row.period_start === null) {
-        if (!row.is_group)
-          overdue = { units: Number(row.forecast_quantity), cents: Number(row.forecast) };
+        if (!row.is_group) overdue = { units: row.forecast_quantity, cents: row.forecast };
         continue;
       }
       const period = periodOf(row.period_start, granularity);
@@ -243,19 +238,19 @@ export class ForecastService {
     const byPeriod = new Map<string, CashRow>();
     let overdue = 0;
     for (const row of rows) {
-      if (row.period_start === null) overdue = Number(row.expected);
+      if (row.period_start === null) overdue = row.expected;
       else byPeriod.set(periodOf(row.period_start, granularity), row);
     }
     let received = 0;
     let expected = 0;
     const out = list.map((p) => {
       const row = byPeriod.get(p.period);
-      received += Number(row?.received ?? 0);
-      expected += Number(row?.expected ?? 0);
+      received += row?.received ?? 0;
+      expected += row?.expected ?? 0;
       return {
         period: p.period,
-        receivedCash: formatMoney(Number(row?.received ?? 0)),
-        expectedCash: formatMoney(Number(row?.expected ?? 0)),
+        receivedCash: formatMoney(row?.received ?? 0),
+        expectedCash: formatMoney(row?.expected ?? 0),
       };
     });
     return {

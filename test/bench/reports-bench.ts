@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { createApp } from '../../src/app.setup';
 import { ApiKeyService } from '../../src/access/api-key.service';
-import { addDays, today } from '../../src/common/dates';
+import { Clock } from '../../src/common/clock';
+import { addDays } from '../../src/common/dates';
 import { createLogger } from '../../src/common/logger';
 import { runAs } from '../../src/common/request-context';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
@@ -72,8 +73,11 @@ async function main() {
     const app = await createApp(config, url, createLogger('silent'));
     const dataSource = app.get(DataSource);
     const book = app.get(OrderChangeService);
+    const now = app.get(Clock).today();
     const started = Date.now();
-    await runAs({ apiKeyId: null, name: 'bench', role: 'admin' }, () => generate(dataSource, book));
+    await runAs({ apiKeyId: null, name: 'bench', role: 'admin' }, () =>
+      generate(dataSource, book, now),
+    );
     const built = (Date.now() - started) / 1000;
     const counts = (
       await dataSource.query(
@@ -90,7 +94,7 @@ async function main() {
     const address = app.getHttpServer().address();
     const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     const key = (await app.get(ApiKeyService).create('bench', 'finance')).key;
-    const from = today().slice(0, 7);
+    const from = now.slice(0, 7);
     const to = (() => {
       const [y, m] = from.split('-').map(Number);
       const index = y * 12 + m - 1 + 23;
@@ -132,7 +136,7 @@ async function main() {
         get('/api/v1/reports/contract-balances?groupBy=customer'),
       ),
       'GET /reports/backlog?groupBy=customer (asOf a year ago)': await time(
-        get(`/api/v1/reports/backlog?groupBy=customer&asOf=${addDays(today(), -365)}`),
+        get(`/api/v1/reports/backlog?groupBy=customer&asOf=${addDays(now, -365)}`),
       ),
     };
     await bare.end();
@@ -168,9 +172,8 @@ async function main() {
   }
 }
 
-async function generate(dataSource: DataSource, book: OrderChangeService) {
+async function generate(dataSource: DataSource, book: OrderChangeService, now: string) {
   const rand = random(42);
-  const now = today();
   await dataSource.query(`
     INSERT INTO product_model (sku, name, series, hashrate_ths, power_w, list_price_cents, status)
     SELECT 'BM-' || i, 'Bench miner ' || i, 'Bench', 80 + i * 5, 3000 + i * 20, 200000 + i * 10000, 'active'
@@ -301,7 +304,7 @@ function orderPlan(
     ship: addDays(first, i * 30),
     qty: 40 + Math.floor(rand() * 160),
   }));
-  const price = Number(model.list_price_cents);
+  const price = model.list_price_cents;
   const value = tranches.reduce((sum, t) => sum + t.qty * price, 0);
   const deposit = Math.round(value * 0.3);
   const payments: { on: string; cents: number }[] = [];

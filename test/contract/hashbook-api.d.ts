@@ -183,23 +183,6 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/api/v1/customers/{id}/summary': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Orders, money and weighted pipeline of the customer, as of today. */
-    get: operations['customer_summary'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/api/v1/customers/{id}/contacts': {
     parameters: {
       query?: never;
@@ -663,6 +646,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/customers/{id}/summary': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Orders, money and weighted pipeline of the customer, as of today. */
+    get: operations['customer_summary'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/production-capacity': {
     parameters: {
       query?: never;
@@ -826,6 +826,24 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    AuditActorDto: {
+      apiKeyId: string | null;
+      name: string;
+      role: string;
+    };
+    AuditEntryDto: {
+      id: string;
+      at: string;
+      actor: components['schemas']['AuditActorDto'];
+      action: string;
+      entityType: string;
+      entityId: string;
+      /** @description The fields that changed: `{before: {...}, after: {...}}`. */
+      changes: {
+        [key: string]: unknown;
+      };
+      requestId: string | null;
+    };
     /** @enum {string} */
     EventType:
       | 'product_model.created'
@@ -1067,53 +1085,18 @@ export interface components {
       /** @description Payment-terms code used when an order names none, e.g. "PT-30". */
       defaultPaymentTermsCode?: string | null;
     };
-    CustomerSummaryDto: {
-      /**
-       * Format: date
-       * @description The business date the figures are for (today).
-       */
-      asOf: string;
-      /** @description Confirmed orders with units still open. */
-      openOrders: number;
-      /** @description Units contracted, not yet shipped nor cancelled. */
-      backlogUnits: number;
-      /**
-       * @description Value of the backlog units, USD
-       * @example 0.00
-       */
-      backlogValue: string;
-      shippedUnits: number;
-      /**
-       * @description Shipped units × their unit price, USD
-       * @example 0.00
-       */
-      recognizedRevenue: string;
-      /**
-       * @description Payments received, USD
-       * @example 0.00
-       */
-      cashReceived: string;
-      /**
-       * @description Cash received for units not yet shipped, plus unapplied credit, USD
-       * @example 0.00
-       */
-      contractLiability: string;
-      /**
-       * @description Shipped value not yet paid, USD
-       * @example 0.00
-       */
-      receivable: string;
-      /**
-       * @description Σ over open opportunities (stages lead to negotiation) of quantity × unit price × probability, rounded half up to the cent, USD
-       * @example 0.00
-       */
-      weightedPipelineValue: string;
-      /**
-       * Format: date-time
-       * @description The latest `occurredAt` of its activities, or null.
-       */
-      lastActivityAt: string | null;
+    ContactDto: {
+      /** @description Sent as the ETag; send it back in If-Match to update safely. */
+      version: number;
+      id: string;
       customerId: string;
+      name: string;
+      email: string | null;
+      phone: string | null;
+      title: string | null;
+      isPrimary: boolean;
+      createdAt: string;
+      updatedAt: string;
     };
     CreateContactDto: {
       /** @description Full name. */
@@ -1130,19 +1113,6 @@ export interface components {
       /** @description The customer's primary contact; making one primary demotes the previous one. Default false. */
       isPrimary?: boolean;
     };
-    ContactDto: {
-      /** @description Sent as the ETag; send it back in If-Match to update safely. */
-      version: number;
-      id: string;
-      customerId: string;
-      name: string;
-      email: string | null;
-      phone: string | null;
-      title: string | null;
-      isPrimary: boolean;
-      createdAt: string;
-      updatedAt: string;
-    };
     UpdateContactDto: {
       name?: string;
       /** Format: email */
@@ -1154,6 +1124,23 @@ export interface components {
     };
     /** @enum {string} */
     ActivityType: 'call' | 'meeting' | 'email' | 'note' | 'task';
+    ActivityDto: {
+      type: components['schemas']['ActivityType'];
+      /** Format: date-time */
+      occurredAt: string;
+      /** Format: date */
+      dueOn: string | null;
+      /** Format: date-time */
+      completedAt: string | null;
+      /** @description Sent as the ETag; send it back in If-Match to update safely. */
+      version: number;
+      id: string;
+      customerId: string;
+      subject: string;
+      body: string | null;
+      createdAt: string;
+      updatedAt: string;
+    };
     CreateActivityDto: {
       type: components['schemas']['ActivityType'];
       /**
@@ -1176,23 +1163,6 @@ export interface components {
       subject: string;
       /** @description Free text. */
       body?: string | null;
-    };
-    ActivityDto: {
-      type: components['schemas']['ActivityType'];
-      /** Format: date-time */
-      occurredAt: string;
-      /** Format: date */
-      dueOn: string | null;
-      /** Format: date-time */
-      completedAt: string | null;
-      /** @description Sent as the ETag; send it back in If-Match to update safely. */
-      version: number;
-      id: string;
-      customerId: string;
-      subject: string;
-      body: string | null;
-      createdAt: string;
-      updatedAt: string;
     };
     UpdateActivityDto: {
       type?: components['schemas']['ActivityType'];
@@ -1669,6 +1639,65 @@ export interface components {
       to: string;
       createdAt: string;
     };
+    SnapshotDto: {
+      granularity: components['schemas']['Granularity'];
+      basis: components['schemas']['ForecastBasis'];
+      id: string;
+      name: string;
+      /** @description The date the forecast was frozen (its asOf). */
+      takenOn: string;
+      from: string;
+      to: string;
+      createdAt: string;
+    };
+    CustomerSummaryDto: {
+      /**
+       * Format: date
+       * @description The business date the figures are for (today).
+       */
+      asOf: string;
+      /** @description Confirmed orders with units still open. */
+      openOrders: number;
+      /** @description Units contracted, not yet shipped nor cancelled. */
+      backlogUnits: number;
+      /**
+       * @description Value of the backlog units, USD
+       * @example 0.00
+       */
+      backlogValue: string;
+      shippedUnits: number;
+      /**
+       * @description Shipped units × their unit price, USD
+       * @example 0.00
+       */
+      recognizedRevenue: string;
+      /**
+       * @description Payments received, USD
+       * @example 0.00
+       */
+      cashReceived: string;
+      /**
+       * @description Cash received for units not yet shipped, plus unapplied credit, USD
+       * @example 0.00
+       */
+      contractLiability: string;
+      /**
+       * @description Shipped value not yet paid, USD
+       * @example 0.00
+       */
+      receivable: string;
+      /**
+       * @description Σ over open opportunities (stages lead to negotiation) of quantity × unit price × probability, rounded half up to the cent, USD
+       * @example 0.00
+       */
+      weightedPipelineValue: string;
+      /**
+       * Format: date-time
+       * @description The latest `occurredAt` of its activities, or null.
+       */
+      lastActivityAt: string | null;
+      customerId: string;
+    };
     CapacityItemDto: {
       /** @example 2026-03 */
       month: string;
@@ -1960,6 +1989,8 @@ export interface operations {
     parameters: {
       query?: {
         limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
         entityType?: string;
         entityId?: string;
         /** @description From this instant or date (inclusive). */
@@ -1977,7 +2008,13 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: components['schemas']['AuditEntryDto'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description Invalid request (validation errors carry field paths) */
       400: {
@@ -2082,6 +2119,8 @@ export interface operations {
     parameters: {
       query?: {
         limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
       };
       header?: never;
       path?: never;
@@ -2302,6 +2341,8 @@ export interface operations {
     parameters: {
       query?: {
         limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
         status?: components['schemas']['ProductModelStatus'];
         /** @description Case-insensitive substring of sku, name or series. */
         q?: string;
@@ -2706,6 +2747,8 @@ export interface operations {
     parameters: {
       query?: {
         limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
         segment?: components['schemas']['CustomerSegment'];
         region?: components['schemas']['Region'];
         status?: components['schemas']['CustomerStatus'];
@@ -2722,7 +2765,13 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: components['schemas']['CustomerDto'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description Invalid request (validation errors carry field paths) */
       400: {
@@ -3102,76 +3151,12 @@ export interface operations {
       };
     };
   };
-  customer_summary: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CustomerSummaryDto'];
-        };
-      };
-      /** @description Invalid request (validation errors carry field paths) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The key's role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Unknown id in the path */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limited */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
   contact_list: {
     parameters: {
       query?: {
         limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
       };
       header?: never;
       path: {
@@ -3185,7 +3170,13 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: components['schemas']['ContactDto'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description Invalid request (validation errors carry field paths) */
       400: {
@@ -3511,6 +3502,8 @@ export interface operations {
     parameters: {
       query?: {
         limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
       };
       header?: never;
       path: {
@@ -3524,7 +3517,13 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: components['schemas']['ActivityDto'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description Invalid request (validation errors carry field paths) */
       400: {
@@ -3665,6 +3664,8 @@ export interface operations {
     parameters: {
       query?: {
         limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
         /** @description true: open tasks only (type task, not completed); false: completed activities only. */
         open?: true | false;
         /** @description Only activities due on or before this date (inclusive); those without a due date are left out. */
@@ -3682,7 +3683,13 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: components['schemas']['ActivityDto'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description Invalid request (validation errors carry field paths) */
       400: {
@@ -3825,6 +3832,8 @@ export interface operations {
     parameters: {
       query?: {
         limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
         stage?: components['schemas']['OpportunityStage'];
         customerId?: string;
         productModelId?: string;
@@ -3839,7 +3848,13 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: components['schemas']['OpportunityDto'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description Invalid request (validation errors carry field paths) */
       400: {
@@ -4125,6 +4140,8 @@ export interface operations {
     parameters: {
       query?: {
         limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
       };
       header?: never;
       path?: never;
@@ -4422,6 +4439,8 @@ export interface operations {
     parameters: {
       query?: {
         limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
         status?: components['schemas']['PurchaseOrderStatus'];
         customerId?: string;
         productModelId?: string;
@@ -5132,6 +5151,8 @@ export interface operations {
     parameters: {
       query?: {
         limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
         from?: string;
         to?: string;
         customerId?: string;
@@ -5289,6 +5310,8 @@ export interface operations {
     parameters: {
       query?: {
         limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
       };
       header?: never;
       path: {
@@ -5507,6 +5530,8 @@ export interface operations {
     parameters: {
       query?: {
         limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
         from?: string;
         to?: string;
         customerId?: string;
@@ -5926,6 +5951,8 @@ export interface operations {
     parameters: {
       query?: {
         limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
       };
       header?: never;
       path?: never;
@@ -5937,7 +5964,13 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: components['schemas']['SnapshotDto'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description Invalid request (validation errors carry field paths) */
       400: {
@@ -6190,10 +6223,78 @@ export interface operations {
       };
     };
   };
+  customer_summary: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CustomerSummaryDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or an unknown or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key's role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id in the path */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   productionCapacity_list: {
     parameters: {
       query?: {
         limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
         /** @description First month listed, YYYY-MM (inclusive) */
         from?: string;
         /** @description Last month listed, YYYY-MM (inclusive) */
@@ -6333,6 +6434,8 @@ export interface operations {
     parameters: {
       query?: {
         limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
         status?: components['schemas']['PlanStatus'];
         /** @description Plan the book as it stood at the end of this date (today's capacity); default today. */
         asOf?: string;
@@ -6456,6 +6559,8 @@ export interface operations {
     parameters: {
       query?: {
         limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
       };
       header?: never;
       path?: never;
@@ -6467,7 +6572,13 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: components['schemas']['WebhookDto'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description Invalid request (validation errors carry field paths) */
       400: {
@@ -6835,6 +6946,8 @@ export interface operations {
     parameters: {
       query?: {
         limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
         status?: components['schemas']['WebhookDeliveryStatus'];
       };
       header?: never;
@@ -6849,7 +6962,13 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: components['schemas']['WebhookDeliveryDto'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description Invalid request (validation errors carry field paths) */
       400: {

@@ -221,6 +221,38 @@ describe('access, errors and idempotency', () => {
     await t.http().get('/api/v1/api-keys?limit=501').set('X-API-Key', t.adminKey).expect(400);
   });
 
+  it('pages the audit log oldest first with a cursor, like every list', async () => {
+    const since = new Date().toISOString();
+    const ids: string[] = [];
+    for (const name of ['first', 'second', 'third']) {
+      const created = await t
+        .http()
+        .post('/api/v1/api-keys')
+        .set('X-API-Key', t.adminKey)
+        .send({ name, role: 'viewer' })
+        .expect(201);
+      ids.push(created.body.id);
+    }
+    const path = `/api/v1/audit-log?entityType=api_key&from=${since}&limit=2`;
+    const page1 = await t.http().get(path).set('X-API-Key', t.adminKey).expect(200);
+    expect(page1.body.items.map((e: { entityId: string }) => e.entityId)).toEqual(ids.slice(0, 2));
+    const page2 = await t
+      .http()
+      .get(`${path}&cursor=${page1.body.nextCursor}`)
+      .set('X-API-Key', t.adminKey)
+      .expect(200);
+    expect(page2.body).toEqual({
+      items: [expect.objectContaining({ entityId: ids[2], action: 'created' })],
+      nextCursor: null,
+    });
+    const forged = await t
+      .http()
+      .get('/api/v1/audit-log?cursor=garbage')
+      .set('X-API-Key', t.adminKey)
+      .expect(400);
+    expect(forged.body.code).toBe('INVALID_CURSOR');
+  });
+
   it('serves the OpenAPI document with the API-key scheme', async () => {
     const res = await t.http().get('/docs-json').expect(200);
     expect(res.body.components.securitySchemes['api-key']).toMatchObject({

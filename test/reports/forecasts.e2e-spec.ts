@@ -1,3 +1,4 @@
+import { Clock } from '../../src/common/clock';
 import { today } from '../../src/common/dates';
 import { OrderFactory, tranchesOf } from '../support/order-factories';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -317,6 +318,24 @@ describe('revenue and cash forecasts, computed by hand', () => {
       .get('/api/v1/reports/revenue-forecast?from=2025-06&to=2025-01')
       .set('X-API-Key', t.adminKey)
       .expect(400);
+  });
+
+  it("takes the business's today from the Clock when asOf is left out", async () => {
+    const read = async (path: string) =>
+      (await t.http().get(`/api/v1/reports/${path}`).set('X-API-Key', t.adminKey).expect(200)).body;
+    const pinned = jest.spyOn(t.app.get(Clock), 'today').mockReturnValue('2025-03-31');
+    try {
+      const forecast = await read(`revenue-forecast?customerId=${customerId}`);
+      expect(forecast).toMatchObject({ asOf: '2025-03-31', from: '2025-03', to: '2026-02' });
+      expect(forecast).toEqual(
+        await read(`revenue-forecast?customerId=${customerId}&asOf=2025-03-31&from=2025-03`),
+      );
+      const backlog = await read(`backlog?customerId=${customerId}`);
+      expect(backlog.asOf).toBe('2025-03-31');
+      expect(backlog).toEqual(await read(`backlog?customerId=${customerId}&asOf=2025-03-31`));
+    } finally {
+      pinned.mockRestore();
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import type { Logger } from 'pino';
 import request from 'supertest';
 import { ApiKeyService } from '../../src/access/api-key.service';
 import { createApp } from '../../src/app.setup';
@@ -54,7 +55,8 @@ export async function createTestDatabase(): Promise<string> {
         break;
       } catch (error) {
         // Two files cloning the template at once: PostgreSQL refuses the second; try again.
-        if (attempt > 300 || !/being accessed by other users/.test((error as Error).message)) throw error;
+        if (attempt > 300 || !/being accessed by other users/.test((error as Error).message))
+          throw error;
         await new Promise((done) => setTimeout(done, 100));
       }
     }
@@ -64,10 +66,15 @@ export async function createTestDatabase(): Promise<string> {
   return databaseUrl(name);
 }
 
-export async function createTestApp(overrides: Partial<AppConfig> = {}, existingUrl?: string): Promise<TestApp> {
+/** An app on its own database (or on `existingUrl`'s), logging nowhere unless given `logger`. */
+export async function createTestApp(
+  overrides: Partial<AppConfig> = {},
+  existingUrl?: string,
+  logger: Logger = createLogger('silent'),
+): Promise<TestApp> {
   const url = existingUrl ?? (await createTestDatabase());
   const config = testConfig(overrides);
-  const app = await createApp(config, url, createLogger('silent'));
+  const app = await createApp(config, url, logger);
   await app.getHttpAdapter().getInstance().ready();
   const apiKeys = app.get(ApiKeyService);
   const admin = await apiKeys.create('test-admin', 'admin');

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AnyRole, Roles } from '../../access/roles.decorator';
-import { Page, PageQueryDto } from '../../common/pagination';
+import { ApiPage, Page, PageQueryDto } from '../../common/pagination';
 import { ParseIdPipe } from '../../common/validation';
 import {
   ActivityDto,
@@ -22,6 +22,7 @@ export class ActivityController {
   /** The customer's calls, meetings, e-mails, notes and tasks in creation order. */
   @Get('customers/:id/activities')
   @AnyRole()
+  @ApiPage(ActivityDto)
   listForCustomer(
     @Param('id', CUSTOMER_ID) customerId: string,
     @Query() query: PageQueryDto,
@@ -42,6 +43,7 @@ export class ActivityController {
   /** Activities across customers; `?open=true&dueBefore=YYYY-MM-DD` gives the open tasks due by then. */
   @Get('activities')
   @AnyRole()
+  @ApiPage(ActivityDto)
   list(@Query() query: ActivityQueryDto): Promise<Page<ActivityDto>> {
     return this.activities.list(query);
   }

@@ -12,7 +12,7 @@ import {
 } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AnyRole, Roles } from '../../access/roles.decorator';
-import { Page, PageQueryDto } from '../../common/pagination';
+import { ApiPage, Page, PageQueryDto } from '../../common/pagination';
 import { ParseIdPipe } from '../../common/validation';
 import { ContactDto, CreateContactDto, UpdateContactDto } from './contact.dto';
 import { ContactService } from './contact.service';
@@ -29,6 +29,7 @@ export class ContactController {
   /** The customer's contacts in creation order. Unknown customer: 404. */
   @Get()
   @AnyRole()
+  @ApiPage(ContactDto)
   list(
     @Param('id', CUSTOMER_ID) customerId: string,
     @Query() query: PageQueryDto,

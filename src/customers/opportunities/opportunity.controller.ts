@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AnyRole, Roles } from '../../access/roles.decorator';
-import { Page } from '../../common/pagination';
+import { ApiPage, Page } from '../../common/pagination';
 import { ParseIdPipe } from '../../common/validation';
 import {
   CreateOpportunityDto,
@@ -27,6 +27,7 @@ export class OpportunityController {
 
   @Get()
   @AnyRole()
+  @ApiPage(OpportunityDto)
   list(@Query() query: OpportunityQueryDto): Promise<Page<OpportunityDto>> {
     return this.opportunities.list(query);
   }

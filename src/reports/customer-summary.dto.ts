@@ -35,15 +35,3 @@ export class CustomerSummaryDto {
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
   lastActivityAt: string | null;
 }
-
-/** The order book's figures for one customer, integer cents and units. */
-export interface OrderFigures {
-  openOrders: number;
-  backlogUnits: number;
-  backlogValueCents: number;
-  shippedUnits: number;
-  recognizedRevenueCents: number;
-  cashReceivedCents: number;
-  contractLiabilityCents: number;
-  receivableCents: number;
-}

@@ -57,13 +57,20 @@ export function encodeCursor(row: Keyed): string {
   return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
 }
 
-export function decodeCursor(cursor: string): { createdAt: string; id: string } {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const IDENTITY = /^\d{1,18}$/;
+
+/** The cursor's place; its id must be of the kind the list's ids are (uuid or identity number). */
+export function decodeCursor(
+  cursor: string,
+  idKind: 'uuid' | 'identity' = 'uuid',
+): { createdAt: string; id: string } {
   const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   if (
     !createdAt ||
     !id ||
     Number.isNaN(Date.parse(createdAt)) ||
-    !/^(?:[0-9a-f-]{36}|\d{1,18})$/.test(id)
+    !(idKind === 'uuid' ? UUID : IDENTITY).test(id)
   ) {
     throw new ValidationFailedError(
       'cursor: is not a cursor this API returned',
@@ -87,7 +94,11 @@ export async function paginate<E extends ObjectLiteral & Keyed, T>(
   const alias = qb.alias;
   const limit = query.limit ?? 50;
   if (query.cursor) {
-    const { createdAt, id } = decodeCursor(query.cursor);
+    const idColumn = qb.expressionMap.mainAlias!.metadata.primaryColumns[0];
+    const { createdAt, id } = decodeCursor(
+      query.cursor,
+      idColumn.type === 'uuid' ? 'uuid' : 'identity',
+    );
     qb.andWhere(`(${alias}.createdAt, ${alias}.id) > (:cursorCreatedAt, :cursorId)`, {
       cursorCreatedAt: createdAt,
       cursorId: id,
@@ -98,43 +109,15 @@ export async function paginate<E extends ObjectLiteral & Keyed, T>(
     .addOrderBy(`${alias}.id`, 'ASC')
     .take(limit + 1)
     .getMany();
-  const page = pageOf(rows, limit, (row) => row);
-  return { items: page.rows.map(map), nextCursor: page.nextCursor };
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  return {
+    items: page.map(map),
+    nextCursor: more ? encodeCursor(page[page.length - 1]) : null,
+  };
 }
 
 /** A LIKE pattern for "contains `text`", its own `%`, `_` and `\\` taken literally. */
 export function likeContaining(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
-
-/**
- * For hand-written SQL: the condition "after the cursor" on `alias`'s (created_at, id), its values
- * appended to `params`; '' without a cursor. Order by created_at, id and fetch limit + 1 rows.
- */
-export function keysetCondition(
-  alias: string,
-  cursor: string | undefined,
-  params: unknown[],
-): string {
-  if (!cursor) return '';
-  const { createdAt, id } = decodeCursor(cursor);
-  params.push(createdAt, id);
-  return `(${alias}.created_at, ${alias}.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
-}
-
-/** The page of `limit + 1` fetched rows, and the cursor after its last row when there are more. */
-export function pageOf<R>(
-  rows: R[],
-  limit: number,
-  keyOf: (row: R) => Keyed,
-): { rows: R[]; nextCursor: string | null } {
-  const more = rows.length > limit;
-  const page = more ? rows.slice(0, limit) : rows;
-  return { rows: page, nextCursor: more ? encodeCursor(keyOf(page[page.length - 1])) : null };
-}
-
-/** Raw rows carry snake_case keys. */
-export const rawKey = (row: { id: string; created_at: Date }): Keyed => ({
-  id: row.id,
-  createdAt: row.created_at,
-});

@@ -251,6 +251,21 @@ describe('access, errors and idempotency', () => {
       .set('X-API-Key', t.adminKey)
       .expect(400);
     expect(forged.body.code).toBe('INVALID_CURSOR');
+    // A well-formed cursor of another list, whose ids are of the other kind, is no cursor here.
+    const cursorOf = (id: string) =>
+      Buffer.from(`2026-01-01T00:00:00.000Z|${id}`).toString('base64url');
+    const uuidOnIdentity = await t
+      .http()
+      .get(`/api/v1/audit-log?cursor=${cursorOf('0b7d7d34-3c8c-4b7e-9a51-2c8d3c1f0a11')}`)
+      .set('X-API-Key', t.adminKey)
+      .expect(400);
+    expect(uuidOnIdentity.body.code).toBe('INVALID_CURSOR');
+    const identityOnUuid = await t
+      .http()
+      .get(`/api/v1/api-keys?cursor=${cursorOf('123')}`)
+      .set('X-API-Key', t.adminKey)
+      .expect(400);
+    expect(identityOnUuid.body.code).toBe('INVALID_CURSOR');
   });
 
   it('serves the OpenAPI document with the API-key scheme', async () => {

@@ -149,8 +149,8 @@ export class OpportunityService {
     const opportunity = await this.lockForConversion(tx, id);
     if (opportunity.purchaseOrderId !== deletedOrderId) return;
     const before = toOpportunityDto(opportunity);
-    opportunity.stage = 'negotiation';
     opportunity.probability = probabilityAfter(opportunity, { stage: 'negotiation' });
+    opportunity.stage = 'negotiation';
     opportunity.purchaseOrderId = null;
     await this.save(tx, opportunity, before, 'updated');
   }

@@ -198,13 +198,16 @@ describe('the contract-balance identity on the demo book', () => {
       { on_date: '2025-03-10', units: 15, amount_cents: 3_750_000 },
       { on_date: '2025-03-20', units: 25, amount_cents: 6_250_000 },
     ]);
+    // A reversed shipment's units and value are taken back on its reversal date.
     const shipped = `
-      SELECT t.purchase_order_id, t.id, t.customer_id, t.product_model_id, sh.shipped_on,
-             sum(i.quantity)::int, sum(i.quantity * t.unit_price_cents)::bigint
-        FROM shipment sh
+      SELECT t.purchase_order_id, t.id, t.customer_id, t.product_model_id, sh.on_date,
+             sum(sh.sign * i.quantity)::int, sum(sh.sign * i.quantity * t.unit_price_cents)::bigint
+        FROM (SELECT id, shipped_on AS on_date, 1 AS sign FROM shipment
+              UNION ALL SELECT shipment_id, reversed_on, -1 FROM shipment_reversal) sh
         JOIN shipment_item i ON i.shipment_id = sh.id
         JOIN tranche t ON t.id = i.tranche_id
-       GROUP BY 1, 2, 3, 4, 5`;
+       GROUP BY 1, 2, 3, 4, 5
+      HAVING sum(i.quantity * sh.sign) <> 0`;
     const recognised = `
       SELECT purchase_order_id, tranche_id, customer_id, product_model_id, on_date, units, amount_cents
         FROM recognition`;

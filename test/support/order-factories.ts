@@ -131,13 +131,13 @@ export class OrderFactory {
     const items: T[] = [];
     let cursor: string | null = null;
     do {
-      const res = await this.t
+      const res: { status: number; body: { items: T[]; nextCursor: string | null } } = await this.t
         .http()
         .get(`/api/v1${path}`)
         .query({ limit, ...(cursor ? { cursor } : {}) })
         .set('X-API-Key', this.key);
       if (res.status !== 200) throw new Error(`list: ${res.status} ${JSON.stringify(res.body)}`);
-      items.push(...(res.body.items as T[]));
+      items.push(...res.body.items);
       cursor = res.body.nextCursor;
     } while (cursor);
     return items;

@@ -77,7 +77,9 @@ export class AuditService {
       const created = change.before ? null : JSON.stringify(change.after ?? null);
       auditRows.push(
         `(${[
-          next(actor.apiKeyId, '::uuid'),
+          next(actor.type),
+          next(actor.type === 'api_key' ? actor.id : null, '::uuid'),
+          next(actor.type === 'user' ? actor.id : null, '::uuid'),
           next(actor.name),
           next(actor.role),
           next(change.action),
@@ -116,9 +118,9 @@ export class AuditService {
       ? `CASE WHEN a.changes -> 'after' = 'null' THEN a.changes ELSE jsonb_set(a.changes, '{after}', (a.changes -> 'after') || ${patch}) END`
       : 'a.changes';
     const ctes = [
-      `INSERT INTO audit_log (api_key_id, actor_name, actor_role, action, entity_type, entity_id, changes, request_id)
-       SELECT a.api_key_id, a.actor_name, a.actor_role, a.action, a.entity_type, a.entity_id, ${changesColumn}, a.request_id
-         FROM (VALUES ${auditRows.join(', ')}) AS a (api_key_id, actor_name, actor_role, action, entity_type, entity_id, changes, request_id)${from}`,
+      `INSERT INTO audit_log (actor_type, api_key_id, user_id, actor_name, actor_role, action, entity_type, entity_id, changes, request_id)
+       SELECT a.actor_type, a.api_key_id, a.user_id, a.actor_name, a.actor_role, a.action, a.entity_type, a.entity_id, ${changesColumn}, a.request_id
+         FROM (VALUES ${auditRows.join(', ')}) AS a (actor_type, api_key_id, user_id, actor_name, actor_role, action, entity_type, entity_id, changes, request_id)${from}`,
     ];
     if (eventRows.length > 0) {
       ctes.push(`INSERT INTO event (txid, type, entity_type, entity_id, data)

@@ -80,10 +80,12 @@ export class SessionRepository {
 
   /** Ends one session; true when it existed. */
   async delete(tx: EntityManager, id: string): Promise<boolean> {
-    const rows = (await tx.query('DELETE FROM user_session WHERE id = $1 RETURNING id', [
-      id,
-    ])) as unknown[];
-    return rows.length > 0;
+    // TypeORM answers a DELETE with [rows, count].
+    const [, count] = (await tx.query('DELETE FROM user_session WHERE id = $1', [id])) as [
+      unknown[],
+      number,
+    ];
+    return count > 0;
   }
 
   /** Ends every session of the user but `keep`. */
@@ -174,11 +176,12 @@ export class SessionRepository {
   async takeOidcLogin(
     flowHash: string,
   ): Promise<{ state: string; nonce: string; codeVerifier: string } | null> {
-    const rows = (await this.dataSource.query(
+    // TypeORM answers a DELETE with [rows, count].
+    const [rows] = (await this.dataSource.query(
       `DELETE FROM oidc_login WHERE flow_hash = $1 AND created_at > now() - interval '10 minutes'
        RETURNING state, nonce, code_verifier`,
       [flowHash],
-    )) as { state: string; nonce: string; code_verifier: string }[];
+    )) as [{ state: string; nonce: string; code_verifier: string }[], number];
     const row = rows[0];
     return row ? { state: row.state, nonce: row.nonce, codeVerifier: row.code_verifier } : null;
   }

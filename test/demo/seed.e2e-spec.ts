@@ -236,7 +236,12 @@ describe('demo data', () => {
       .set('X-API-Key', t.adminKey)
       .expect(200);
     expect(res.body.items.length).toBeGreaterThan(0);
-    expect(res.body.items[0].actor).toEqual({ apiKeyId: null, name: 'demo-seed', role: 'admin' });
+    expect(res.body.items[0].actor).toEqual({
+      type: 'system',
+      id: null,
+      name: 'demo-seed',
+      role: 'admin',
+    });
     const events = await t.sql<{ type: string }>('SELECT DISTINCT type FROM event');
     expect(events.map((e) => e.type)).toEqual(
       expect.arrayContaining([

@@ -80,7 +80,7 @@ describe(`ADMIN_API_KEY and the CLI against a running app (${EXTERNAL_DATABASE ?
     expect(((await audit.json()) as { items: unknown[] }).items).toEqual([
       expect.objectContaining({
         action: 'created',
-        actor: { apiKeyId: null, name: 'cli', role: 'admin' },
+        actor: { type: 'system', id: null, name: 'cli', role: 'admin' },
       }),
     ]);
 

@@ -38,7 +38,7 @@ const DESCRIPTIONS: Record<string, string> = {
     'Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …)',
   '412': 'If-Match names a version that is not the current one',
   '422': 'Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND)',
-  '429': 'Rate limited',
+  '429': 'Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS)',
 };
 
 /** Operations that need no key or session carry no security requirement. */

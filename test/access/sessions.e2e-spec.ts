@@ -428,4 +428,44 @@ describe('sessions', () => {
     const start = await t.http().get(api('/auth/oidc/start')).expect(404);
     expect(start.body.code).toBe('SSO_NOT_CONFIGURED');
   });
+
+  it('lists the people routes in the OpenAPI document, the sign-in ones open to anyone', async () => {
+    const doc = (await t.http().get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+      components: { securitySchemes: Record<string, object> };
+      security: object[];
+    };
+    const routes = [
+      ['post', '/api/v1/users'],
+      ['get', '/api/v1/users'],
+      ['get', '/api/v1/users/{id}'],
+      ['patch', '/api/v1/users/{id}'],
+      ['post', '/api/v1/users/{id}/setup-token'],
+      ['get', '/api/v1/auth/config'],
+      ['post', '/api/v1/auth/sign-in'],
+      ['get', '/api/v1/auth/me'],
+      ['post', '/api/v1/auth/sign-out'],
+      ['post', '/api/v1/auth/change-password'],
+      ['post', '/api/v1/auth/set-password'],
+      ['get', '/api/v1/auth/oidc/start'],
+      ['get', '/api/v1/auth/oidc/callback'],
+    ];
+    for (const [method, path] of routes) expect(doc.paths[path]?.[method]).toBeDefined();
+    for (const [method, path] of [
+      ['get', '/api/v1/auth/config'],
+      ['post', '/api/v1/auth/sign-in'],
+      ['post', '/api/v1/auth/set-password'],
+      ['get', '/api/v1/auth/oidc/callback'],
+    ]) {
+      expect(doc.paths[path][method].security).toEqual([]);
+    }
+    expect(doc.paths['/api/v1/auth/me'].get.security).toBeUndefined();
+    expect(doc.components.securitySchemes.session).toMatchObject({
+      type: 'apiKey',
+      in: 'cookie',
+      name: 'hashbook_session',
+    });
+    expect(doc.security).toEqual(expect.arrayContaining([{ session: [] }]));
+    expect(JSON.stringify(doc)).not.toContain('x-hashbook-public');
+  });
 });

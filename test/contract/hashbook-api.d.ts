@@ -73,6 +73,222 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/users': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** People in creation order; `q` searches name and email. Users are never deleted. */
+    get: operations['user_list'];
+    put?: never;
+    /**
+     * Adds a person who signs in. Without a password the answer carries a one-time `setupToken`
+     *     (72 hours) for `POST /auth/set-password`. An email already used (ignoring case): 409 DUPLICATE.
+     */
+    post: operations['user_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['user_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Changes name, role or status. `disabled` ends the person's sessions at once; disabling
+     *     yourself: 409 CANNOT_DISABLE_SELF. Honours If-Match.
+     */
+    patch: operations['user_update'];
+    trace?: never;
+  };
+  '/api/v1/users/{id}/setup-token': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A new one-time setup token (72 hours) for a person who lost theirs or forgot their password;
+     *     earlier tokens stop working. Their password and sessions stay until they use it.
+     */
+    post: operations['user_issueSetupToken'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/config': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What the sign-in page offers: whether single sign-on is configured. */
+    get: operations['auth_config'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/sign-in': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Signs in with email and password: sets the `hashbook_session` cookie (HttpOnly, SameSite=Lax)
+     *     and answers with the user and the CSRF token to send as X-CSRF-Token. A wrong email or
+     *     password: 401 INVALID_CREDENTIALS; after 5 failures for an email in 15 minutes: 429
+     *     TOO_MANY_ATTEMPTS for 15 minutes.
+     */
+    post: operations['auth_signIn'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The signed-in user and the session's CSRF token. */
+    get: operations['auth_me'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/sign-out': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Ends this browser's session and clears its cookie (needs X-CSRF-Token). */
+    post: operations['auth_signOut'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/change-password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Changes the signed-in user's password (needs the current one; wrong: 422
+     *     CURRENT_PASSWORD_WRONG). Every other session of theirs ends; this one goes on.
+     */
+    post: operations['auth_changePassword'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/set-password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Sets a password with a one-time setup token (unknown, used or expired: 401
+     *     INVALID_SETUP_TOKEN); every session of the user ends. Then sign in.
+     */
+    post: operations['auth_setPassword'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/oidc/start': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Single sign-on: redirects the browser to the identity provider (authorisation code flow with
+     *     PKCE, state and nonce). 404 SSO_NOT_CONFIGURED without OIDC_ISSUER.
+     */
+    get: operations['auth_oidcStart'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/oidc/callback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Where the identity provider sends the browser back: signs in the active user with the
+     *     verified email of the ID token (or creates one with OIDC_AUTO_CREATE_ROLE), sets the session
+     *     cookie and redirects to the console at `/`. Anyone else: 403 NOT_A_USER; a state that does
+     *     not match the flow this browser started: 400 SSO_STATE_INVALID.
+     */
+    get: operations['auth_oidcCallback'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/product-models': {
     parameters: {
       query?: never;
@@ -826,10 +1042,20 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    /**
+     * @description A signed-in person, a program's API key, or the server itself (CLI, demo data).
+     * @enum {string}
+     */
+    ActorType: 'user' | 'api_key' | 'system';
+    /** @enum {string} */
+    Role: 'admin' | 'sales' | 'finance' | 'operations' | 'erp' | 'viewer';
     AuditActorDto: {
-      apiKeyId: string | null;
+      /** @description A signed-in person, a program's API key, or the server itself (CLI, demo data). */
+      type: components['schemas']['ActorType'];
+      role: components['schemas']['Role'];
+      /** @description The user's or the API key's id; null for the system. */
+      id: string | null;
       name: string;
-      role: string;
     };
     AuditEntryDto: {
       id: string;
@@ -878,8 +1104,6 @@ export interface components {
       /** @description Poll again with this; never null. */
       nextCursor: string;
     };
-    /** @enum {string} */
-    Role: 'admin' | 'sales' | 'finance' | 'operations' | 'erp' | 'viewer';
     CreateApiKeyDto: {
       role: components['schemas']['Role'];
       /** @description A label for whoever uses the key, e.g. "sap-erp-prod". */
@@ -904,6 +1128,107 @@ export interface components {
       keyPrefix: string;
       createdAt: string;
       revokedAt: string | null;
+    };
+    CreateUserDto: {
+      /**
+       * Format: email
+       * @description What the person signs in with; unique whatever its case.
+       * @example mei.lin@example.com
+       */
+      email: string;
+      role: components['schemas']['Role'];
+      /**
+       * Format: password
+       * @description At least 12 characters, not the email. Leave it out and the answer carries a one-time
+       *     `setupToken` (valid 72 hours) with which the person chooses their own.
+       */
+      password?: string;
+      /** @description Their name as colleagues know it, e.g. "Mei Lin". */
+      name: string;
+    };
+    /** @enum {string} */
+    UserStatus: 'active' | 'disabled';
+    CreatedUserDto: {
+      /** Format: email */
+      email: string;
+      role: components['schemas']['Role'];
+      status: components['schemas']['UserStatus'];
+      /** @description Sent as the ETag; send it back in If-Match to update safely. */
+      version: number;
+      /** Format: date-time */
+      setupTokenExpiresAt?: string;
+      /** @description Only when no password was given: the one-time token to set it with, shown once. */
+      setupToken?: string;
+      id: string;
+      name: string;
+      /** @description False until the person has set a password (people who only use single sign-on never do). */
+      passwordSet: boolean;
+      createdAt: string;
+      updatedAt: string;
+    };
+    UserDto: {
+      /** Format: email */
+      email: string;
+      role: components['schemas']['Role'];
+      status: components['schemas']['UserStatus'];
+      /** @description Sent as the ETag; send it back in If-Match to update safely. */
+      version: number;
+      id: string;
+      name: string;
+      /** @description False until the person has set a password (people who only use single sign-on never do). */
+      passwordSet: boolean;
+      createdAt: string;
+      updatedAt: string;
+    };
+    UpdateUserDto: {
+      role?: components['schemas']['Role'];
+      /** @description `disabled` ends the person's sessions at once and refuses their sign-ins. */
+      status?: components['schemas']['UserStatus'];
+      name?: string;
+    };
+    SetupTokenDto: {
+      /** Format: date-time */
+      setupTokenExpiresAt: string;
+      /** @description One-time token for `POST /auth/set-password`. Shown once, here; only its hash is stored. */
+      setupToken: string;
+    };
+    AuthConfigDto: {
+      /** @description Whether single sign-on (OpenID Connect) is configured. */
+      sso: boolean;
+      /** @description Where a browser goes to sign in with single sign-on; null without it. */
+      ssoStartUrl: string | null;
+    };
+    SignInDto: {
+      /**
+       * Format: email
+       * @example mei.lin@example.com
+       */
+      email: string;
+      /** Format: password */
+      password: string;
+    };
+    SessionDto: {
+      user: components['schemas']['UserDto'];
+      /** @description Send it as the X-CSRF-Token header on every request of this session but GET and HEAD. */
+      csrfToken: string;
+    };
+    ChangePasswordDto: {
+      /** Format: password */
+      currentPassword: string;
+      /**
+       * Format: password
+       * @description At least 12 characters, not the email.
+       */
+      newPassword: string;
+    };
+    SetPasswordDto: {
+      /**
+       * Format: password
+       * @description At least 12 characters, not the email.
+       */
+      password: string;
+      /** @description The one-time setup token an admin (or the CLI) was given for the person. */
+      token: string;
     };
     /** @enum {string} */
     ProductModelStatus: 'announced' | 'active' | 'end_of_life';
@@ -1017,13 +1342,19 @@ export interface components {
       country: string;
       /** @default prospect */
       status: components['schemas']['CustomerStatus'];
+      /**
+       * Format: uuid
+       * @description The user who owns the account (unknown: 422 REFERENCE_NOT_FOUND). Defaults to the person
+       *     creating it when signed in; none for an API key.
+       */
+      ownerId?: string | null;
       /** @description Trading name, e.g. "Core Scientific"; unique whatever its case. */
       name: string;
       /** @description Registered legal name, e.g. "Core Scientific, Inc.". */
       legalName?: string | null;
       /** @description The customer's key in an ERP, unique, e.g. "SAP-100042". */
       externalRef?: string | null;
-      /** @description Who owns the account on the sales side. */
+      /** @description Who owns the account on the sales side, as free text (e.g. from an import). */
       accountOwner?: string | null;
       /** @description Payment-terms code used when an order names none, e.g. "PT-30". */
       defaultPaymentTermsCode?: string | null;
@@ -1047,6 +1378,8 @@ export interface components {
       country: string;
       externalRef: string | null;
       accountOwner: string | null;
+      /** @description The user who owns the account. */
+      ownerId: string | null;
       defaultPaymentTermsCode: string | null;
       createdAt: string;
       updatedAt: string;
@@ -1059,6 +1392,11 @@ export interface components {
        */
       country?: string;
       status?: components['schemas']['CustomerStatus'];
+      /**
+       * Format: uuid
+       * @description The user who owns the account; null for nobody.
+       */
+      ownerId?: string | null;
       /** @description Trading name; unique whatever its case. */
       name?: string;
       legalName?: string | null;
@@ -1076,11 +1414,17 @@ export interface components {
       country: string;
       /** @default prospect */
       status: components['schemas']['CustomerStatus'];
+      /**
+       * Format: uuid
+       * @description The user who owns the account (unknown: 422 REFERENCE_NOT_FOUND). Defaults to the person
+       *     creating it when signed in; none for an API key.
+       */
+      ownerId?: string | null;
       /** @description Trading name, e.g. "Core Scientific"; unique whatever its case. */
       name: string;
       /** @description Registered legal name, e.g. "Core Scientific, Inc.". */
       legalName?: string | null;
-      /** @description Who owns the account on the sales side. */
+      /** @description Who owns the account on the sales side, as free text (e.g. from an import). */
       accountOwner?: string | null;
       /** @description Payment-terms code used when an order names none, e.g. "PT-30". */
       defaultPaymentTermsCode?: string | null;
@@ -1132,6 +1476,11 @@ export interface components {
       dueOn: string | null;
       /** Format: date-time */
       completedAt: string | null;
+      /**
+       * Format: uuid
+       * @description The user who does it or did it.
+       */
+      assigneeId: string | null;
       /** @description Sent as the ETag; send it back in If-Match to update safely. */
       version: number;
       id: string;
@@ -1159,6 +1508,12 @@ export interface components {
        * @description For tasks: when it was done. A task without it is open.
        */
       completedAt?: string | null;
+      /**
+       * Format: uuid
+       * @description The user who does it (a task) or did it (unknown: 422 REFERENCE_NOT_FOUND). Defaults to the
+       *     person recording it when signed in; none for an API key.
+       */
+      assigneeId?: string | null;
       /** @description One line, e.g. "Call about the Q3 tranche". */
       subject: string;
       /** @description Free text. */
@@ -1175,6 +1530,11 @@ export interface components {
       dueOn?: string | null;
       /** Format: date-time */
       completedAt?: string | null;
+      /**
+       * Format: uuid
+       * @description The user who does it or did it; null for nobody.
+       */
+      assigneeId?: string | null;
       subject?: string;
       body?: string | null;
     };
@@ -1208,6 +1568,12 @@ export interface components {
       firstDeliveryOn?: string | null;
       /**
        * Format: uuid
+       * @description The user who owns the deal (unknown: 422 REFERENCE_NOT_FOUND). Defaults to the person
+       *     creating it when signed in; none for an API key.
+       */
+      ownerId?: string | null;
+      /**
+       * Format: uuid
        * @description An existing customer (else 422 REFERENCE_NOT_FOUND).
        */
       customerId: string;
@@ -1236,6 +1602,11 @@ export interface components {
        * @description The purchase order it was converted into; read-only.
        */
       purchaseOrderId: string | null;
+      /**
+       * Format: uuid
+       * @description The user who owns the deal.
+       */
+      ownerId: string | null;
       /** @description Sent as the ETag; send it back in If-Match to update safely. */
       version: number;
       id: string;
@@ -1264,6 +1635,11 @@ export interface components {
        * @example 2021-03-20
        */
       firstDeliveryOn?: string | null;
+      /**
+       * Format: uuid
+       * @description The user who owns the deal; null for nobody.
+       */
+      ownerId?: string | null;
       /**
        * Format: uuid
        * @description An existing product model that is not end of life (else 422).
@@ -1998,7 +2374,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2007,7 +2383,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2016,7 +2392,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2059,7 +2435,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2068,7 +2444,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2077,7 +2453,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2122,7 +2498,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2131,7 +2507,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2140,7 +2516,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2181,7 +2557,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2190,7 +2566,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2217,7 +2593,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2254,7 +2630,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2263,7 +2639,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2299,7 +2675,920 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  user_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
+        role?: components['schemas']['Role'];
+        status?: components['schemas']['UserStatus'];
+        /** @description Case-insensitive substring of name or email. */
+        q?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['UserDto'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  user_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateUserDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedUserDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  user_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id in the path */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  user_update: {
+    parameters: {
+      query?: never;
+      header: {
+        'if-match': string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateUserDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id in the path */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match names a version that is not the current one */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  user_issueSetupToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SetupTokenDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id in the path */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  auth_config: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuthConfigDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  auth_signIn: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SignInDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  auth_me: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  auth_signOut: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Signed out (also when there was no session) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  auth_changePassword: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ChangePasswordDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  auth_setPassword: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SetPasswordDto'];
+      };
+    };
+    responses: {
+      /** @description Password set */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  auth_oidcStart: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Redirect to the identity provider's sign-in page */
+      302: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  auth_oidcCallback: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Signed in: redirect to the console at / */
+      302: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2347,7 +3636,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2356,7 +3645,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2365,7 +3654,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2406,7 +3695,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2415,7 +3704,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2442,7 +3731,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2481,7 +3770,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2490,7 +3779,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2508,7 +3797,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2553,7 +3842,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2562,7 +3851,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2607,7 +3896,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2660,7 +3949,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2669,7 +3958,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2705,7 +3994,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2725,6 +4014,11 @@ export interface operations {
         segment?: components['schemas']['CustomerSegment'];
         region?: components['schemas']['Region'];
         status?: components['schemas']['CustomerStatus'];
+        /**
+         * @description Customers owned by this user: a user id, or `me` for the signed-in person (with an API key,
+         *     `me` is 400). An unknown user: 422 REFERENCE_NOT_FOUND.
+         */
+        ownerId?: string;
         /** @description Case-insensitive substring of name, legal name or external ref. */
         q?: string;
       };
@@ -2755,7 +4049,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2764,7 +4058,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2773,7 +4067,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2814,7 +4108,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2823,7 +4117,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2850,7 +4144,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2889,7 +4183,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2898,7 +4192,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2916,7 +4210,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2961,7 +4255,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2970,7 +4264,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3015,7 +4309,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3068,7 +4362,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3077,7 +4371,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3113,7 +4407,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3160,7 +4454,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3169,7 +4463,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3187,7 +4481,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3230,7 +4524,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3239,7 +4533,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3275,7 +4569,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3315,7 +4609,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3324,7 +4618,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3360,7 +4654,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3406,7 +4700,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3415,7 +4709,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3460,7 +4754,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3507,7 +4801,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3516,7 +4810,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3534,7 +4828,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3577,7 +4871,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3586,7 +4880,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3622,7 +4916,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3644,6 +4938,11 @@ export interface operations {
         /** @description Only activities due on or before this date (inclusive); those without a due date are left out. */
         dueBefore?: string;
         type?: components['schemas']['ActivityType'];
+        /**
+         * @description Activities assigned to this user: a user id, or `me` for the signed-in person (with an API
+         *     key, `me` is 400); `?assigneeId=me&open=true` is one's own open tasks. An unknown user: 422.
+         */
+        assigneeId?: string;
         customerId?: string;
       };
       header?: never;
@@ -3673,7 +4972,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3682,7 +4981,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3691,7 +4990,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3736,7 +5035,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3745,7 +5044,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3790,7 +5089,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3808,6 +5107,11 @@ export interface operations {
         /** @description The `nextCursor` of the previous page */
         cursor?: string;
         stage?: components['schemas']['OpportunityStage'];
+        /**
+         * @description Deals owned by this user: a user id, or `me` for the signed-in person (with an API key, `me`
+         *     is 400). An unknown user: 422 REFERENCE_NOT_FOUND.
+         */
+        ownerId?: string;
         customerId?: string;
         productModelId?: string;
       };
@@ -3838,7 +5142,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3847,7 +5151,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3856,7 +5160,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3897,7 +5201,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3906,7 +5210,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3933,7 +5237,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3972,7 +5276,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3981,7 +5285,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3999,7 +5303,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4044,7 +5348,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4053,7 +5357,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4098,7 +5402,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4137,7 +5441,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4146,7 +5450,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4155,7 +5459,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4196,7 +5500,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4205,7 +5509,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4232,7 +5536,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4271,7 +5575,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4280,7 +5584,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4298,7 +5602,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4343,7 +5647,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4352,7 +5656,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4397,7 +5701,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4439,7 +5743,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4448,7 +5752,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4457,7 +5761,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4498,7 +5802,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4507,7 +5811,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4534,7 +5838,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4573,7 +5877,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4582,7 +5886,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4600,7 +5904,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4639,7 +5943,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4648,7 +5952,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4666,7 +5970,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4711,7 +6015,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4720,7 +6024,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4765,7 +6069,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4804,7 +6108,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4813,7 +6117,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4849,7 +6153,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4886,7 +6190,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4895,7 +6199,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4922,7 +6226,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4967,7 +6271,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4976,7 +6280,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5021,7 +6325,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5064,7 +6368,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5073,7 +6377,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5109,7 +6413,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5153,7 +6457,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5162,7 +6466,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5180,7 +6484,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5223,7 +6527,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5232,7 +6536,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5268,7 +6572,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5309,7 +6613,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5318,7 +6622,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5336,7 +6640,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5379,7 +6683,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5388,7 +6692,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5424,7 +6728,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5461,7 +6765,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5470,7 +6774,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5488,7 +6792,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5530,7 +6834,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5539,7 +6843,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5548,7 +6852,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5591,7 +6895,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5600,7 +6904,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5636,7 +6940,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5684,7 +6988,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5693,7 +6997,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5702,7 +7006,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5749,7 +7053,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5758,7 +7062,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5767,7 +7071,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5822,7 +7126,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5831,7 +7135,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5840,7 +7144,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5891,7 +7195,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5900,7 +7204,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5909,7 +7213,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5954,7 +7258,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5963,7 +7267,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5972,7 +7276,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6013,7 +7317,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6022,7 +7326,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6049,7 +7353,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6088,7 +7392,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6097,7 +7401,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6115,7 +7419,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6158,7 +7462,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6167,7 +7471,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6185,7 +7489,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6224,7 +7528,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6233,7 +7537,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6251,7 +7555,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6297,7 +7601,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6306,7 +7610,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6315,7 +7619,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6356,7 +7660,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6365,7 +7669,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6392,7 +7696,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6438,7 +7742,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6447,7 +7751,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6456,7 +7760,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6499,7 +7803,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6508,7 +7812,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6517,7 +7821,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6562,7 +7866,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6571,7 +7875,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6580,7 +7884,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6621,7 +7925,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6630,7 +7934,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6657,7 +7961,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6696,7 +8000,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6705,7 +8009,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6723,7 +8027,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6760,7 +8064,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6769,7 +8073,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6805,7 +8109,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6850,7 +8154,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6859,7 +8163,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6904,7 +8208,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6952,7 +8256,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6961,7 +8265,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6979,7 +8283,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7019,7 +8323,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -7028,7 +8332,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7064,7 +8368,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7121,7 +8425,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -7130,7 +8434,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7157,7 +8461,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7192,6 +8496,17 @@ export const pathsApiV1ReportsCashForecastGetParametersQueryFormatValues: Readon
 export const pathsApiV1ReportsRevenueForecastSnapshotsIdVarianceGetParametersQueryFormatValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/v1/reports/revenue-forecast/snapshots/{id}/variance']['get']['parameters']['query']['format']
 > = ['json', 'csv'];
+export const actorTypeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ActorType']
+> = ['user', 'api_key', 'system'];
+export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['Role']> = [
+  'admin',
+  'sales',
+  'finance',
+  'operations',
+  'erp',
+  'viewer',
+];
 export const eventTypeValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['EventType']
 > = [
@@ -7212,14 +8527,9 @@ export const eventTypeValues: ReadonlyArray<
   'payment.received',
   'capacity.updated',
 ];
-export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['Role']> = [
-  'admin',
-  'sales',
-  'finance',
-  'operations',
-  'erp',
-  'viewer',
-];
+export const userStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['UserStatus']
+> = ['active', 'disabled'];
 export const productModelStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['ProductModelStatus']
 > = ['announced', 'active', 'end_of_life'];

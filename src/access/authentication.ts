@@ -2,8 +2,7 @@ import type { CookieSerializeOptions } from '@fastify/cookie';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import { ApiKeyService } from './api-key.service';
-import type { RequestSession } from './sessions/session.service';
-import { SessionService } from './sessions/session.service';
+import { type RequestSession, SessionService } from './sessions/session.service';
 import { userActor } from './users/user.service';
 
 export const SESSION_COOKIE = 'hashbook_session';

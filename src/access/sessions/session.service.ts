@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
 import { DomainError, ForbiddenError, UnprocessableError } from '../../common/errors';
-import { actAs, runAs, systemActor } from '../../common/request-context';
+import { actAs, systemActor } from '../../common/request-context';
 import { APP_CONFIG, AppConfig, sessionSettings } from '../../config/config';
 import { hashPassword, verifyPassword } from '../users/password';
 import { toUserDto } from '../users/user.dto';
@@ -14,7 +14,7 @@ import { SessionDto } from './auth.dto';
 import { OidcIdentity } from './oidc.service';
 import { Lifetimes, SessionRepository, SessionRow } from './session.repository';
 
-/** A session's token, with the cookie it goes in. */
+/** A new session: the token for its cookie, and the answer's body. */
 export interface NewSession {
   token: string;
   body: SessionDto;
@@ -120,7 +120,7 @@ export class SessionService implements OnModuleInit, OnModuleDestroy {
     let user = await this.users.findByEmail(identity.email);
     if (!user && autoCreateRole) {
       const name = identity.name?.trim().slice(0, 200) || identity.email.split('@')[0];
-      user = await runAs(systemActor('single-sign-on'), () =>
+      user = await actAs(systemActor('single-sign-on'), () =>
         this.dataSource.transaction((tx) =>
           this.users.insertUnlessTaken(tx, {
             email: identity.email,

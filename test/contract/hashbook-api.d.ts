@@ -73,6 +73,222 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/users': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** People in creation order; `q` searches name and email. Users are never deleted. */
+    get: operations['user_list'];
+    put?: never;
+    /**
+     * Adds a person who signs in. Without a password the answer carries a one-time `setupToken`
+     *     (72 hours) for `POST /auth/set-password`. An email already used (ignoring case): 409 DUPLICATE.
+     */
+    post: operations['user_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['user_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Changes name, role or status. `disabled` ends the person's sessions at once; disabling
+     *     yourself: 409 CANNOT_DISABLE_SELF. Honours If-Match.
+     */
+    patch: operations['user_update'];
+    trace?: never;
+  };
+  '/api/v1/users/{id}/setup-token': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A new one-time setup token (72 hours) for a person who lost theirs or forgot their password;
+     *     earlier tokens stop working. Their password and sessions stay until they use it.
+     */
+    post: operations['user_issueSetupToken'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/config': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What the sign-in page offers: whether single sign-on is configured. */
+    get: operations['auth_config'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/sign-in': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Signs in with email and password: sets the `hashbook_session` cookie (HttpOnly, SameSite=Lax)
+     *     and answers with the user and the CSRF token to send as X-CSRF-Token. A wrong email or
+     *     password: 401 INVALID_CREDENTIALS; after 5 failures for an email in 15 minutes: 429
+     *     TOO_MANY_ATTEMPTS for 15 minutes.
+     */
+    post: operations['auth_signIn'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The signed-in user and the session's CSRF token. */
+    get: operations['auth_me'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/sign-out': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Ends this browser's session and clears its cookie (needs X-CSRF-Token). */
+    post: operations['auth_signOut'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/change-password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Changes the signed-in user's password (needs the current one; wrong: 422
+     *     CURRENT_PASSWORD_WRONG). Every other session of theirs ends; this one goes on.
+     */
+    post: operations['auth_changePassword'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/set-password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Sets a password with a one-time setup token (unknown, used or expired: 401
+     *     INVALID_SETUP_TOKEN); every session of the user ends. Then sign in.
+     */
+    post: operations['auth_setPassword'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/oidc/start': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Single sign-on: redirects the browser to the identity provider (authorisation code flow with
+     *     PKCE, state and nonce). 404 SSO_NOT_CONFIGURED without OIDC_ISSUER.
+     */
+    get: operations['auth_oidcStart'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/oidc/callback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Where the identity provider sends the browser back: signs in the active user with the
+     *     verified email of the ID token (or creates one with OIDC_AUTO_CREATE_ROLE), sets the session
+     *     cookie and redirects to the console at `/`. Anyone else: 403 NOT_A_USER; a state that does
+     *     not match the flow this browser started: 400 SSO_STATE_INVALID.
+     */
+    get: operations['auth_oidcCallback'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/product-models': {
     parameters: {
       query?: never;
@@ -826,10 +1042,20 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    /**
+     * @description A signed-in person, a program's API key, or the server itself (CLI, demo data).
+     * @enum {string}
+     */
+    ActorType: 'user' | 'api_key' | 'system';
+    /** @enum {string} */
+    Role: 'admin' | 'sales' | 'finance' | 'operations' | 'erp' | 'viewer';
     AuditActorDto: {
-      apiKeyId: string | null;
+      /** @description A signed-in person, a program's API key, or the server itself (CLI, demo data). */
+      type: components['schemas']['ActorType'];
+      role: components['schemas']['Role'];
+      /** @description The user's or the API key's id; null for the system. */
+      id: string | null;
       name: string;
-      role: string;
     };
     AuditEntryDto: {
       id: string;
@@ -878,8 +1104,6 @@ export interface components {
       /** @description Poll again with this; never null. */
       nextCursor: string;
     };
-    /** @enum {string} */
-    Role: 'admin' | 'sales' | 'finance' | 'operations' | 'erp' | 'viewer';
     CreateApiKeyDto: {
       role: components['schemas']['Role'];
       /** @description A label for whoever uses the key, e.g. "sap-erp-prod". */
@@ -904,6 +1128,107 @@ export interface components {
       keyPrefix: string;
       createdAt: string;
       revokedAt: string | null;
+    };
+    CreateUserDto: {
+      /**
+       * Format: email
+       * @description What the person signs in with; unique whatever its case.
+       * @example mei.lin@example.com
+       */
+      email: string;
+      role: components['schemas']['Role'];
+      /**
+       * Format: password
+       * @description At least 12 characters, not the email. Leave it out and the answer carries a one-time
+       *     `setupToken` (valid 72 hours) with which the person chooses their own.
+       */
+      password?: string;
+      /** @description Their name as colleagues know it, e.g. "Mei Lin". */
+      name: string;
+    };
+    /** @enum {string} */
+    UserStatus: 'active' | 'disabled';
+    CreatedUserDto: {
+      /** Format: email */
+      email: string;
+      role: components['schemas']['Role'];
+      status: components['schemas']['UserStatus'];
+      /** @description Sent as the ETag; send it back in If-Match to update safely. */
+      version: number;
+      /** Format: date-time */
+      setupTokenExpiresAt?: string;
+      /** @description Only when no password was given: the one-time token to set it with, shown once. */
+      setupToken?: string;
+      id: string;
+      name: string;
+      /** @description False until the person has set a password (people who only use single sign-on never do). */
+      passwordSet: boolean;
+      createdAt: string;
+      updatedAt: string;
+    };
+    UserDto: {
+      /** Format: email */
+      email: string;
+      role: components['schemas']['Role'];
+      status: components['schemas']['UserStatus'];
+      /** @description Sent as the ETag; send it back in If-Match to update safely. */
+      version: number;
+      id: string;
+      name: string;
+      /** @description False until the person has set a password (people who only use single sign-on never do). */
+      passwordSet: boolean;
+      createdAt: string;
+      updatedAt: string;
+    };
+    UpdateUserDto: {
+      role?: components['schemas']['Role'];
+      /** @description `disabled` ends the person's sessions at once and refuses their sign-ins. */
+      status?: components['schemas']['UserStatus'];
+      name?: string;
+    };
+    SetupTokenDto: {
+      /** Format: date-time */
+      setupTokenExpiresAt: string;
+      /** @description One-time token for `POST /auth/set-password`. Shown once, here; only its hash is stored. */
+      setupToken: string;
+    };
+    AuthConfigDto: {
+      /** @description Whether single sign-on (OpenID Connect) is configured. */
+      sso: boolean;
+      /** @description Where a browser goes to sign in with single sign-on; null without it. */
+      ssoStartUrl: string | null;
+    };
+    SignInDto: {
+      /**
+       * Format: email
+       * @example mei.lin@example.com
+       */
+      email: string;
+      /** Format: password */
+      password: string;
+    };
+    SessionDto: {
+      user: components['schemas']['UserDto'];
+      /** @description Send it as the X-CSRF-Token header on every request of this session but GET and HEAD. */
+      csrfToken: string;
+    };
+    ChangePasswordDto: {
+      /** Format: password */
+      currentPassword: string;
+      /**
+       * Format: password
+       * @description At least 12 characters, not the email.
+       */
+      newPassword: string;
+    };
+    SetPasswordDto: {
+      /**
+       * Format: password
+       * @description At least 12 characters, not the email.
+       */
+      password: string;
+      /** @description The one-time setup token an admin (or the CLI) was given for the person. */
+      token: string;
     };
     /** @enum {string} */
     ProductModelStatus: 'announced' | 'active' | 'end_of_life';
@@ -1017,13 +1342,19 @@ export interface components {
       country: string;
       /** @default prospect */
       status: components['schemas']['CustomerStatus'];
+      /**
+       * Format: uuid
+       * @description The user who owns the account (unknown: 422 REFERENCE_NOT_FOUND). Defaults to the person
+       *     creating it when signed in; none for an API key.
+       */
+      ownerId?: string | null;
       /** @description Trading name, e.g. "Core Scientific"; unique whatever its case. */
       name: string;
       /** @description Registered legal name, e.g. "Core Scientific, Inc.". */
       legalName?: string | null;
       /** @description The customer's key in an ERP, unique, e.g. "SAP-100042". */
       externalRef?: string | null;
-      /** @description Who owns the account on the sales side. */
+      /** @description Who owns the account on the sales side, as free text (e.g. from an import). */
       accountOwner?: string | null;
       /** @description Payment-terms code used when an order names none, e.g. "PT-30". */
       defaultPaymentTermsCode?: string | null;
@@ -1047,6 +1378,8 @@ export interface components {
       country: string;
       externalRef: string | null;
       accountOwner: string | null;
+      /** @description The user who owns the account. */
+      ownerId: string | null;
       defaultPaymentTermsCode: string | null;
       createdAt: string;
       updatedAt: string;
@@ -1059,6 +1392,11 @@ export interface components {
        */
       country?: string;
       status?: components['schemas']['CustomerStatus'];
+      /**
+       * Format: uuid
+       * @description The user who owns the account; null for nobody.
+       */
+      ownerId?: string | null;
       /** @description Trading name; unique whatever its case. */
       name?: string;
       legalName?: string | null;
@@ -1076,11 +1414,17 @@ export interface components {
       country: string;
       /** @default prospect */
       status: components['schemas']['CustomerStatus'];
+      /**
+       * Format: uuid
+       * @description The user who owns the account (unknown: 422 REFERENCE_NOT_FOUND). Defaults to the person
+       *     creating it when signed in; none for an API key.
+       */
+      ownerId?: string | null;
       /** @description Trading name, e.g. "Core Scientific"; unique whatever its case. */
       name: string;
       /** @description Registered legal name, e.g. "Core Scientific, Inc.". */
       legalName?: string | null;
-      /** @description Who owns the account on the sales side. */
+      /** @description Who owns the account on the sales side, as free text (e.g. from an import). */
       accountOwner?: string | null;
       /** @description Payment-terms code used when an order names none, e.g. "PT-30". */
       defaultPaymentTermsCode?: string | null;
@@ -1132,6 +1476,11 @@ export interface components {
       dueOn: string | null;
       /** Format: date-time */
       completedAt: string | null;
+      /**
+       * Format: uuid
+       * @description The user who does it or did it.
+       */
+      assigneeId: string | null;
       /** @description Sent as the ETag; send it back in If-Match to update safely. */
       version: number;
       id: string;
@@ -1159,6 +1508,12 @@ export interface components {
        * @description For tasks: when it was done. A task without it is open.
        */
       completedAt?: string | null;
+      /**
+       * Format: uuid
+       * @description The user who does it (a task) or did it (unknown: 422 REFERENCE_NOT_FOUND). Defaults to the
+       *     person recording it when signed in; none for an API key.
+       */
+      assigneeId?: string | null;
       /** @description One line, e.g. "Call about the Q3 tranche". */
       subject: string;
       /** @description Free text. */
@@ -1175,6 +1530,11 @@ export interface components {
       dueOn?: string | null;
       /** Format: date-time */
       completedAt?: string | null;
+      /**
+       * Format: uuid
+       * @description The user who does it or did it; null for nobody.
+       */
+      assigneeId?: string | null;
       subject?: string;
       body?: string | null;
     };
@@ -1208,6 +1568,12 @@ export interface components {
       firstDeliveryOn?: string | null;
       /**
        * Format: uuid
+       * @description The user who owns the deal (unknown: 422 REFERENCE_NOT_FOUND). Defaults to the person
+       *     creating it when signed in; none for an API key.
+       */
+      ownerId?: string | null;
+      /**
+       * Format: uuid
        * @description An existing customer (else 422 REFERENCE_NOT_FOUND).
        */
       customerId: string;
@@ -1236,6 +1602,11 @@ export interface components {
        * @description The purchase order it was converted into; read-only.
        */
       purchaseOrderId: string | null;
+      /**
+       * Format: uuid
+       * @description The user who owns the deal.
+       */
+      ownerId: string | null;
       /** @description Sent as the ETag; send it back in If-Match to update safely. */
       version: number;
       id: string;
@@ -1264,6 +1635,11 @@ export interface components {
        * @example 2021-03-20
        */
       firstDeliveryOn?: string | null;
+      /**
+       * Format: uuid
+       * @description The user who owns the deal; null for nobody.
+       */
+      ownerId?: string | null;
       /**
        * Format: uuid
        * @description An existing product model that is not end of life (else 422).
@@ -2025,7 +2401,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2034,7 +2410,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2043,7 +2419,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2086,7 +2462,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2095,7 +2471,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2104,7 +2480,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2149,7 +2525,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2158,7 +2534,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2167,7 +2543,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2208,7 +2584,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2217,7 +2593,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2244,7 +2620,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2281,7 +2657,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2290,7 +2666,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2326,7 +2702,920 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  user_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
+        role?: components['schemas']['Role'];
+        status?: components['schemas']['UserStatus'];
+        /** @description Case-insensitive substring of name or email. */
+        q?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['UserDto'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  user_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateUserDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedUserDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  user_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id in the path */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  user_update: {
+    parameters: {
+      query?: never;
+      header: {
+        'if-match': string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateUserDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id in the path */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match names a version that is not the current one */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  user_issueSetupToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SetupTokenDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id in the path */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  auth_config: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuthConfigDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  auth_signIn: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SignInDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  auth_me: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  auth_signOut: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Signed out (also when there was no session) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  auth_changePassword: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ChangePasswordDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  auth_setPassword: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SetPasswordDto'];
+      };
+    };
+    responses: {
+      /** @description Password set */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  auth_oidcStart: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Redirect to the identity provider's sign-in page */
+      302: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  auth_oidcCallback: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Signed in: redirect to the console at / */
+      302: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2374,7 +3663,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2383,7 +3672,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2392,7 +3681,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2433,7 +3722,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2442,7 +3731,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2469,7 +3758,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2508,7 +3797,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2517,7 +3806,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2535,7 +3824,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2580,7 +3869,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2589,7 +3878,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2634,7 +3923,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2687,7 +3976,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2696,7 +3985,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2732,7 +4021,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2752,6 +4041,11 @@ export interface operations {
         segment?: components['schemas']['CustomerSegment'];
         region?: components['schemas']['Region'];
         status?: components['schemas']['CustomerStatus'];
+        /**
+         * @description Customers owned by this user: a user id, or `me` for the signed-in person (with an API key,
+         *     `me` is 400). An unknown user: 422 REFERENCE_NOT_FOUND.
+         */
+        ownerId?: string;
         /** @description Case-insensitive substring of name, legal name or external ref. */
         q?: string;
       };
@@ -2782,7 +4076,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2791,7 +4085,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2800,7 +4094,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2841,7 +4135,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2850,7 +4144,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2877,7 +4171,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2916,7 +4210,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2925,7 +4219,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2943,7 +4237,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2988,7 +4282,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2997,7 +4291,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3042,7 +4336,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3095,7 +4389,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3104,7 +4398,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3140,7 +4434,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3187,7 +4481,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3196,7 +4490,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3214,7 +4508,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3257,7 +4551,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3266,7 +4560,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3302,7 +4596,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3342,7 +4636,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3351,7 +4645,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3387,7 +4681,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3433,7 +4727,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3442,7 +4736,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3487,7 +4781,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3534,7 +4828,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3543,7 +4837,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3561,7 +4855,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3604,7 +4898,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3613,7 +4907,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3649,7 +4943,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3671,6 +4965,11 @@ export interface operations {
         /** @description Only activities due on or before this date (inclusive); those without a due date are left out. */
         dueBefore?: string;
         type?: components['schemas']['ActivityType'];
+        /**
+         * @description Activities assigned to this user: a user id, or `me` for the signed-in person (with an API
+         *     key, `me` is 400); `?assigneeId=me&open=true` is one's own open tasks. An unknown user: 422.
+         */
+        assigneeId?: string;
         customerId?: string;
       };
       header?: never;
@@ -3700,7 +4999,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3709,7 +5008,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3718,7 +5017,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3763,7 +5062,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3772,7 +5071,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3817,7 +5116,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3835,6 +5134,11 @@ export interface operations {
         /** @description The `nextCursor` of the previous page */
         cursor?: string;
         stage?: components['schemas']['OpportunityStage'];
+        /**
+         * @description Deals owned by this user: a user id, or `me` for the signed-in person (with an API key, `me`
+         *     is 400). An unknown user: 422 REFERENCE_NOT_FOUND.
+         */
+        ownerId?: string;
         customerId?: string;
         productModelId?: string;
       };
@@ -3865,7 +5169,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3874,7 +5178,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3883,7 +5187,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3924,7 +5228,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3933,7 +5237,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3960,7 +5264,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3999,7 +5303,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4008,7 +5312,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4026,7 +5330,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4071,7 +5375,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4080,7 +5384,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4125,7 +5429,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4164,7 +5468,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4173,7 +5477,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4182,7 +5486,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4223,7 +5527,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4232,7 +5536,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4259,7 +5563,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4298,7 +5602,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4307,7 +5611,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4325,7 +5629,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4370,7 +5674,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4379,7 +5683,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4424,7 +5728,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4466,7 +5770,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4475,7 +5779,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4484,7 +5788,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4525,7 +5829,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4534,7 +5838,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4561,7 +5865,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4600,7 +5904,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4609,7 +5913,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4627,7 +5931,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4666,7 +5970,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4675,7 +5979,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4693,7 +5997,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4738,7 +6042,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4747,7 +6051,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4792,7 +6096,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4831,7 +6135,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4840,7 +6144,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4876,7 +6180,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4913,7 +6217,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4922,7 +6226,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4949,7 +6253,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4994,7 +6298,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5003,7 +6307,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5048,7 +6352,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5091,7 +6395,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5100,7 +6404,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5136,7 +6440,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5180,7 +6484,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5189,7 +6493,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5207,7 +6511,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5250,7 +6554,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5259,7 +6563,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5295,7 +6599,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5336,7 +6640,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5345,7 +6649,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5363,7 +6667,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5406,7 +6710,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5415,7 +6719,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5451,7 +6755,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5488,7 +6792,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5497,7 +6801,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5515,7 +6819,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5557,7 +6861,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5566,7 +6870,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5575,7 +6879,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5618,7 +6922,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5627,7 +6931,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5663,7 +6967,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5711,7 +7015,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5720,7 +7024,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5729,7 +7033,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5776,7 +7080,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5785,7 +7089,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5794,7 +7098,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5849,7 +7153,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5858,7 +7162,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5867,7 +7171,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5918,7 +7222,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5927,7 +7231,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5936,7 +7240,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5981,7 +7285,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5990,7 +7294,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5999,7 +7303,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6040,7 +7344,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6049,7 +7353,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6076,7 +7380,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6115,7 +7419,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6124,7 +7428,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6142,7 +7446,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6185,7 +7489,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6194,7 +7498,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6212,7 +7516,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6251,7 +7555,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6260,7 +7564,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6278,7 +7582,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6324,7 +7628,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6333,7 +7637,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6342,7 +7646,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6383,7 +7687,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6392,7 +7696,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6419,7 +7723,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6465,7 +7769,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6474,7 +7778,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6483,7 +7787,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6526,7 +7830,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6535,7 +7839,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6544,7 +7848,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6589,7 +7893,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6598,7 +7902,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6607,7 +7911,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6648,7 +7952,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6657,7 +7961,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6684,7 +7988,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6723,7 +8027,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6732,7 +8036,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6750,7 +8054,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6787,7 +8091,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6796,7 +8100,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6832,7 +8136,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6877,7 +8181,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6886,7 +8190,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6931,7 +8235,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6979,7 +8283,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6988,7 +8292,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7006,7 +8310,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7046,7 +8350,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -7055,7 +8359,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7091,7 +8395,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7148,7 +8452,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -7157,7 +8461,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7184,7 +8488,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7219,6 +8523,17 @@ export const pathsApiV1ReportsCashForecastGetParametersQueryFormatValues: Readon
 export const pathsApiV1ReportsRevenueForecastSnapshotsIdVarianceGetParametersQueryFormatValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/v1/reports/revenue-forecast/snapshots/{id}/variance']['get']['parameters']['query']['format']
 > = ['json', 'csv'];
+export const actorTypeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ActorType']
+> = ['user', 'api_key', 'system'];
+export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['Role']> = [
+  'admin',
+  'sales',
+  'finance',
+  'operations',
+  'erp',
+  'viewer',
+];
 export const eventTypeValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['EventType']
 > = [
@@ -7239,14 +8554,9 @@ export const eventTypeValues: ReadonlyArray<
   'payment.received',
   'capacity.updated',
 ];
-export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['Role']> = [
-  'admin',
-  'sales',
-  'finance',
-  'operations',
-  'erp',
-  'viewer',
-];
+export const userStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['UserStatus']
+> = ['active', 'disabled'];
 export const productModelStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['ProductModelStatus']
 > = ['announced', 'active', 'end_of_life'];

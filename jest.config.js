@@ -1,5 +1,12 @@
 // Unit tests beside the code (src, *.spec.ts); e2e tests against a real PostgreSQL (test, *.e2e-spec.ts).
-const transform = { '^.+\\.ts$': ['ts-jest', {}] };
+// openid-client and its dependencies are ESM-only, which Jest's sandbox cannot require: they are
+// compiled to CommonJS like the project's own files (Node itself loads them with require()).
+const ESM_ONLY = ['openid-client', 'oauth4webapi', 'jose'];
+const transform = {
+  '^.+\\.ts$': ['ts-jest', {}],
+  [`/node_modules/(?:${ESM_ONLY.join('|')})/.+\\.js$`]: ['ts-jest', { tsconfig: { allowJs: true } }],
+};
+const transformIgnorePatterns = [`/node_modules/(?!(?:${ESM_ONLY.join('|')})/)`];
 // @fastify/static's content-disposition is ESM-only, which Jest's sandbox cannot require.
 const moduleNameMapper = { '^content-disposition$': 'content-disposition-cjs' };
 
@@ -15,6 +22,7 @@ module.exports = {
       rootDir: __dirname,
       testMatch: ['<rootDir>/src/**/*.spec.ts'],
       transform,
+      transformIgnorePatterns,
       moduleNameMapper,
     },
     {
@@ -23,6 +31,7 @@ module.exports = {
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       transform,
+      transformIgnorePatterns,
       moduleNameMapper,
     },
   ],

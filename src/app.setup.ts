@@ -1,3 +1,4 @@
+import fastifyCookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -7,6 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ApiKeyService } from './access/api-key.service';
 import { keyFromRequest, registerAuthentication } from './access/authentication';
+import { SessionService } from './access/sessions/session.service';
 import { IdempotencyStore } from './common/idempotency.store';
 import { registerRequestHooks } from './common/request-hooks';
 import { AppModule } from './app.module';
@@ -49,8 +51,10 @@ export async function createApp(
   );
   const fastify = app.getHttpAdapter().getInstance();
 
+  // Cookies are read for the session; nothing is signed with them (a session is a database row).
+  await app.register(fastifyCookie);
   // Who is calling, first: the idempotency scope and the request context need the actor.
-  registerAuthentication(fastify, app.get(ApiKeyService));
+  registerAuthentication(fastify, app.get(ApiKeyService), app.get(SessionService));
   registerRequestHooks(fastify, { idempotency: app.get(IdempotencyStore) });
   // Liveness answers from fastify itself: a probe should cost nothing and prove only that the
   // process serves HTTP. Readiness (/health/ready) checks the database through Nest.

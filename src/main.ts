@@ -1,10 +1,12 @@
 import 'reflect-metadata';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config/config';
 
 async function main() {
   // The environment is checked before the application is loaded, so a bad value is reported at once.
   const config = loadConfig();
-  const { ensureAdminAccess } = await import('./access/admin-key.bootstrap');
+  const { ensureAdminAccess, ensureAdminUser } = await import('./access/admin-key.bootstrap');
+  const { UserService } = await import('./access/users/user.service');
   const { ApiKeyService } = await import('./access/api-key.service');
   const { createApp } = await import('./app.setup');
   const { createLogger } = await import('./common/logger');
@@ -25,9 +27,13 @@ async function main() {
     if (applied.length > 0) logger.info(`Applied migrations: ${applied.join(', ')}`);
     const app = await createApp(config, database.url, logger);
     await ensureAdminAccess(app.get(ApiKeyService), config, database.embedded, logger);
+    await ensureAdminUser(app.get(UserService), config, database.embedded, logger);
     if (config.seedDemo) {
       const { seedDemoIfEmpty } = await import('./demo/seed');
-      await seedDemoIfEmpty(app, logger);
+      // Embedded: the demo people get generated passwords, kept beside the admin's.
+      await seedDemoIfEmpty(app, logger, {
+        passwordsFile: database.embedded ? join(config.dataDir, 'demo-users') : undefined,
+      });
     }
     const shutdown = async (signal: string) => {
       if (stopping) return;

@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { PUBLIC_EXTENSION } from './access/roles.decorator';
 
 const PROBLEM_SCHEMA = {
   type: 'object',
@@ -35,15 +36,28 @@ const PROBLEM_SCHEMA = {
 
 const DESCRIPTIONS: Record<string, string> = {
   '400': 'Invalid request (validation errors carry field paths)',
-  '401': 'No API key, or an unknown or revoked one',
-  '403': "The key's role may not do this",
+  '401': 'No API key or session, or an unknown, revoked or ended one',
+  '403': "The caller's role may not do this, or a session's write came without its X-CSRF-Token",
   '404': 'Unknown id in the path',
   '409':
     'Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …)',
   '412': 'If-Match names a version that is not the current one',
   '422': 'Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND)',
-  '429': 'Rate limited',
+  '429': 'Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS)',
 };
+
+/** Operations that need no key or session carry no security requirement. */
+function markPublicOperations(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+      const operation = item[method] as
+        (Record<string, unknown> & { security?: unknown }) | undefined;
+      if (!operation?.[PUBLIC_EXTENSION]) continue;
+      delete operation[PUBLIC_EXTENSION];
+      operation.security = [];
+    }
+  }
+}
 
 /** Adds the problem+json error responses each kind of operation can give. */
 function addProblemResponses(document: OpenAPIObject): void {
@@ -76,8 +90,10 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
     .setTitle('Hashbook API')
     .setDescription(
       'Order book and customer CRM of a bitcoin-mining-hardware maker. Every route under /api/v1 needs an API key ' +
-        '(X-API-Key, or Authorization: Bearer). Money is a decimal string with two places, USD. Errors are ' +
-        'application/problem+json with a stable `code`.',
+        '(X-API-Key, or Authorization: Bearer) — programs — or the session cookie of a person signed in with ' +
+        '`POST /auth/sign-in` or single sign-on; a session request that changes anything (any method but GET ' +
+        'and HEAD) must send the X-CSRF-Token the sign-in answered with. Money is a decimal string with two ' +
+        'places, USD. Errors are application/problem+json with a stable `code`.',
     )
     .setVersion('1.0')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
@@ -85,13 +101,25 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
       { type: 'http', scheme: 'bearer', description: 'The API key as a bearer token' },
       'bearer',
     )
+    .addCookieAuth(
+      'hashbook_session',
+      {
+        type: 'apiKey',
+        in: 'cookie',
+        name: 'hashbook_session',
+        description: 'Set by sign-in; writes also need the X-CSRF-Token header',
+      },
+      'session',
+    )
     .addSecurityRequirements('api-key')
     .addSecurityRequirements('bearer')
+    .addSecurityRequirements('session')
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controllerKey, methodKey) =>
       `${controllerKey.replace(/Controller$/, '').replace(/^./, (c) => c.toLowerCase())}_${methodKey}`,
   });
+  markPublicOperations(document);
   addProblemResponses(document);
   return document;
 }

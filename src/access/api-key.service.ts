@@ -39,7 +39,9 @@ export class ApiKeyService {
     const row = await this.dataSource.getRepository(ApiKey).findOne({
       where: { keyHash: hash, revokedAt: IsNull() },
     });
-    const actor = row ? { apiKeyId: row.id, name: row.name, role: row.role } : null;
+    const actor: Actor | null = row
+      ? { type: 'api_key', id: row.id, name: row.name, role: row.role }
+      : null;
     if (this.cache.size > 10000) this.cache.clear();
     this.cache.set(hash, { actor, until: now + CACHE_TTL_MS });
     return actor;

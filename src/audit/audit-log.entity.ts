@@ -1,6 +1,8 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { ActorType } from '../common/request-context';
 
 @Entity()
+@Check('audit_log_actor_type_check', `actor_type IN ('user','api_key','system')`)
 @Index('audit_log_entity_idx', ['entityType', 'entityId', 'id'])
 @Index('audit_log_at_idx', ['createdAt'])
 export class AuditLog {
@@ -11,8 +13,16 @@ export class AuditLog {
   @Column({ name: 'at', type: 'timestamptz', precision: 3, default: () => 'now()' })
   createdAt: Date;
 
+  @Column({ type: 'varchar', length: 10 })
+  actorType: ActorType;
+
+  /** The API key that acted, for `api_key` actors. */
   @Column({ type: 'uuid', nullable: true })
   apiKeyId: string | null;
+
+  /** The person who acted, for `user` actors. */
+  @Column({ type: 'uuid', nullable: true })
+  userId: string | null;
 
   @Column({ type: 'varchar', length: 100 })
   actorName: string;

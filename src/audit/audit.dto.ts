@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../common/pagination';
+import { ACTOR_TYPES, ROLES, type ActorType, type Role } from '../common/request-context';
 import type { AuditLog } from './audit-log.entity';
 import { EVENT_TYPES, type EventType } from './event-types';
 
@@ -27,9 +28,14 @@ export class AuditLogQueryDto extends PageQueryDto {
 }
 
 export class AuditActorDto {
-  apiKeyId: string | null;
+  /** A signed-in person, a program's API key, or the server itself (CLI, demo data). */
+  @ApiProperty({ enum: ACTOR_TYPES, enumName: 'ActorType' })
+  type: ActorType;
+  /** The user's or the API key's id; null for the system. */
+  id: string | null;
   name: string;
-  role: string;
+  @ApiProperty({ enum: ROLES, enumName: 'Role' })
+  role: Role;
 }
 
 export class AuditEntryDto {
@@ -48,7 +54,12 @@ export function toAuditEntryDto(row: AuditLog): AuditEntryDto {
   return {
     id: String(row.id),
     at: row.createdAt.toISOString(),
-    actor: { apiKeyId: row.apiKeyId, name: row.actorName, role: row.actorRole },
+    actor: {
+      type: row.actorType,
+      id: row.apiKeyId ?? row.userId,
+      name: row.actorName,
+      role: row.actorRole as Role,
+    },
     action: row.action,
     entityType: row.entityType,
     entityId: row.entityId,

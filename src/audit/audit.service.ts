@@ -39,13 +39,14 @@ export function diff(before?: object | null, after?: object | null): Record<stri
  */
 const RECORD = `
   WITH audit AS (
-    INSERT INTO audit_log (api_key_id, actor_name, actor_role, request_id, action, entity_type, entity_id, changes)
-    SELECT $1, $2, $3, $4, a.action, a.entity_type, a.entity_id, a.changes
-      FROM jsonb_to_recordset($5::jsonb) AS a(action varchar, entity_type varchar, entity_id uuid, changes jsonb)
+    INSERT INTO audit_log (actor_type, api_key_id, user_id, actor_name, actor_role, request_id, action, entity_type,
+                           entity_id, changes)
+    SELECT $1, $2, $3, $4, $5, $6, a.action, a.entity_type, a.entity_id, a.changes
+      FROM jsonb_to_recordset($7::jsonb) AS a(action varchar, entity_type varchar, entity_id uuid, changes jsonb)
   )
   INSERT INTO event (txid, type, entity_type, entity_id, data)
   SELECT pg_current_xact_id()::text::bigint, e.type, e.entity_type, e.entity_id, e.data
-    FROM jsonb_to_recordset($6::jsonb) AS e(type varchar, entity_type varchar, entity_id uuid, data jsonb)`;
+    FROM jsonb_to_recordset($8::jsonb) AS e(type varchar, entity_type varchar, entity_id uuid, data jsonb)`;
 
 /**
  * The one place writes are recorded: the audit row (who, what, before/after) and the change-feed
@@ -79,7 +80,9 @@ export class AuditService {
       }
     }
     await tx.query(RECORD, [
-      actor.apiKeyId,
+      actor.type,
+      actor.type === 'api_key' ? actor.id : null,
+      actor.type === 'user' ? actor.id : null,
       actor.name,
       actor.role,
       requestContext.getStore()?.requestId ?? null,

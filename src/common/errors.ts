@@ -83,7 +83,9 @@ export class ReferenceNotFoundError extends UnprocessableError {
 }
 
 export class UnauthorizedError extends DomainError {
-  constructor(message = 'A valid API key is required (X-API-Key or Authorization: Bearer)') {
+  constructor(
+    message = 'A valid API key (X-API-Key or Authorization: Bearer) or a signed-in session is required',
+  ) {
     super(401, 'UNAUTHORIZED', message);
   }
 }

@@ -4,9 +4,9 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Entity()
 @Index('idempotency_record_created_at_idx', ['createdAt'])
 export class IdempotencyRecord {
-  /** The API key's id: keys are scoped to the caller. */
+  /** Whose key it is: the API key's or the signed-in user's id (the nil uuid for nobody's). */
   @PrimaryColumn({ type: 'uuid' })
-  apiKeyId: string;
+  callerId: string;
 
   @PrimaryColumn({ type: 'varchar', length: 255 })
   key: string;

@@ -39,7 +39,8 @@ export function checkIdempotencyKey(key: unknown): asserts key is string {
 }
 
 /**
- * Idempotency-Key on POST, kept in PostgreSQL: the first request claims the key (a unique row),
+ * Idempotency-Key on POST, kept in PostgreSQL and scoped to the caller (an API key or a signed-in
+ * user: `scope` is its id): the first request claims the key (a unique row),
  * runs, and stores its response; retries with the same body get that response replayed, another
  * body is refused, and concurrent duplicates wait for the first to finish. A request that dies
  * without answering lets a retry take the key over after a minute. Records live 48 h.
@@ -72,7 +73,7 @@ export class IdempotencyStore implements OnModuleInit, OnModuleDestroy {
     const deadline = Date.now() + WAIT_MS;
     for (;;) {
       const inserted: unknown[] = await this.dataSource.query(
-        `INSERT INTO idempotency_record (api_key_id, key, request_hash, locked_until)
+        `INSERT INTO idempotency_record (caller_id, key, request_hash, locked_until)
          VALUES ($1, $2, $3, now() + interval '${HOLD_SECONDS} seconds')
          ON CONFLICT DO NOTHING RETURNING key`,
         [scope, key, hash],
@@ -80,7 +81,7 @@ export class IdempotencyStore implements OnModuleInit, OnModuleDestroy {
       if (inserted.length === 1) return { kind: 'proceed' };
       const [row] = (await this.dataSource.query(
         `SELECT request_hash, response_status, response_body, response_headers, locked_until < now() AS expired
-           FROM idempotency_record WHERE api_key_id = $1 AND key = $2`,
+           FROM idempotency_record WHERE caller_id = $1 AND key = $2`,
         [scope, key],
       )) as {
         request_hash: string;
@@ -107,7 +108,7 @@ export class IdempotencyStore implements OnModuleInit, OnModuleDestroy {
       if (row.expired) {
         const taken: unknown[] = await this.dataSource.query(
           `UPDATE idempotency_record SET locked_until = now() + interval '${HOLD_SECONDS} seconds'
-            WHERE api_key_id = $1 AND key = $2 AND response_status IS NULL AND locked_until < now()
+            WHERE caller_id = $1 AND key = $2 AND response_status IS NULL AND locked_until < now()
             RETURNING key`,
           [scope, key],
         );
@@ -132,14 +133,14 @@ export class IdempotencyStore implements OnModuleInit, OnModuleDestroy {
   ): Promise<void> {
     await this.dataSource.query(
       `UPDATE idempotency_record SET response_status = $3, response_body = $4, response_headers = $5
-        WHERE api_key_id = $1 AND key = $2`,
+        WHERE caller_id = $1 AND key = $2`,
       [scope, key, status, JSON.stringify(body ?? null), JSON.stringify(headers)],
     );
   }
 
   async release(scope: string, key: string): Promise<void> {
     await this.dataSource.query(
-      'DELETE FROM idempotency_record WHERE api_key_id = $1 AND key = $2 AND response_status IS NULL',
+      'DELETE FROM idempotency_record WHERE caller_id = $1 AND key = $2 AND response_status IS NULL',
       [scope, key],
     );
   }

@@ -3,6 +3,7 @@ import { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 import { DomainError } from './errors';
 import { Problem, problem } from './problem';
+import { loggedUrl } from './logger';
 
 const logger = new Logger('Errors');
 
@@ -132,7 +133,7 @@ function logIfUnexpected(error: unknown, body: Problem, request: FastifyRequest)
   if (body.status >= 500) {
     const err = error as Error;
     logger.error(
-      `${request.method} ${request.url} failed [${request.id}]: ${err?.stack ?? String(error)}`,
+      `${request.method} ${loggedUrl(request.url)} failed [${request.id}]: ${err?.stack ?? String(error)}`,
     );
   }
 }

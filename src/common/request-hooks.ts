@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { checkIdempotencyKey, IdempotencyStore, requestHash } from './idempotency.store';
 import { entityTags } from './if-match';
+import { loggedUrl } from './logger';
 import { sendProblem, toProblem } from './problem.filter';
 import { Actor, requestContext } from './request-context';
 
@@ -16,7 +17,7 @@ declare module 'fastify' {
 }
 
 const REPLAYED_HEADERS = ['etag', 'location', 'content-type'];
-const ANONYMOUS: Actor = { apiKeyId: null, name: 'anonymous', role: 'viewer' };
+const ANONYMOUS: Actor = { type: 'system', id: null, name: 'anonymous', role: 'viewer' };
 /** Probes hit these every few seconds; their lines would drown the real traffic. */
 const UNLOGGED_ROUTES = new Set(['/health', '/health/ready']);
 
@@ -91,7 +92,8 @@ export function registerRequestHooks(
     const actor = request.actor!;
     try {
       checkIdempotencyKey(key);
-      const scope = actor.apiKeyId ?? '00000000-0000-0000-0000-000000000000';
+      // Scoped to the caller: the API key, or the signed-in user.
+      const scope = actor.id ?? '00000000-0000-0000-0000-000000000000';
       const outcome = await deps.idempotency.claim(
         scope,
         key,
@@ -170,10 +172,11 @@ export function registerRequestHooks(
     request.log.info(
       {
         method: request.method,
-        url: request.url,
+        url: loggedUrl(request.url),
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime),
-        apiKeyId: request.actor?.apiKeyId,
+        actorType: request.actor?.type,
+        actorId: request.actor?.id ?? undefined,
       },
       'request',
     );

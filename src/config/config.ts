@@ -1,5 +1,15 @@
 import { bool, cleanEnv, makeValidator, num, port, str, url } from 'envalid';
 import { resolve } from 'node:path';
+import { ROLES, type Role } from '../common/request-context';
+
+/** Single sign-on with an OpenID Connect provider; absent when OIDC_ISSUER is not set. */
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** The role of a user created on first sign-in; undefined: only existing users may sign in. */
+  autoCreateRole?: Role;
+}
 
 export interface AppConfig {
   port: number;
@@ -15,6 +25,29 @@ export interface AppConfig {
   dbPoolSize: number;
   /** Runs the webhook delivery worker in this instance (default true). */
   webhooksEnabled?: boolean;
+  /** A session ends after this many hours without a request (default 12). */
+  sessionIdleHours?: number;
+  /** A session ends this many days after sign-in, however busy (default 7). */
+  sessionMaxDays?: number;
+  /**
+   * Where people reach this server, without a trailing slash: the base of the SSO redirect URI
+   * (default http://localhost:<port>).
+   */
+  publicUrl?: string;
+  oidc?: OidcConfig;
+}
+
+/** The session lifetimes and public address of `config`, defaults filled in. */
+export function sessionSettings(config: AppConfig): {
+  idleHours: number;
+  maxDays: number;
+  publicUrl: string;
+} {
+  return {
+    idleHours: config.sessionIdleHours ?? 12,
+    maxDays: config.sessionMaxDays ?? 7,
+    publicUrl: (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/+$/, ''),
+  };
 }
 
 const adminKey = makeValidator<string>((value) => {
@@ -55,6 +88,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       RATE_LIMIT_PER_MINUTE: num({ default: 120000 }),
       BUSINESS_TIME_ZONE: timeZone({ default: 'UTC' }),
       DB_POOL_SIZE: num({ default: 10 }),
+      SESSION_IDLE_HOURS: num({ default: 12 }),
+      SESSION_MAX_DAYS: num({ default: 7 }),
+      PUBLIC_URL: url({ default: undefined }),
+      OIDC_ISSUER: url({ default: undefined }),
+      OIDC_CLIENT_ID: str({ default: undefined }),
+      OIDC_CLIENT_SECRET: str({ default: undefined }),
+      OIDC_AUTO_CREATE_ROLE: str({ choices: [...ROLES], default: undefined }),
     },
     {
       reporter: ({ errors }) => {
@@ -70,6 +110,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (values.DB_POOL_SIZE < 1 || !Number.isInteger(values.DB_POOL_SIZE)) {
     problems.push('DB_POOL_SIZE: must be a whole number ≥ 1');
   }
+  if (!(values.SESSION_IDLE_HOURS > 0) || values.SESSION_IDLE_HOURS > 8760) {
+    problems.push('SESSION_IDLE_HOURS: must be a number of hours above 0, at most 8760');
+  }
+  if (!(values.SESSION_MAX_DAYS > 0) || values.SESSION_MAX_DAYS > 365) {
+    problems.push('SESSION_MAX_DAYS: must be a number of days above 0, at most 365');
+  }
+  const oidcSet = [values.OIDC_ISSUER, values.OIDC_CLIENT_ID, values.OIDC_CLIENT_SECRET].filter(
+    Boolean,
+  ).length;
+  if (oidcSet > 0 && oidcSet < 3) {
+    problems.push('OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: set all three, or none');
+  }
+  if (values.OIDC_AUTO_CREATE_ROLE && oidcSet === 0) {
+    problems.push(
+      'OIDC_AUTO_CREATE_ROLE: needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET',
+    );
+  }
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
@@ -84,6 +141,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimitPerMinute: values.RATE_LIMIT_PER_MINUTE,
     businessTimeZone: values.BUSINESS_TIME_ZONE,
     dbPoolSize: values.DB_POOL_SIZE,
+    sessionIdleHours: values.SESSION_IDLE_HOURS,
+    sessionMaxDays: values.SESSION_MAX_DAYS,
+    publicUrl: (values.PUBLIC_URL || `http://localhost:${values.PORT}`).replace(/\/+$/, ''),
+    oidc:
+      oidcSet === 3
+        ? {
+            issuer: values.OIDC_ISSUER!,
+            clientId: values.OIDC_CLIENT_ID!,
+            clientSecret: values.OIDC_CLIENT_SECRET!,
+            autoCreateRole: (values.OIDC_AUTO_CREATE_ROLE as Role | undefined) || undefined,
+          }
+        : undefined,
   };
 }
 

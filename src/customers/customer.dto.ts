@@ -4,12 +4,14 @@ import {
   IsIn,
   IsOptional,
   IsString,
+  IsUUID,
   Length,
   Matches,
   MaxLength,
   registerDecorator,
   ValidateIf,
 } from 'class-validator';
+import { USER_FILTER } from '../access/users/user-references';
 import { PageQueryDto } from '../common/pagination';
 import {
   CUSTOMER_STATUSES,
@@ -81,11 +83,20 @@ export class CreateCustomerDto {
   @Matches(EXTERNAL_REF, { message: EXTERNAL_REF_MESSAGE })
   externalRef?: string | null;
 
-  /** Who owns the account on the sales side. */
+  /** Who owns the account on the sales side, as free text (e.g. from an import). */
   @IsOptional()
   @IsString()
   @Length(1, 200)
   accountOwner?: string | null;
+
+  /**
+   * The user who owns the account (unknown: 422 REFERENCE_NOT_FOUND). Defaults to the person
+   * creating it when signed in; none for an API key.
+   */
+  @ApiPropertyOptional({ type: 'string', format: 'uuid', nullable: true })
+  @IsOptional()
+  @IsUUID()
+  ownerId?: string | null;
 
   /** Payment-terms code used when an order names none, e.g. "PT-30". */
   @IsOptional()
@@ -142,6 +153,12 @@ export class UpdateCustomerDto {
   @Length(1, 200)
   accountOwner?: string | null;
 
+  /** The user who owns the account; null for nobody. */
+  @ApiPropertyOptional({ type: 'string', format: 'uuid', nullable: true })
+  @IsOptional()
+  @IsUUID()
+  ownerId?: string | null;
+
   @IsOptional()
   @IsString()
   @Length(1, 40)
@@ -175,6 +192,15 @@ export class CustomerQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(CUSTOMER_STATUSES)
   status?: CustomerStatus;
+
+  /**
+   * Customers owned by this user: a user id, or `me` for the signed-in person (with an API key,
+   * `me` is 400). An unknown user: 422 REFERENCE_NOT_FOUND.
+   */
+  @ApiPropertyOptional({ type: 'string', example: 'me' })
+  @IsOptional()
+  @Matches(USER_FILTER, { message: 'ownerId must be a user id or me' })
+  ownerId?: string;
 }
 
 export class CustomerDto {
@@ -192,6 +218,8 @@ export class CustomerDto {
   status: CustomerStatus;
   externalRef: string | null;
   accountOwner: string | null;
+  /** The user who owns the account. */
+  ownerId: string | null;
   defaultPaymentTermsCode: string | null;
   /** Sent as the ETag; send it back in If-Match to update safely. */
   @ApiProperty({ type: 'integer' })
@@ -211,6 +239,7 @@ export function toCustomerDto(customer: Customer): CustomerDto {
     status: customer.status,
     externalRef: customer.externalRef,
     accountOwner: customer.accountOwner,
+    ownerId: customer.ownerId,
     defaultPaymentTermsCode: customer.defaultPaymentTermsCode,
     version: customer.version,
     createdAt: customer.createdAt.toISOString(),

@@ -1,4 +1,13 @@
-import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
+import { User } from '../access/users/user.entity';
 import { createdAtColumn } from '../database/columns';
 import type { Region } from './region';
 
@@ -22,6 +31,7 @@ export const CUSTOMER_STATUSES: readonly CustomerStatus[] = ['prospect', 'active
 @Index('customer_region_idx', ['region'])
 @Index('customer_status_idx', ['status'])
 @Index('customer_created_at_id_idx', ['createdAt', 'id'])
+@Index('customer_owner_id_created_at_id_idx', ['ownerId', 'createdAt', 'id'])
 @Check(
   'customer_segment_check',
   `segment IN ('public_miner','investment_fund','hosting_provider','individual_operator')`,
@@ -58,8 +68,17 @@ export class Customer {
   @Column({ type: 'varchar', length: 100, nullable: true })
   externalRef: string | null;
 
+  /** Free text, as imported from elsewhere; the owner who signs in is `ownerId`. */
   @Column({ type: 'varchar', length: 200, nullable: true })
   accountOwner: string | null;
+
+  /** The user who owns the account. */
+  @Column({ type: 'uuid', nullable: true })
+  ownerId: string | null;
+
+  @ManyToOne(() => User)
+  @JoinColumn({ name: 'owner_id', foreignKeyConstraintName: 'customer_owner_id_fkey' })
+  owner?: User;
 
   /** A payment-terms code; not a foreign key: the terms may be defined later. */
   @Column({ type: 'varchar', length: 40, nullable: true })

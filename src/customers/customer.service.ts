@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { UserReferences } from '../access/users/user-references';
 import { AuditService } from '../audit/audit.service';
 import { assertIfMatch } from '../common/if-match';
 import { ConflictError, NotFoundError, ReferenceNotFoundError } from '../common/errors';
@@ -24,6 +25,7 @@ export class CustomerService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly users: UserReferences,
   ) {}
 
   async create(body: CreateCustomerDto): Promise<CustomerDto> {
@@ -41,8 +43,13 @@ export class CustomerService {
     });
   }
 
-  list(query: CustomerQueryDto): Promise<Page<CustomerDto>> {
+  async list(query: CustomerQueryDto): Promise<Page<CustomerDto>> {
     const qb = this.dataSource.getRepository(Customer).createQueryBuilder('c');
+    if (query.ownerId) {
+      qb.andWhere('c.owner_id = :ownerId', {
+        ownerId: await this.users.filter(query.ownerId, 'ownerId'),
+      });
+    }
     if (query.q) {
       qb.andWhere('(c.name ILIKE :q OR c.legal_name ILIKE :q OR c.external_ref ILIKE :q)', {
         q: likeContaining(query.q),
@@ -136,6 +143,8 @@ export class CustomerService {
     externalRef: string | null,
     body: UpsertCustomerDto,
   ): Promise<Customer | null> {
+    const ownerId = body.ownerId !== undefined ? body.ownerId : this.users.currentUserId();
+    if (ownerId) await this.users.assertExists(ownerId, 'ownerId', tx);
     // ON CONFLICT DO NOTHING covers both unique keys (name, external ref) without aborting the transaction.
     const result = await tx
       .createQueryBuilder()
@@ -150,6 +159,7 @@ export class CustomerService {
         status: body.status ?? 'prospect',
         externalRef,
         accountOwner: body.accountOwner ?? null,
+        ownerId,
         defaultPaymentTermsCode: body.defaultPaymentTermsCode ?? null,
       })
       .orIgnore()
@@ -212,6 +222,10 @@ export class CustomerService {
     }
     if (body.status !== undefined) customer.status = body.status;
     if (body.accountOwner !== undefined) customer.accountOwner = body.accountOwner;
+    if (body.ownerId !== undefined && body.ownerId !== customer.ownerId) {
+      if (body.ownerId !== null) await this.users.assertExists(body.ownerId, 'ownerId', tx);
+      customer.ownerId = body.ownerId;
+    }
     if (body.defaultPaymentTermsCode !== undefined)
       customer.defaultPaymentTermsCode = body.defaultPaymentTermsCode;
     const changed = JSON.stringify(toCustomerDto(customer)) !== JSON.stringify(before);

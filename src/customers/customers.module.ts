@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '../access/access.module';
 import { CatalogModule } from '../catalog/catalog.module';
 import { ActivityController } from './activities/activity.controller';
 import { ActivityService } from './activities/activity.service';
@@ -14,7 +15,7 @@ import { OpportunityService } from './opportunities/opportunity.service';
  * and, to convert an opportunity, OpportunityService.lockForConversion and markConverted.
  */
 @Module({
-  imports: [CatalogModule],
+  imports: [AccessModule, CatalogModule],
   controllers: [CustomerController, ContactController, ActivityController, OpportunityController],
   providers: [CustomerService, ContactService, ActivityService, OpportunityService],
   exports: [CustomerService, OpportunityService],

@@ -5,6 +5,7 @@
  * services accept it (events between signing and today, ship dates after signing).
  */
 import { addDays } from '../common/dates';
+import type { Role } from '../common/request-context';
 import type { ActivityType } from '../customers/activities/activity.entity';
 import type { CustomerStatus, Segment } from '../customers/customer.entity';
 import type { Stage } from '../customers/opportunities/opportunity.entity';
@@ -37,7 +38,16 @@ export interface DemoContact {
   isPrimary: boolean;
 }
 
+/** A person of the demo company, one per role; they sign in (see seed.ts for passwords). */
+export interface DemoUser {
+  email: string;
+  name: string;
+  role: Role;
+}
+
 export interface DemoActivity {
+  /** The demo user's email it is assigned to. */
+  assignee: string;
   type: ActivityType;
   subject: string;
   body?: string;
@@ -56,6 +66,8 @@ export interface DemoCustomer {
   status: CustomerStatus;
   externalRef: string;
   accountOwner: string;
+  /** The demo user's email who owns the account. */
+  owner: string;
   defaultPaymentTermsCode: string | null;
   contacts: DemoContact[];
   activities: DemoActivity[];
@@ -63,6 +75,8 @@ export interface DemoCustomer {
 
 export interface DemoOpportunity {
   customer: string;
+  /** The demo user's email who owns the deal: the account's owner. */
+  owner: string;
   sku: string;
   quantity: number;
   unitPrice?: string;
@@ -149,6 +163,7 @@ export interface DemoCapacity {
 
 export interface DemoBook {
   today: string;
+  users: DemoUser[];
   models: DemoModel[];
   terms: DemoTerms[];
   customers: DemoCustomer[];
@@ -157,6 +172,31 @@ export interface DemoBook {
   orders: DemoOrder[];
   capacity: DemoCapacity[];
 }
+
+const JONAS = 'jonas.berg@hashbook.example';
+const MEI = 'mei.lin@hashbook.example';
+const AMARA = 'amara.osei@hashbook.example';
+
+/** One person per role: the head of sales is the admin, and Mei Lin sells. */
+export const DEMO_USERS: DemoUser[] = [
+  { email: JONAS, name: 'Jonas Berg', role: 'admin' },
+  { email: MEI, name: 'Mei Lin', role: 'sales' },
+  { email: AMARA, name: 'Amara Osei', role: 'finance' },
+  { email: 'kenji.sato@hashbook.example', name: 'Kenji Sato', role: 'operations' },
+  { email: 'lars.eriksen@hashbook.example', name: 'Lars Eriksen', role: 'erp' },
+  { email: 'sofia.rossi@hashbook.example', name: 'Sofia Rossi', role: 'viewer' },
+];
+
+/**
+ * Who owns the accounts of each account owner named in the imported data (free text): the two
+ * people who sell share the four names.
+ */
+const OWNER_OF: Record<string, string> = {
+  'Jonas Berg': JONAS,
+  'Priya Nair': JONAS,
+  'Mei Lin': MEI,
+  'Carlos Mendes': MEI,
+};
 
 /** mulberry32: small, fast, good enough for demo data, and the same on every machine. */
 export function prng(seed: number): () => number {
@@ -282,7 +322,7 @@ const TERMS: DemoTerms[] = [
   },
 ];
 
-type CustomerSeed = Omit<DemoCustomer, 'contacts' | 'activities' | 'externalRef'> & {
+type CustomerSeed = Omit<DemoCustomer, 'contacts' | 'activities' | 'externalRef' | 'owner'> & {
   domain: string;
   phonePrefix: string;
   people: [string, string][];
@@ -730,6 +770,7 @@ export function planDemoBook(today: string): DemoBook {
   const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
 
   const customers = CUSTOMERS.map((c, index) => planCustomer(c, index, today, int));
+  const ownerOf = new Map(customers.map((c) => [c.key, c.owner]));
   const orders: DemoOrder[] = [...historicalOrders(), ...livingOrders(today, int)];
   orders.sort((a, b) => (a.signedOn < b.signedOn ? -1 : a.signedOn > b.signedOn ? 1 : 0));
 
@@ -743,10 +784,11 @@ export function planDemoBook(today: string): DemoBook {
 
   return {
     today,
+    users: DEMO_USERS.map((u) => ({ ...u })),
     models: MODELS.map((m) => ({ ...m })),
     terms: TERMS.map((t) => ({ ...t, milestones: t.milestones.map((m) => ({ ...m })) })),
     customers,
-    opportunities: opportunities(today),
+    opportunities: opportunities(today).map((o) => ({ ...o, owner: ownerOf.get(o.customer)! })),
     orders,
     capacity,
   };
@@ -937,7 +979,7 @@ function withHistory(order: DemoOrder, today: string): DemoOrder {
   return order;
 }
 
-function opportunities(today: string): DemoOpportunity[] {
+function opportunities(today: string): Omit<DemoOpportunity, 'owner'>[] {
   return [
     {
       customer: 'sakura',
@@ -1062,13 +1104,15 @@ function planCustomer(
     phone: `${seed.phonePrefix} ${String(int(1000, 9999))}`,
     isPrimary: i === 0,
   }));
+  const owner = OWNER_OF[seed.accountOwner];
   const activities: DemoActivity[] = [];
   const first = int(0, TOPICS.length - 1);
   const [type, subject, body] = TOPICS[first];
-  activities.push({ type, subject, body, occurredAt: instant(int(20, 60)) });
+  activities.push({ assignee: owner, type, subject, body, occurredAt: instant(int(20, 60)) });
   if (seed.status !== 'inactive') {
     const [other, otherSubject, otherBody] = TOPICS[(first + int(1, 3)) % TOPICS.length];
     activities.push({
+      assignee: owner,
       type: other,
       subject: otherSubject,
       body: otherBody,
@@ -1080,8 +1124,11 @@ function planCustomer(
       seed.key === 'steppe'
         ? (['Chase overdue milestone payment', -3] as [string, number])
         : tasks[index % tasks.length];
+    // Chasing money is finance's work.
+    const assignee = seed.key === 'steppe' ? AMARA : owner;
     if (index % 2 === 0 || seed.status === 'prospect' || seed.key === 'steppe') {
       activities.push({
+        assignee,
         type: 'task',
         subject: task,
         occurredAt: instant(int(5, 10)),
@@ -1090,6 +1137,7 @@ function planCustomer(
     } else {
       const created = int(10, 20);
       activities.push({
+        assignee,
         type: 'task',
         subject: task,
         occurredAt: instant(created),
@@ -1107,6 +1155,7 @@ function planCustomer(
     status: seed.status,
     externalRef: `ERP-C-${String(1001 + index)}`,
     accountOwner: seed.accountOwner,
+    owner,
     defaultPaymentTermsCode: seed.defaultPaymentTermsCode,
     contacts,
     activities,

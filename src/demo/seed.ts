@@ -1,12 +1,16 @@
 import { INestApplication, Type } from '@nestjs/common';
+import { writeFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { generatePassword } from '../access/admin-key.bootstrap';
+import { hashPassword } from '../access/users/password';
+import { UserService } from '../access/users/user.service';
 import { AuditService } from '../audit/audit.service';
 import { ProductModelService } from '../catalog/product-model.service';
 import { Clock } from '../common/clock';
 import { addDays } from '../common/dates';
 import { formatMoney, parseMoney } from '../common/money';
-import { Actor, runAs } from '../common/request-context';
+import { Actor, runAs, systemActor } from '../common/request-context';
 import { ActivityService } from '../customers/activities/activity.service';
 import { ContactService } from '../customers/contacts/contact.service';
 import { CustomerService } from '../customers/customer.service';
@@ -26,7 +30,7 @@ import {
 } from './demo-book';
 
 /** Who the audit log names for everything the demo data wrote. */
-export const DEMO_SEED_ACTOR: Actor = { apiKeyId: null, name: 'demo-seed', role: 'admin' };
+export const DEMO_SEED_ACTOR: Actor = systemActor('demo-seed');
 
 /** Session advisory lock held while seeding, so instances starting together seed once. */
 const SEED_LOCK = 0x48617368; // "Hash"
@@ -35,14 +39,25 @@ const SEED_LOCK = 0x48617368; // "Hash"
 const PARALLEL = 4;
 
 export interface DemoSummary {
+  /** The demo people, one per role, with their generated passwords when asked for. */
+  users: { email: string; name: string; role: string; password: string | null }[];
   customers: number;
   orders: number;
   openUnits: number;
   ms: number;
 }
 
+export interface SeedOptions {
+  /**
+   * Give the demo people generated passwords and write them to this file (mode 0600); without
+   * it they have none, and an admin issues them setup tokens.
+   */
+  passwordsFile?: string;
+}
+
 interface Services {
   dataSource: DataSource;
+  users: UserService;
   audit: AuditService;
   models: ProductModelService;
   terms: PaymentTermsService;
@@ -63,6 +78,7 @@ interface Services {
 export async function seedDemoIfEmpty(
   app: INestApplication,
   logger: Logger,
+  options: SeedOptions = {},
 ): Promise<DemoSummary | null> {
   const dataSource = app.get(DataSource);
   const runner = dataSource.createQueryRunner();
@@ -83,7 +99,9 @@ export async function seedDemoIfEmpty(
       const book = planDemoBook(app.get(Clock).today());
       let summary: DemoSummary;
       try {
-        summary = await runAs(DEMO_SEED_ACTOR, () => seedBook(services(app, dataSource), book));
+        summary = await runAs(DEMO_SEED_ACTOR, () =>
+          seedBook(services(app, dataSource), book, options.passwordsFile !== undefined),
+        );
       } catch (error) {
         // The API works without demo data, so it still starts; the log says why the book is partial.
         logger.error(
@@ -94,6 +112,7 @@ export async function seedDemoIfEmpty(
         return null;
       }
       summary.ms = Date.now() - started;
+      if (options.passwordsFile) writePasswords(options.passwordsFile, summary.users, logger);
       logger.info(
         `Demo data seeded in ${summary.ms} ms: ${summary.customers} customers, ${summary.orders} purchase orders, ` +
           `${summary.openUnits.toLocaleString('en-US')} open units`,
@@ -111,6 +130,7 @@ function services(app: INestApplication, dataSource: DataSource): Services {
   const get = <T>(type: Type<T>): T => app.get(type, { strict: false });
   return {
     dataSource,
+    users: get(UserService),
     audit: get(AuditService),
     models: get(ProductModelService),
     terms: get(PaymentTermsService),
@@ -124,7 +144,22 @@ function services(app: INestApplication, dataSource: DataSource): Services {
   };
 }
 
-async function seedBook(s: Services, book: DemoBook): Promise<DemoSummary> {
+async function seedBook(s: Services, book: DemoBook, withPasswords: boolean): Promise<DemoSummary> {
+  const users: DemoSummary['users'] = [];
+  const userIds = new Map<string, string>();
+  for (const person of book.users) {
+    const password = withPasswords ? generatePassword() : null;
+    const passwordHash = password ? await hashPassword(password) : null;
+    const user = await s.dataSource.transaction(
+      async (tx) =>
+        (await s.users.insertUnlessTaken(tx, { ...person, passwordHash })) ??
+        // Someone with the email already (an admin made them by hand): they own the same things.
+        (await s.users.findByEmail(person.email, tx))!,
+    );
+    userIds.set(person.email, user.id);
+    users.push({ ...person, password: user.passwordHash === passwordHash ? password : null });
+  }
+
   const modelIds = new Map<string, string>();
   for (const model of book.models) {
     const { endOfLife: _eol, ...body } = model;
@@ -135,7 +170,7 @@ async function seedBook(s: Services, book: DemoBook): Promise<DemoSummary> {
 
   const customerIds = new Map<string, string>();
   await inParallel(book.customers, PARALLEL, async (customer) => {
-    customerIds.set(customer.key, await seedCustomer(s, customer));
+    customerIds.set(customer.key, await seedCustomer(s, customer, userIds));
   });
 
   // One at a time and in signing order, so order numbers rise with signing dates.
@@ -178,6 +213,7 @@ async function seedBook(s: Services, book: DemoBook): Promise<DemoSummary> {
       stage: opportunity.stage,
       expectedCloseOn: opportunity.expectedCloseOn,
       firstDeliveryOn: opportunity.firstDeliveryOn,
+      ownerId: userIds.get(opportunity.owner),
     });
     if (opportunity.withdrawnDraftSignedOn) {
       const draft = await s.orders.convertOpportunity(
@@ -194,10 +230,20 @@ async function seedBook(s: Services, book: DemoBook): Promise<DemoSummary> {
     `SELECT COALESCE(SUM(t.quantity - t.shipped_quantity - t.cancelled_quantity), 0)::int AS open
        FROM tranche t JOIN purchase_order o ON o.id = t.purchase_order_id WHERE o.status = 'confirmed'`,
   )) as { open: number }[];
-  return { customers: book.customers.length, orders: book.orders.length, openUnits: open, ms: 0 };
+  return {
+    users,
+    customers: book.customers.length,
+    orders: book.orders.length,
+    openUnits: open,
+    ms: 0,
+  };
 }
 
-async function seedCustomer(s: Services, plan: DemoCustomer): Promise<string> {
+async function seedCustomer(
+  s: Services,
+  plan: DemoCustomer,
+  userIds: Map<string, string>,
+): Promise<string> {
   const customer = await s.customers.create({
     name: plan.name,
     legalName: plan.legalName,
@@ -206,10 +252,13 @@ async function seedCustomer(s: Services, plan: DemoCustomer): Promise<string> {
     status: plan.status,
     externalRef: plan.externalRef,
     accountOwner: plan.accountOwner,
+    ownerId: userIds.get(plan.owner),
     defaultPaymentTermsCode: plan.defaultPaymentTermsCode,
   });
   for (const contact of plan.contacts) await s.contacts.create(customer.id, contact);
-  for (const activity of plan.activities) await s.activities.create(customer.id, activity);
+  for (const { assignee, ...activity } of plan.activities) {
+    await s.activities.create(customer.id, { ...activity, assigneeId: userIds.get(assignee) });
+  }
   return customer.id;
 }
 
@@ -434,6 +483,21 @@ async function seedCapacity(
       });
     }
   });
+}
+
+/** The demo people's sign-ins, for whoever runs the install (0600, beside the admin key). */
+function writePasswords(file: string, users: DemoSummary['users'], logger: Logger): void {
+  const rows = users.filter((u) => u.password !== null);
+  if (rows.length === 0) return;
+  const width = Math.max(...rows.map((u) => u.email.length));
+  writeFileSync(
+    file,
+    '# Demo people, one per role (generated on the first start). Sign in with email and password.\n' +
+      rows.map((u) => `${u.email.padEnd(width)}  ${u.role.padEnd(10)}  ${u.password}`).join('\n') +
+      '\n',
+    { mode: 0o600 },
+  );
+  logger.info(`Demo users (one per role) can sign in: their passwords are in ${file}`);
 }
 
 async function inParallel<T>(

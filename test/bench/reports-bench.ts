@@ -16,7 +16,7 @@ import { ApiKeyService } from '../../src/access/api-key.service';
 import { Clock } from '../../src/common/clock';
 import { addDays } from '../../src/common/dates';
 import { createLogger } from '../../src/common/logger';
-import { runAs } from '../../src/common/request-context';
+import { runAs, systemActor } from '../../src/common/request-context';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { runMigrations } from '../../src/database/migrate';
 import { OrderChangeService } from '../../src/orders/order-change.service';
@@ -75,9 +75,7 @@ async function main() {
     const book = app.get(OrderChangeService);
     const now = app.get(Clock).today();
     const started = Date.now();
-    await runAs({ apiKeyId: null, name: 'bench', role: 'admin' }, () =>
-      generate(dataSource, book, now),
-    );
+    await runAs(systemActor('bench'), () => generate(dataSource, book, now));
     const built = (Date.now() - started) / 1000;
     const counts = (
       await dataSource.query(

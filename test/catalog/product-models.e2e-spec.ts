@@ -480,9 +480,9 @@ describe('product models', () => {
     const [key] = await t.sql<{ id: string }>('SELECT id FROM api_key WHERE key_hash = $1', [
       hashKey(erp),
     ]);
-    expect(log.body.items.map((e: { actor: { apiKeyId: string } }) => e.actor.apiKeyId)).toEqual([
-      key.id,
-      key.id,
+    expect(log.body.items.map((e: { actor: object }) => e.actor)).toEqual([
+      { type: 'api_key', id: key.id, name: 'test-erp', role: 'erp' },
+      { type: 'api_key', id: key.id, name: 'test-erp', role: 'erp' },
     ]);
     const events = await t.sql<{ type: string }>(
       'SELECT type FROM event WHERE entity_id = $1 ORDER BY id',

@@ -73,6 +73,222 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/users': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** People in creation order; `q` searches name and email. Users are never deleted. */
+    get: operations['user_list'];
+    put?: never;
+    /**
+     * Adds a person who signs in. Without a password the answer carries a one-time `setupToken`
+     *     (72 hours) for `POST /auth/set-password`. An email already used (ignoring case): 409 DUPLICATE.
+     */
+    post: operations['user_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['user_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Changes name, role or status. `disabled` ends the person's sessions at once; disabling
+     *     yourself: 409 CANNOT_DISABLE_SELF. Honours If-Match.
+     */
+    patch: operations['user_update'];
+    trace?: never;
+  };
+  '/api/v1/users/{id}/setup-token': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A new one-time setup token (72 hours) for a person who lost theirs or forgot their password;
+     *     earlier tokens stop working. Their password and sessions stay until they use it.
+     */
+    post: operations['user_issueSetupToken'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/config': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What the sign-in page offers: whether single sign-on is configured. */
+    get: operations['auth_config'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/sign-in': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Signs in with email and password: sets the `hashbook_session` cookie (HttpOnly, SameSite=Lax)
+     *     and answers with the user and the CSRF token to send as X-CSRF-Token. A wrong email or
+     *     password: 401 INVALID_CREDENTIALS; after 5 failures for an email in 15 minutes: 429
+     *     TOO_MANY_ATTEMPTS for 15 minutes.
+     */
+    post: operations['auth_signIn'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The signed-in user and the session's CSRF token. */
+    get: operations['auth_me'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/sign-out': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Ends this browser's session and clears its cookie (needs X-CSRF-Token). */
+    post: operations['auth_signOut'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/change-password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Changes the signed-in user's password (needs the current one; wrong: 422
+     *     CURRENT_PASSWORD_WRONG). Every other session of theirs ends; this one goes on.
+     */
+    post: operations['auth_changePassword'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/set-password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Sets a password with a one-time setup token (unknown, used or expired: 401
+     *     INVALID_SETUP_TOKEN); every session of the user ends. Then sign in.
+     */
+    post: operations['auth_setPassword'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/oidc/start': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Single sign-on: redirects the browser to the identity provider (authorisation code flow with
+     *     PKCE, state and nonce). 404 SSO_NOT_CONFIGURED without OIDC_ISSUER.
+     */
+    get: operations['auth_oidcStart'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/oidc/callback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Where the identity provider sends the browser back: signs in the active user with the
+     *     verified email of the ID token (or creates one with OIDC_AUTO_CREATE_ROLE), sets the session
+     *     cookie and redirects to the console at `/`. Anyone else: 403 NOT_A_USER; a state that does
+     *     not match the flow this browser started: 400 SSO_STATE_INVALID.
+     */
+    get: operations['auth_oidcCallback'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/product-models': {
     parameters: {
       query?: never;
@@ -980,10 +1196,20 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    /**
+     * @description A signed-in person, a program's API key, or the server itself (CLI, demo data).
+     * @enum {string}
+     */
+    ActorType: 'user' | 'api_key' | 'system';
+    /** @enum {string} */
+    Role: 'admin' | 'sales' | 'finance' | 'operations' | 'erp' | 'viewer';
     AuditActorDto: {
-      apiKeyId: string | null;
+      /** @description A signed-in person, a program's API key, or the server itself (CLI, demo data). */
+      type: components['schemas']['ActorType'];
+      role: components['schemas']['Role'];
+      /** @description The user's or the API key's id; null for the system. */
+      id: string | null;
       name: string;
-      role: string;
     };
     AuditEntryDto: {
       id: string;
@@ -1036,8 +1262,6 @@ export interface components {
       /** @description Poll again with this; never null. */
       nextCursor: string;
     };
-    /** @enum {string} */
-    Role: 'admin' | 'sales' | 'finance' | 'operations' | 'erp' | 'viewer';
     CreateApiKeyDto: {
       role: components['schemas']['Role'];
       /** @description A label for whoever uses the key, e.g. "sap-erp-prod". */
@@ -1062,6 +1286,107 @@ export interface components {
       keyPrefix: string;
       createdAt: string;
       revokedAt: string | null;
+    };
+    CreateUserDto: {
+      /**
+       * Format: email
+       * @description What the person signs in with; unique whatever its case.
+       * @example mei.lin@example.com
+       */
+      email: string;
+      role: components['schemas']['Role'];
+      /**
+       * Format: password
+       * @description At least 12 characters, not the email. Leave it out and the answer carries a one-time
+       *     `setupToken` (valid 72 hours) with which the person chooses their own.
+       */
+      password?: string;
+      /** @description Their name as colleagues know it, e.g. "Mei Lin". */
+      name: string;
+    };
+    /** @enum {string} */
+    UserStatus: 'active' | 'disabled';
+    CreatedUserDto: {
+      /** Format: email */
+      email: string;
+      role: components['schemas']['Role'];
+      status: components['schemas']['UserStatus'];
+      /** @description Sent as the ETag; send it back in If-Match to update safely. */
+      version: number;
+      /** Format: date-time */
+      setupTokenExpiresAt?: string;
+      /** @description Only when no password was given: the one-time token to set it with, shown once. */
+      setupToken?: string;
+      id: string;
+      name: string;
+      /** @description False until the person has set a password (people who only use single sign-on never do). */
+      passwordSet: boolean;
+      createdAt: string;
+      updatedAt: string;
+    };
+    UserDto: {
+      /** Format: email */
+      email: string;
+      role: components['schemas']['Role'];
+      status: components['schemas']['UserStatus'];
+      /** @description Sent as the ETag; send it back in If-Match to update safely. */
+      version: number;
+      id: string;
+      name: string;
+      /** @description False until the person has set a password (people who only use single sign-on never do). */
+      passwordSet: boolean;
+      createdAt: string;
+      updatedAt: string;
+    };
+    UpdateUserDto: {
+      role?: components['schemas']['Role'];
+      /** @description `disabled` ends the person's sessions at once and refuses their sign-ins. */
+      status?: components['schemas']['UserStatus'];
+      name?: string;
+    };
+    SetupTokenDto: {
+      /** Format: date-time */
+      setupTokenExpiresAt: string;
+      /** @description One-time token for `POST /auth/set-password`. Shown once, here; only its hash is stored. */
+      setupToken: string;
+    };
+    AuthConfigDto: {
+      /** @description Whether single sign-on (OpenID Connect) is configured. */
+      sso: boolean;
+      /** @description Where a browser goes to sign in with single sign-on; null without it. */
+      ssoStartUrl: string | null;
+    };
+    SignInDto: {
+      /**
+       * Format: email
+       * @example mei.lin@example.com
+       */
+      email: string;
+      /** Format: password */
+      password: string;
+    };
+    SessionDto: {
+      user: components['schemas']['UserDto'];
+      /** @description Send it as the X-CSRF-Token header on every request of this session but GET and HEAD. */
+      csrfToken: string;
+    };
+    ChangePasswordDto: {
+      /** Format: password */
+      currentPassword: string;
+      /**
+       * Format: password
+       * @description At least 12 characters, not the email.
+       */
+      newPassword: string;
+    };
+    SetPasswordDto: {
+      /**
+       * Format: password
+       * @description At least 12 characters, not the email.
+       */
+      password: string;
+      /** @description The one-time setup token an admin (or the CLI) was given for the person. */
+      token: string;
     };
     /** @enum {string} */
     ProductModelStatus: 'announced' | 'active' | 'end_of_life';
@@ -1175,13 +1500,19 @@ export interface components {
       country: string;
       /** @default prospect */
       status: components['schemas']['CustomerStatus'];
+      /**
+       * Format: uuid
+       * @description The user who owns the account (unknown: 422 REFERENCE_NOT_FOUND). Defaults to the person
+       *     creating it when signed in; none for an API key.
+       */
+      ownerId?: string | null;
       /** @description Trading name, e.g. "Core Scientific"; unique whatever its case. */
       name: string;
       /** @description Registered legal name, e.g. "Core Scientific, Inc.". */
       legalName?: string | null;
       /** @description The customer's key in an ERP, unique, e.g. "SAP-100042". */
       externalRef?: string | null;
-      /** @description Who owns the account on the sales side. */
+      /** @description Who owns the account on the sales side, as free text (e.g. from an import). */
       accountOwner?: string | null;
       /** @description Payment-terms code used when an order names none, e.g. "PT-30". */
       defaultPaymentTermsCode?: string | null;
@@ -1205,6 +1536,8 @@ export interface components {
       country: string;
       externalRef: string | null;
       accountOwner: string | null;
+      /** @description The user who owns the account. */
+      ownerId: string | null;
       defaultPaymentTermsCode: string | null;
       createdAt: string;
       updatedAt: string;
@@ -1217,6 +1550,11 @@ export interface components {
        */
       country?: string;
       status?: components['schemas']['CustomerStatus'];
+      /**
+       * Format: uuid
+       * @description The user who owns the account; null for nobody.
+       */
+      ownerId?: string | null;
       /** @description Trading name; unique whatever its case. */
       name?: string;
       legalName?: string | null;
@@ -1234,11 +1572,17 @@ export interface components {
       country: string;
       /** @default prospect */
       status: components['schemas']['CustomerStatus'];
+      /**
+       * Format: uuid
+       * @description The user who owns the account (unknown: 422 REFERENCE_NOT_FOUND). Defaults to the person
+       *     creating it when signed in; none for an API key.
+       */
+      ownerId?: string | null;
       /** @description Trading name, e.g. "Core Scientific"; unique whatever its case. */
       name: string;
       /** @description Registered legal name, e.g. "Core Scientific, Inc.". */
       legalName?: string | null;
-      /** @description Who owns the account on the sales side. */
+      /** @description Who owns the account on the sales side, as free text (e.g. from an import). */
       accountOwner?: string | null;
       /** @description Payment-terms code used when an order names none, e.g. "PT-30". */
       defaultPaymentTermsCode?: string | null;
@@ -1290,6 +1634,11 @@ export interface components {
       dueOn: string | null;
       /** Format: date-time */
       completedAt: string | null;
+      /**
+       * Format: uuid
+       * @description The user who does it or did it.
+       */
+      assigneeId: string | null;
       /** @description Sent as the ETag; send it back in If-Match to update safely. */
       version: number;
       id: string;
@@ -1317,6 +1666,12 @@ export interface components {
        * @description For tasks: when it was done. A task without it is open.
        */
       completedAt?: string | null;
+      /**
+       * Format: uuid
+       * @description The user who does it (a task) or did it (unknown: 422 REFERENCE_NOT_FOUND). Defaults to the
+       *     person recording it when signed in; none for an API key.
+       */
+      assigneeId?: string | null;
       /** @description One line, e.g. "Call about the Q3 tranche". */
       subject: string;
       /** @description Free text. */
@@ -1333,6 +1688,11 @@ export interface components {
       dueOn?: string | null;
       /** Format: date-time */
       completedAt?: string | null;
+      /**
+       * Format: uuid
+       * @description The user who does it or did it; null for nobody.
+       */
+      assigneeId?: string | null;
       subject?: string;
       body?: string | null;
     };
@@ -1366,6 +1726,12 @@ export interface components {
       firstDeliveryOn?: string | null;
       /**
        * Format: uuid
+       * @description The user who owns the deal (unknown: 422 REFERENCE_NOT_FOUND). Defaults to the person
+       *     creating it when signed in; none for an API key.
+       */
+      ownerId?: string | null;
+      /**
+       * Format: uuid
        * @description An existing customer (else 422 REFERENCE_NOT_FOUND).
        */
       customerId: string;
@@ -1394,6 +1760,11 @@ export interface components {
        * @description The purchase order it was converted into; read-only.
        */
       purchaseOrderId: string | null;
+      /**
+       * Format: uuid
+       * @description The user who owns the deal.
+       */
+      ownerId: string | null;
       /** @description Sent as the ETag; send it back in If-Match to update safely. */
       version: number;
       id: string;
@@ -1422,6 +1793,11 @@ export interface components {
        * @example 2021-03-20
        */
       firstDeliveryOn?: string | null;
+      /**
+       * Format: uuid
+       * @description The user who owns the deal; null for nobody.
+       */
+      ownerId?: string | null;
       /**
        * Format: uuid
        * @description An existing product model that is not end of life (else 422).
@@ -2378,7 +2754,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2387,7 +2763,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2396,7 +2772,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2439,7 +2815,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2448,7 +2824,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2457,7 +2833,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2502,7 +2878,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2511,7 +2887,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2520,7 +2896,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2561,7 +2937,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2570,7 +2946,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2597,7 +2973,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2634,7 +3010,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2643,7 +3019,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2679,7 +3055,920 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  user_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
+        role?: components['schemas']['Role'];
+        status?: components['schemas']['UserStatus'];
+        /** @description Case-insensitive substring of name or email. */
+        q?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['UserDto'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  user_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateUserDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedUserDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  user_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id in the path */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  user_update: {
+    parameters: {
+      query?: never;
+      header: {
+        'if-match': string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateUserDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id in the path */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match names a version that is not the current one */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  user_issueSetupToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SetupTokenDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id in the path */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  auth_config: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuthConfigDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  auth_signIn: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SignInDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  auth_me: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  auth_signOut: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Signed out (also when there was no session) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  auth_changePassword: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ChangePasswordDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  auth_setPassword: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SetPasswordDto'];
+      };
+    };
+    responses: {
+      /** @description Password set */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  auth_oidcStart: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Redirect to the identity provider's sign-in page */
+      302: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  auth_oidcCallback: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Signed in: redirect to the console at / */
+      302: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2727,7 +4016,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2736,7 +4025,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2745,7 +4034,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2786,7 +4075,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2795,7 +4084,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2822,7 +4111,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2861,7 +4150,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2870,7 +4159,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2888,7 +4177,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2933,7 +4222,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2942,7 +4231,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2987,7 +4276,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3040,7 +4329,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3049,7 +4338,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3085,7 +4374,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3105,6 +4394,11 @@ export interface operations {
         segment?: components['schemas']['CustomerSegment'];
         region?: components['schemas']['Region'];
         status?: components['schemas']['CustomerStatus'];
+        /**
+         * @description Customers owned by this user: a user id, or `me` for the signed-in person (with an API key,
+         *     `me` is 400). An unknown user: 422 REFERENCE_NOT_FOUND.
+         */
+        ownerId?: string;
         /** @description Case-insensitive substring of name, legal name or external ref. */
         q?: string;
       };
@@ -3135,7 +4429,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3144,7 +4438,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3153,7 +4447,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3194,7 +4488,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3203,7 +4497,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3230,7 +4524,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3269,7 +4563,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3278,7 +4572,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3296,7 +4590,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3341,7 +4635,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3350,7 +4644,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3395,7 +4689,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3448,7 +4742,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3457,7 +4751,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3493,7 +4787,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3540,7 +4834,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3549,7 +4843,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3567,7 +4861,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3610,7 +4904,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3619,7 +4913,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3655,7 +4949,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3695,7 +4989,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3704,7 +4998,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3740,7 +5034,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3786,7 +5080,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3795,7 +5089,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3840,7 +5134,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3887,7 +5181,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3896,7 +5190,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3914,7 +5208,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3957,7 +5251,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -3966,7 +5260,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4002,7 +5296,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4024,6 +5318,11 @@ export interface operations {
         /** @description Only activities due on or before this date (inclusive); those without a due date are left out. */
         dueBefore?: string;
         type?: components['schemas']['ActivityType'];
+        /**
+         * @description Activities assigned to this user: a user id, or `me` for the signed-in person (with an API
+         *     key, `me` is 400); `?assigneeId=me&open=true` is one's own open tasks. An unknown user: 422.
+         */
+        assigneeId?: string;
         customerId?: string;
       };
       header?: never;
@@ -4053,7 +5352,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4062,7 +5361,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4071,7 +5370,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4116,7 +5415,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4125,7 +5424,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4170,7 +5469,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4188,6 +5487,11 @@ export interface operations {
         /** @description The `nextCursor` of the previous page */
         cursor?: string;
         stage?: components['schemas']['OpportunityStage'];
+        /**
+         * @description Deals owned by this user: a user id, or `me` for the signed-in person (with an API key, `me`
+         *     is 400). An unknown user: 422 REFERENCE_NOT_FOUND.
+         */
+        ownerId?: string;
         customerId?: string;
         productModelId?: string;
       };
@@ -4218,7 +5522,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4227,7 +5531,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4236,7 +5540,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4277,7 +5581,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4286,7 +5590,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4313,7 +5617,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4352,7 +5656,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4361,7 +5665,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4379,7 +5683,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4424,7 +5728,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4433,7 +5737,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4478,7 +5782,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4517,7 +5821,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4526,7 +5830,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4535,7 +5839,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4576,7 +5880,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4585,7 +5889,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4612,7 +5916,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4651,7 +5955,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4660,7 +5964,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4678,7 +5982,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4723,7 +6027,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4732,7 +6036,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4777,7 +6081,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4819,7 +6123,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4828,7 +6132,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4837,7 +6141,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4878,7 +6182,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4887,7 +6191,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4914,7 +6218,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4953,7 +6257,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4962,7 +6266,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4980,7 +6284,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5019,7 +6323,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5028,7 +6332,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5046,7 +6350,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5084,7 +6388,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5093,7 +6397,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5129,7 +6433,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5174,7 +6478,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5183,7 +6487,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5228,7 +6532,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5267,7 +6571,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5276,7 +6580,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5312,7 +6616,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5359,7 +6663,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5368,7 +6672,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5395,7 +6699,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5440,7 +6744,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5449,7 +6753,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5494,7 +6798,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5539,7 +6843,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5548,7 +6852,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5593,7 +6897,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5643,7 +6947,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5652,7 +6956,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5670,7 +6974,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5713,7 +7017,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5722,7 +7026,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5758,7 +7062,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5805,7 +7109,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5814,7 +7118,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5832,7 +7136,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5875,7 +7179,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5884,7 +7188,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5920,7 +7224,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5964,7 +7268,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5973,7 +7277,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6009,7 +7313,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6056,7 +7360,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6065,7 +7369,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6083,7 +7387,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6126,7 +7430,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6135,7 +7439,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6171,7 +7475,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6218,7 +7522,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6227,7 +7531,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6245,7 +7549,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6293,7 +7597,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6302,7 +7606,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6311,7 +7615,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6350,7 +7654,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6359,7 +7663,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6377,7 +7681,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6420,7 +7724,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6429,7 +7733,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6465,7 +7769,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6504,7 +7808,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6513,7 +7817,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6531,7 +7835,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6574,7 +7878,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6583,7 +7887,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6619,7 +7923,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6667,7 +7971,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6676,7 +7980,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6685,7 +7989,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6732,7 +8036,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6741,7 +8045,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6750,7 +8054,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6805,7 +8109,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6814,7 +8118,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6823,7 +8127,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6874,7 +8178,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6883,7 +8187,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6892,7 +8196,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6937,7 +8241,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6946,7 +8250,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6955,7 +8259,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6996,7 +8300,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -7005,7 +8309,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7032,7 +8336,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7071,7 +8375,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -7080,7 +8384,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7098,7 +8402,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7141,7 +8445,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -7150,7 +8454,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7168,7 +8472,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7207,7 +8511,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -7216,7 +8520,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7234,7 +8538,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7280,7 +8584,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -7289,7 +8593,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7298,7 +8602,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7339,7 +8643,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -7348,7 +8652,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7375,7 +8679,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7421,7 +8725,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -7430,7 +8734,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7439,7 +8743,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7482,7 +8786,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -7491,7 +8795,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7500,7 +8804,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7545,7 +8849,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -7554,7 +8858,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7563,7 +8867,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7604,7 +8908,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -7613,7 +8917,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7640,7 +8944,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7679,7 +8983,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -7688,7 +8992,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7706,7 +9010,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7743,7 +9047,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -7752,7 +9056,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7788,7 +9092,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7833,7 +9137,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -7842,7 +9146,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7887,7 +9191,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7935,7 +9239,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -7944,7 +9248,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7962,7 +9266,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -8002,7 +9306,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -8011,7 +9315,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -8047,7 +9351,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -8104,7 +9408,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -8113,7 +9417,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -8140,7 +9444,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -8195,7 +9499,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -8204,7 +9508,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -8231,7 +9535,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -8286,7 +9590,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -8295,7 +9599,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -8322,7 +9626,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -8357,6 +9661,17 @@ export const pathsApiV1ReportsCashForecastGetParametersQueryFormatValues: Readon
 export const pathsApiV1ReportsRevenueForecastSnapshotsIdVarianceGetParametersQueryFormatValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/v1/reports/revenue-forecast/snapshots/{id}/variance']['get']['parameters']['query']['format']
 > = ['json', 'csv'];
+export const actorTypeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ActorType']
+> = ['user', 'api_key', 'system'];
+export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['Role']> = [
+  'admin',
+  'sales',
+  'finance',
+  'operations',
+  'erp',
+  'viewer',
+];
 export const eventTypeValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['EventType']
 > = [
@@ -8381,14 +9696,9 @@ export const eventTypeValues: ReadonlyArray<
   'refund.paid',
   'capacity.updated',
 ];
-export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['Role']> = [
-  'admin',
-  'sales',
-  'finance',
-  'operations',
-  'erp',
-  'viewer',
-];
+export const userStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['UserStatus']
+> = ['active', 'disabled'];
 export const productModelStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['ProductModelStatus']
 > = ['announced', 'active', 'end_of_life'];

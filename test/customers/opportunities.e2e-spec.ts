@@ -351,7 +351,12 @@ describe('opportunities', () => {
         firstDeliveryOn: '2030-01-20',
       });
       const purchaseOrderId = randomUUID();
-      const actor = { apiKeyId: null, name: 'conversion-test', role: 'sales' as const };
+      const actor = {
+        type: 'system' as const,
+        id: null,
+        name: 'conversion-test',
+        role: 'sales' as const,
+      };
       const converted = await runAs(actor, () =>
         tx(async (manager) => {
           const locked = await opportunities.lockForConversion(manager, opportunity.id);

@@ -1,7 +1,11 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createLogger } from '../../src/common/logger';
 import { today } from '../../src/common/dates';
 import { monthOf } from '../../src/demo/demo-book';
 import { DemoSummary, seedDemoIfEmpty } from '../../src/demo/seed';
+import { signIn } from '../support/people';
 import { createTestApp, TestApp } from '../support/test-app';
 
 const COUNTED = [
@@ -24,6 +28,8 @@ describe('demo data', () => {
   let t: TestApp;
   let first: (DemoSummary | null)[];
   const logger = createLogger('silent');
+  const dataDir = mkdtempSync(join(tmpdir(), 'hashbook-demo-'));
+  const passwordsFile = join(dataDir, 'demo-users');
 
   const counts = async () => {
     const result: Record<string, number> = {};
@@ -37,9 +43,15 @@ describe('demo data', () => {
   beforeAll(async () => {
     t = await createTestApp();
     // Two starts at once: the advisory lock lets one seed and the other find data.
-    first = await Promise.all([seedDemoIfEmpty(t.app, logger), seedDemoIfEmpty(t.app, logger)]);
+    first = await Promise.all([
+      seedDemoIfEmpty(t.app, logger, { passwordsFile }),
+      seedDemoIfEmpty(t.app, logger, { passwordsFile }),
+    ]);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    await t.close();
+  });
 
   it('seeds once, and a later start adds nothing', async () => {
     const seeded = first.filter((s) => s !== null);
@@ -266,7 +278,12 @@ describe('demo data', () => {
       .set('X-API-Key', t.adminKey)
       .expect(200);
     expect(res.body.items.length).toBeGreaterThan(0);
-    expect(res.body.items[0].actor).toEqual({ apiKeyId: null, name: 'demo-seed', role: 'admin' });
+    expect(res.body.items[0].actor).toEqual({
+      type: 'system',
+      id: null,
+      name: 'demo-seed',
+      role: 'admin',
+    });
     const events = await t.sql<{ type: string }>('SELECT DISTINCT type FROM event');
     expect(events.map((e) => e.type)).toEqual(
       expect.arrayContaining([
@@ -276,6 +293,72 @@ describe('demo data', () => {
         'payment.received',
       ]),
     );
+  });
+
+  it('makes one demo person per role, with generated passwords kept in a 0600 file, who sign in', async () => {
+    expect(statSync(passwordsFile).mode & 0o777).toBe(0o600);
+    const rows = readFileSync(passwordsFile, 'utf8')
+      .split('\n')
+      .filter((line) => line && !line.startsWith('#'))
+      .map((line) => line.split(/\s+/));
+    expect(rows.map(([, role]) => role)).toEqual([
+      'admin',
+      'sales',
+      'finance',
+      'operations',
+      'erp',
+      'viewer',
+    ]);
+    const seeded = first.find((s) => s !== null)!;
+    expect(seeded.users.map((u) => [u.email, u.role, u.password])).toEqual(rows);
+    for (const [email, role, password] of rows) {
+      expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
+      const session = await signIn(t, { email, password });
+      expect(session.user.role).toBe(role);
+    }
+  });
+
+  it('gives customers, opportunities and tasks to the people who sell, and a chase to finance', async () => {
+    const owners = await t.sql<{ name: string; customers: number; opportunities: number }>(
+      `SELECT u.name,
+              (SELECT count(*)::int FROM customer c WHERE c.owner_id = u.id) AS customers,
+              (SELECT count(*)::int FROM opportunity o WHERE o.owner_id = u.id) AS opportunities
+         FROM app_user u ORDER BY u.created_at, u.id`,
+    );
+    const [{ unowned }] = await t.sql<{ unowned: number }>(
+      'SELECT count(*)::int AS unowned FROM customer WHERE owner_id IS NULL',
+    );
+    expect(unowned).toBe(0);
+    const byName = Object.fromEntries(owners.map((o) => [o.name, o]));
+    expect(byName['Mei Lin'].customers).toBeGreaterThan(0);
+    expect(byName['Jonas Berg'].customers).toBeGreaterThan(0);
+    expect(byName['Mei Lin'].opportunities + byName['Jonas Berg'].opportunities).toBeGreaterThan(0);
+
+    const rows = readFileSync(passwordsFile, 'utf8')
+      .split('\n')
+      .filter((line) => line && !line.startsWith('#'))
+      .map((line) => line.split(/\s+/));
+    const login = (role: string) => {
+      const [email, , password] = rows.find(([, r]) => r === role)!;
+      return signIn(t, { email, password });
+    };
+    for (const role of ['sales', 'finance']) {
+      const person = await login(role);
+      const tasks = await t
+        .http()
+        .get('/api/v1/activities?assigneeId=me&open=true')
+        .set('Cookie', person.cookie)
+        .expect(200);
+      expect(tasks.body.items.length).toBeGreaterThan(0);
+      expect(tasks.body.items.every((a: { type: string }) => a.type === 'task')).toBe(true);
+    }
+    const mei = await login('sales');
+    const mine = await t
+      .http()
+      .get('/api/v1/customers?ownerId=me&limit=500')
+      .set('Cookie', mei.cookie)
+      .expect(200);
+    expect(mine.body.items.map((c: { name: string }) => c.name)).toContain('Core Scientific');
   });
 });
 

@@ -80,7 +80,7 @@ describe(`ADMIN_API_KEY and the CLI against a running app (${EXTERNAL_DATABASE ?
     expect(((await audit.json()) as { items: unknown[] }).items).toEqual([
       expect.objectContaining({
         action: 'created',
-        actor: { apiKeyId: null, name: 'cli', role: 'admin' },
+        actor: { type: 'system', id: null, name: 'cli', role: 'admin' },
       }),
     ]);
 
@@ -119,5 +119,79 @@ describe(`ADMIN_API_KEY and the CLI against a running app (${EXTERNAL_DATABASE ?
     );
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/does not exist/);
+  });
+
+  it('adds a person with the CLI, whose setup token sets a password they sign in with', async () => {
+    const post = (path: string, body: object) =>
+      fetch(`${app.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const created = await runCli(
+      [
+        'users',
+        'create',
+        '--email',
+        'Mei.Lin@hashbook.example',
+        '--name',
+        'Mei Lin',
+        '--role',
+        'sales',
+      ],
+      dbEnv,
+    );
+    expect({ code: created.code, stderr: created.stderr }).toMatchObject({ code: 0 });
+    const token = /^(hbs_[A-Za-z0-9_-]{43})$/m.exec(created.stdout)?.[1];
+    expect(token).toBeDefined();
+    expect(created.stdout).toMatch(/POST http:\/\/localhost:\d+\/api\/v1\/auth\/set-password/);
+
+    const password = 'a long enough passphrase';
+    expect((await post('/api/v1/auth/set-password', { token, password })).status).toBe(204);
+    const signedIn = await post('/api/v1/auth/sign-in', {
+      email: 'mei.lin@hashbook.example',
+      password,
+    });
+    expect(signedIn.status).toBe(200);
+    expect(((await signedIn.json()) as { user: { role: string } }).user.role).toBe('sales');
+
+    const listed = await runCli(['users', 'list'], dbEnv);
+    expect(listed.stdout).toMatch(/Mei\.Lin@hashbook\.example\s+Mei Lin\s+sales\s+active\s+set/);
+
+    // A lost token or a forgotten password: a new token from the CLI.
+    const again = await runCli(
+      ['users', 'setup-token', '--email', 'mei.lin@hashbook.example', '--json'],
+      dbEnv,
+    );
+    expect(again.code).toBe(0);
+    const reissued = JSON.parse(again.stdout) as { setupToken: string };
+    expect(reissued.setupToken).toMatch(/^hbs_/);
+    expect(
+      (await post('/api/v1/auth/set-password', { token, password: 'another long passphrase' }))
+        .status,
+    ).toBe(401);
+
+    const audit = await app.get('/api/v1/audit-log?entityType=user', adminKey);
+    expect(((await audit.json()) as { items: { action: string; actor: object }[] }).items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          action: 'created',
+          actor: { type: 'system', id: null, name: 'cli', role: 'admin' },
+        }),
+      ]),
+    );
+
+    const bad = await runCli(
+      ['users', 'create', '--email', 'nope', '--name', 'X', '--role', 'sales'],
+      dbEnv,
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--email must be an email address/);
+    const taken = await runCli(
+      ['users', 'create', '--email', 'MEI.LIN@hashbook.example', '--name', 'X', '--role', 'viewer'],
+      dbEnv,
+    );
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toMatch(/already exists/);
   });
 });

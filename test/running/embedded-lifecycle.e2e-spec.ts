@@ -14,6 +14,8 @@ import {
 } from './app-process';
 
 const GENERATED = /generated an admin API key[^\n]*\n\s*\n\s*(hb_[A-Za-z0-9_-]+)/;
+const GENERATED_USER =
+  /generated an admin user[^\n]*\n\s*\n\s*email:\s+(\S+)\n\s*password:\s+(\S+)/;
 
 // These steps are about the embedded PostgreSQL in DATA_DIR; with DATABASE_URL nothing is embedded.
 const describeEmbedded = EXTERNAL_DATABASE ? describe.skip : describe;
@@ -56,6 +58,27 @@ describeEmbedded('the embedded install, from first start to crash recovery', () 
     const body = (await keys.json()) as { items: { name: string; role: string }[] };
     expect(body.items).toEqual([expect.objectContaining({ name: 'local-admin', role: 'admin' })]);
     expect((await app.get('/api/v1/api-keys')).status).toBe(401);
+  });
+
+  it('prints a generated admin user on the first start, keeps it in DATA_DIR/admin-user (0600), and it signs in', async () => {
+    const printed = GENERATED_USER.exec(app!.output);
+    expect(printed).not.toBeNull();
+    const [, email, password] = printed!;
+    expect(email).toBe('admin@hashbook.local');
+    const file = join(dataDir, 'admin-user');
+    expect(readFileSync(file, 'utf8')).toBe(`email: ${email}\npassword: ${password}\n`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(app!.output).toMatch(/Sign in at http:\/\/localhost:\d+\/ /);
+    const signedIn = await fetch(`${app!.baseUrl}/api/v1/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    expect(signedIn.status).toBe(200);
+    expect(((await signedIn.json()) as { user: { role: string } }).user.role).toBe('admin');
+    const cookie = signedIn.headers.getSetCookie()[0].split(';')[0];
+    const keys = await fetch(`${app!.baseUrl}/api/v1/api-keys`, { headers: { cookie } });
+    expect(keys.status).toBe(200);
   });
 
   it('answers /health and /health/ready without a key', async () => {
@@ -103,6 +126,8 @@ describeEmbedded('the embedded install, from first start to crash recovery', () 
   it('restarts on the same data directory: the key still works and no new key is printed', async () => {
     app = await startApp(env(await freePort())).ready();
     expect(app.output).not.toMatch(/generated an admin API key/);
+    expect(app.output).not.toMatch(/generated an admin user/);
+    expect(app.output).toMatch(/Admin sign-in: see .*admin-user/);
     expect(readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim()).toBe(adminKey);
     const keys = await app.get('/api/v1/api-keys', adminKey);
     expect(keys.status).toBe(200);

@@ -12,6 +12,7 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
+import { USER_FILTER } from '../../access/users/user-references';
 import { PageQueryDto } from '../../common/pagination';
 import { ACTIVITY_TYPES, Activity, type ActivityType } from './activity.entity';
 
@@ -57,6 +58,15 @@ export class CreateActivityDto {
   @Matches(INSTANT, { message: instantMessage('completedAt') })
   @IsISO8601({ strict: true }, { message: instantMessage('completedAt') })
   completedAt?: string | null;
+
+  /**
+   * The user who does it (a task) or did it (unknown: 422 REFERENCE_NOT_FOUND). Defaults to the
+   * person recording it when signed in; none for an API key.
+   */
+  @ApiPropertyOptional({ type: 'string', format: 'uuid', nullable: true })
+  @IsOptional()
+  @IsUUID()
+  assigneeId?: string | null;
 }
 
 /** Only the fields given change; `completedAt` completes a task, `completedAt: null` reopens it. */
@@ -91,6 +101,12 @@ export class UpdateActivityDto {
   @Matches(INSTANT, { message: instantMessage('completedAt') })
   @IsISO8601({ strict: true }, { message: instantMessage('completedAt') })
   completedAt?: string | null;
+
+  /** The user who does it or did it; null for nobody. */
+  @ApiPropertyOptional({ type: 'string', format: 'uuid', nullable: true })
+  @IsOptional()
+  @IsUUID()
+  assigneeId?: string | null;
 }
 
 export class ActivityQueryDto extends PageQueryDto {
@@ -116,6 +132,15 @@ export class ActivityQueryDto extends PageQueryDto {
   @IsOptional()
   @IsUUID()
   customerId?: string;
+
+  /**
+   * Activities assigned to this user: a user id, or `me` for the signed-in person (with an API
+   * key, `me` is 400); `?assigneeId=me&open=true` is one's own open tasks. An unknown user: 422.
+   */
+  @ApiPropertyOptional({ type: 'string', example: 'me' })
+  @IsOptional()
+  @Matches(USER_FILTER, { message: 'assigneeId must be a user id or me' })
+  assigneeId?: string;
 }
 
 export class ActivityDto {
@@ -131,6 +156,9 @@ export class ActivityDto {
   dueOn: string | null;
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
   completedAt: string | null;
+  /** The user who does it or did it. */
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true })
+  assigneeId: string | null;
   /** Sent as the ETag; send it back in If-Match to update safely. */
   @ApiProperty({ type: 'integer' })
   version: number;
@@ -148,6 +176,7 @@ export function toActivityDto(activity: Activity): ActivityDto {
     occurredAt: activity.occurredAt.toISOString(),
     dueOn: activity.dueOn,
     completedAt: activity.completedAt ? activity.completedAt.toISOString() : null,
+    assigneeId: activity.assigneeId,
     version: activity.version,
     createdAt: activity.createdAt.toISOString(),
     updatedAt: activity.updatedAt.toISOString(),

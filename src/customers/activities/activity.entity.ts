@@ -7,6 +7,7 @@ import {
   ManyToOne,
   PrimaryGeneratedColumn,
 } from 'typeorm';
+import { User } from '../../access/users/user.entity';
 import { createdAtColumn } from '../../database/columns';
 import { Customer } from '../customer.entity';
 
@@ -21,6 +22,11 @@ export const ACTIVITY_TYPES: readonly ActivityType[] = ['call', 'meeting', 'emai
 @Index('activity_open_task_idx', ['dueOn', 'createdAt', 'id'], {
   where: `type = 'task' AND completed_at IS NULL`,
 })
+// A person's open tasks: `?assigneeId=me&open=true`.
+@Index('activity_assignee_open_task_idx', ['assigneeId', 'createdAt', 'id'], {
+  where: `type = 'task' AND completed_at IS NULL`,
+})
+@Index('activity_assignee_id_idx', ['assigneeId'])
 @Check('activity_type_check', `type IN ('call','meeting','email','note','task')`)
 @Check('activity_version_check', 'version >= 1')
 export class Activity {
@@ -48,6 +54,14 @@ export class Activity {
 
   @Column({ type: 'date', nullable: true })
   dueOn: string | null;
+
+  /** The user who does it (a task) or did it. */
+  @Column({ type: 'uuid', nullable: true })
+  assigneeId: string | null;
+
+  @ManyToOne(() => User)
+  @JoinColumn({ name: 'assignee_id', foreignKeyConstraintName: 'activity_assignee_id_fkey' })
+  assignee?: User;
 
   /** Set when a task is done; null while it is open. */
   @Column({ type: 'timestamptz', precision: 3, nullable: true })

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { UserReferences } from '../../access/users/user-references';
 import { AuditService } from '../../audit/audit.service';
 import { assertIfMatch } from '../../common/if-match';
 import { NotFoundError } from '../../common/errors';
@@ -23,6 +24,7 @@ export class ActivityService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly customers: CustomerService,
+    private readonly users: UserReferences,
   ) {}
 
   async listForCustomer(customerId: string, query: PageQueryDto): Promise<Page<ActivityDto>> {
@@ -35,8 +37,13 @@ export class ActivityService {
   }
 
   /** Across customers; `open=true` gives the open tasks (type task, not completed). */
-  list(query: ActivityQueryDto): Promise<Page<ActivityDto>> {
+  async list(query: ActivityQueryDto): Promise<Page<ActivityDto>> {
     const qb = this.dataSource.getRepository(Activity).createQueryBuilder('a');
+    if (query.assigneeId) {
+      qb.andWhere('a.assignee_id = :assigneeId', {
+        assigneeId: await this.users.filter(query.assigneeId, 'assigneeId'),
+      });
+    }
     if (query.open === true) qb.andWhere(`a.type = 'task' AND a.completed_at IS NULL`);
     if (query.open === false) qb.andWhere('a.completed_at IS NOT NULL');
     if (query.dueBefore) qb.andWhere('a.due_on <= :dueBefore', { dueBefore: query.dueBefore });
@@ -49,6 +56,9 @@ export class ActivityService {
   async create(customerId: string, body: CreateActivityDto): Promise<ActivityDto> {
     return this.dataSource.transaction(async (tx) => {
       await this.customers.lock(tx, customerId, 'for_key_share');
+      const assigneeId =
+        body.assigneeId !== undefined ? body.assigneeId : this.users.currentUserId();
+      if (assigneeId) await this.users.assertExists(assigneeId, 'assigneeId', tx);
       const repo = tx.getRepository(Activity);
       const activity = await repo.save(
         repo.create({
@@ -59,6 +69,7 @@ export class ActivityService {
           occurredAt: body.occurredAt ? new Date(body.occurredAt) : new Date(),
           dueOn: body.dueOn ?? null,
           completedAt: body.completedAt ? new Date(body.completedAt) : null,
+          assigneeId,
         }),
       );
       const after = toActivityDto(activity);
@@ -86,6 +97,11 @@ export class ActivityService {
       if (body.dueOn !== undefined) activity.dueOn = body.dueOn;
       if (body.completedAt !== undefined)
         activity.completedAt = body.completedAt === null ? null : new Date(body.completedAt);
+      if (body.assigneeId !== undefined && body.assigneeId !== activity.assigneeId) {
+        if (body.assigneeId !== null)
+          await this.users.assertExists(body.assigneeId, 'assigneeId', tx);
+        activity.assigneeId = body.assigneeId;
+      }
       if (JSON.stringify(toActivityDto(activity)) === JSON.stringify(before)) return before;
       activity.version += 1;
       activity.updatedAt = new Date();

@@ -1,6 +1,7 @@
 import { IsDateOnly } from '../../common/dates';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsUUID, Max, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { USER_FILTER } from '../../access/users/user-references';
 import { formatMoney, IsMoney } from '../../common/money';
 import { PageQueryDto } from '../../common/pagination';
 import { Opportunity, STAGES, type Stage } from './opportunity.entity';
@@ -54,6 +55,15 @@ export class CreateOpportunityDto {
   @IsOptional()
   @IsDateOnly({ optional: true })
   firstDeliveryOn?: string | null;
+
+  /**
+   * The user who owns the deal (unknown: 422 REFERENCE_NOT_FOUND). Defaults to the person
+   * creating it when signed in; none for an API key.
+   */
+  @ApiPropertyOptional({ type: 'string', format: 'uuid', nullable: true })
+  @IsOptional()
+  @IsUUID()
+  ownerId?: string | null;
 }
 
 /**
@@ -98,6 +108,12 @@ export class UpdateOpportunityDto {
   @IsOptional()
   @IsDateOnly({ optional: true })
   firstDeliveryOn?: string | null;
+
+  /** The user who owns the deal; null for nobody. */
+  @ApiPropertyOptional({ type: 'string', format: 'uuid', nullable: true })
+  @IsOptional()
+  @IsUUID()
+  ownerId?: string | null;
 }
 
 export class OpportunityQueryDto extends PageQueryDto {
@@ -113,6 +129,15 @@ export class OpportunityQueryDto extends PageQueryDto {
   @IsOptional()
   @IsUUID()
   productModelId?: string;
+
+  /**
+   * Deals owned by this user: a user id, or `me` for the signed-in person (with an API key, `me`
+   * is 400). An unknown user: 422 REFERENCE_NOT_FOUND.
+   */
+  @ApiPropertyOptional({ type: 'string', example: 'me' })
+  @IsOptional()
+  @Matches(USER_FILTER, { message: 'ownerId must be a user id or me' })
+  ownerId?: string;
 }
 
 export class OpportunityDto {
@@ -135,6 +160,9 @@ export class OpportunityDto {
   /** The purchase order it was converted into; read-only. */
   @ApiProperty({ type: 'string', format: 'uuid', nullable: true })
   purchaseOrderId: string | null;
+  /** The user who owns the deal. */
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true })
+  ownerId: string | null;
   /** Sent as the ETag; send it back in If-Match to update safely. */
   @ApiProperty({ type: 'integer' })
   version: number;
@@ -154,6 +182,7 @@ export function toOpportunityDto(opportunity: Opportunity): OpportunityDto {
     expectedCloseOn: opportunity.expectedCloseOn,
     firstDeliveryOn: opportunity.firstDeliveryOn,
     purchaseOrderId: opportunity.purchaseOrderId,
+    ownerId: opportunity.ownerId,
     version: opportunity.version,
     createdAt: opportunity.createdAt.toISOString(),
     updatedAt: opportunity.updatedAt.toISOString(),

@@ -7,6 +7,7 @@ import {
   ManyToOne,
   PrimaryGeneratedColumn,
 } from 'typeorm';
+import { User } from '../../access/users/user.entity';
 import { ProductModel } from '../../catalog/product-model.entity';
 import { centsColumn, createdAtColumn } from '../../database/columns';
 import { Customer } from '../customer.entity';
@@ -26,6 +27,7 @@ export const STAGES: readonly Stage[] = [
 @Index('opportunity_product_model_id_idx', ['productModelId'])
 @Index('opportunity_stage_idx', ['stage'])
 @Index('opportunity_created_at_id_idx', ['createdAt', 'id'])
+@Index('opportunity_owner_id_created_at_id_idx', ['ownerId', 'createdAt', 'id'])
 // An order is converted from one opportunity at most.
 @Index('opportunity_purchase_order_id_key', ['purchaseOrderId'], {
   unique: true,
@@ -80,6 +82,14 @@ export class Opportunity {
 
   @Column({ type: 'date', nullable: true })
   firstDeliveryOn: string | null;
+
+  /** The user who owns the deal. */
+  @Column({ type: 'uuid', nullable: true })
+  ownerId: string | null;
+
+  @ManyToOne(() => User)
+  @JoinColumn({ name: 'owner_id', foreignKeyConstraintName: 'opportunity_owner_id_fkey' })
+  owner?: User;
 
   /** The order it was converted into; set only by the conversion. */
   @Column({ type: 'uuid', nullable: true })

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { UserReferences } from '../../access/users/user-references';
 import { AuditService } from '../../audit/audit.service';
 import { assertIfMatch } from '../../common/if-match';
 import { ProductModelService } from '../../catalog/product-model.service';
@@ -27,6 +28,7 @@ export class OpportunityService {
     private readonly audit: AuditService,
     private readonly customers: CustomerService,
     private readonly productModels: ProductModelService,
+    private readonly users: UserReferences,
   ) {}
 
   async create(body: CreateOpportunityDto): Promise<OpportunityDto> {
@@ -38,6 +40,8 @@ export class OpportunityService {
         'productModelId',
       );
       const stage = body.stage ?? 'lead';
+      const ownerId = body.ownerId !== undefined ? body.ownerId : this.users.currentUserId();
+      if (ownerId) await this.users.assertExists(ownerId, 'ownerId', tx);
       const repo = tx.getRepository(Opportunity);
       const opportunity = await repo.save(
         repo.create({
@@ -50,6 +54,7 @@ export class OpportunityService {
           probability: probabilityAfter(null, { stage, probability: body.probability }),
           expectedCloseOn: body.expectedCloseOn ?? null,
           firstDeliveryOn: body.firstDeliveryOn ?? null,
+          ownerId,
         }),
       );
       const after = toOpportunityDto(opportunity);
@@ -63,8 +68,13 @@ export class OpportunityService {
     });
   }
 
-  list(query: OpportunityQueryDto): Promise<Page<OpportunityDto>> {
+  async list(query: OpportunityQueryDto): Promise<Page<OpportunityDto>> {
     const qb = this.dataSource.getRepository(Opportunity).createQueryBuilder('o');
+    if (query.ownerId) {
+      qb.andWhere('o.owner_id = :ownerId', {
+        ownerId: await this.users.filter(query.ownerId, 'ownerId'),
+      });
+    }
     if (query.customerId)
       qb.andWhere('o.customer_id = :customerId', { customerId: query.customerId });
     if (query.stage) qb.andWhere('o.stage = :stage', { stage: query.stage });
@@ -108,6 +118,10 @@ export class OpportunityService {
       opportunity.stage = stage;
       if (body.expectedCloseOn !== undefined) opportunity.expectedCloseOn = body.expectedCloseOn;
       if (body.firstDeliveryOn !== undefined) opportunity.firstDeliveryOn = body.firstDeliveryOn;
+      if (body.ownerId !== undefined && body.ownerId !== opportunity.ownerId) {
+        if (body.ownerId !== null) await this.users.assertExists(body.ownerId, 'ownerId', tx);
+        opportunity.ownerId = body.ownerId;
+      }
       if (JSON.stringify(toOpportunityDto(opportunity)) === JSON.stringify(before)) return before;
       return this.save(tx, opportunity, before, 'updated');
     });

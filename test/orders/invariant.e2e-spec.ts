@@ -1,3 +1,7 @@
+import {
+  BALANCE_MOVEMENTS_FROM_TIMELINE,
+  BOOKINGS_FROM_TIMELINE,
+} from '../../migrations/1796300000000-Bookings';
 import { today } from '../../src/common/dates';
 import { createLogger } from '../../src/common/logger';
 import { parseMoney } from '../../src/common/money';
@@ -88,6 +92,59 @@ describe('the contract-balance identity on the demo book', () => {
          UNION ALL (${sums('order_segment')} EXCEPT ALL ${sums('tranche_segment')}) LIMIT 5`,
     );
     expect(differ).toEqual([]);
+  });
+
+  it('writes the bookings and balance movements the migration derives from the timeline', async () => {
+    // The demo book has amendments cancelling units, shipments, credit and a cancellation, and no
+    // price change or reversal: what the Bookings migration fills in for a book written before it
+    // is what the replay writes. Beside it, an order gaining units and a tranche, one of them on
+    // its signing date.
+    const f = new OrderFactory(t);
+    const order = await f.order({
+      customerId: (await f.customer()).id,
+      signedOn: '2025-02-01',
+      lines: [
+        {
+          productModelId: (await f.productModel()).id,
+          unitPrice: '1200.00',
+          tranches: [{ shipDate: '2025-05-15', quantity: 10, unitPrice: '1250.00' }],
+        },
+      ],
+    });
+    const [tranche] = tranchesOf(order);
+    await f.amend(order.id, '2025-02-01', [{ trancheId: tranche.id, quantity: 12 }]);
+    await f.amend(order.id, '2025-03-01', [
+      { lineId: order.lines[0].id, shipDate: '2025-06-15', quantity: 5 },
+    ]);
+    await f.amend(order.id, '2025-04-01', [{ trancheId: tranche.id, quantity: 11 }]);
+    await f.pay(order.id, '2025-04-02', '20000.00');
+    const booked = `SELECT purchase_order_id, customer_id, product_model_id, on_date, kind, units, amount_cents FROM booking`;
+    const moved = `SELECT purchase_order_id, customer_id, on_date, cash_received_cents, refunded_cents, recognised_cents,
+                          forfeited_cents, liability_cents, receivable_cents FROM balance_movement`;
+    const [counts] = await t.sql<{
+      signed: number;
+      added: number;
+      cancelled: number;
+      moves: number;
+    }>(
+      `SELECT count(*) FILTER (WHERE kind = 'signed')::int AS signed, count(*) FILTER (WHERE kind = 'added')::int AS added,
+              count(*) FILTER (WHERE kind = 'cancelled')::int AS cancelled,
+              (SELECT count(*) FROM balance_movement)::int AS moves
+         FROM booking`,
+    );
+    expect(counts.signed).toBeGreaterThan(10);
+    expect(counts.added).toBeGreaterThan(0);
+    expect(counts.cancelled).toBeGreaterThan(0);
+    expect(counts.moves).toBeGreaterThan(50);
+    for (const [written, derived] of [
+      [booked, BOOKINGS_FROM_TIMELINE],
+      [moved, BALANCE_MOVEMENTS_FROM_TIMELINE],
+    ]) {
+      const differ = await t.sql(
+        `(${written} EXCEPT ALL (${derived})) UNION ALL ((${derived}) EXCEPT ALL ${written}) LIMIT 5`,
+      );
+      expect(differ).toEqual([]);
+    }
   });
 
   it('recognises exactly the shipped units and value of every tranche on its shipping day', async () => {

@@ -3,8 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
-import { assertOrderedRange } from '../common/dates';
-import { NotFoundError, UnprocessableError, ValidationFailedError } from '../common/errors';
+import { NotFoundError, UnprocessableError } from '../common/errors';
 import { formatMoney, parseMoney } from '../common/money';
 import { paginate, Page, PageQueryDto } from '../common/pagination';
 import {
@@ -21,7 +20,7 @@ import {
 } from './forecast.dto';
 import { cashQuery, CashRow, revenueQuery, RevenueRow } from './forecast.queries';
 import { ForecastSnapshot } from './forecast-snapshot.entity';
-import { addMonths, Granularity, monthsBetween, periodOf, periods } from './periods';
+import { Granularity, periodOf, periodRange, periods } from './periods';
 
 /** What the delivery plan contributes to a plan-basis forecast. */
 export interface PlanForecastRow {
@@ -43,8 +42,6 @@ export interface PlanForecastProvider {
 }
 
 export const PLAN_FORECAST = Symbol('PLAN_FORECAST');
-
-const MAX_MONTHS = 120;
 
 interface Figures {
   recognized: number;
@@ -81,17 +78,7 @@ export class ForecastService {
   ) {}
 
   private range(query: { from?: string; to?: string; asOf?: string }) {
-    const now = this.clock.today();
-    const asOf = query.asOf ?? now;
-    const from = query.from ?? asOf.slice(0, 7);
-    const to = query.to ?? addMonths(from, 11);
-    assertOrderedRange(from, to);
-    if (monthsBetween(from, to) >= MAX_MONTHS) {
-      throw new ValidationFailedError(`at most ${MAX_MONTHS} months at once`, [
-        { path: 'to', message: `at most ${MAX_MONTHS} months after from` },
-      ]);
-    }
-    return { asOf, from, to, current: asOf >= now };
+    return periodRange(query, this.clock.today(), 'ahead');
   }
 
   async revenueForecast(query: RevenueForecastQueryDto): Promise<RevenueForecastDto> {

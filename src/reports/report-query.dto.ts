@@ -1,6 +1,7 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsUUID, registerDecorator } from 'class-validator';
 import { IsDateOnly } from '../common/dates';
+import { isMonth } from './periods';
 
 export const SEGMENTS = [
   'public_miner',
@@ -35,6 +36,42 @@ export class ReportFiltersDto {
   @IsOptional()
   @IsIn(['json', 'csv'])
   format?: 'json' | 'csv';
+}
+
+export const GRANULARITIES = ['month', 'quarter'] as const;
+
+export function IsMonth(optional = false) {
+  return (target: object, propertyName: string) => {
+    ApiProperty({
+      type: 'string',
+      example: '2021-03',
+      required: !optional,
+      description: 'A month, YYYY-MM',
+    })(target, propertyName);
+    registerDecorator({
+      name: 'isMonth',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be a month YYYY-MM` },
+      validator: { validate: (value: unknown) => isMonth(value) },
+    });
+  };
+}
+
+/** A report over the months or quarters from `from` to `to`. */
+export class PeriodQueryDto extends ReportFiltersDto {
+  @IsOptional()
+  @IsMonth(true)
+  from?: string;
+
+  @IsOptional()
+  @IsMonth(true)
+  to?: string;
+
+  @ApiPropertyOptional({ enum: GRANULARITIES, enumName: 'Granularity', default: 'month' })
+  @IsOptional()
+  @IsIn(GRANULARITIES)
+  granularity?: 'month' | 'quarter';
 }
 
 export const BACKLOG_GROUPS = [
@@ -92,7 +129,10 @@ export class BacklogReportDto {
 }
 
 export class BalanceFiguresDto {
+  /** Payments received less payments reversed, gross of refunds. */
   cashReceived: string;
+  /** Unapplied credit paid back; cash received − refunded − recognised − forfeited = liability − receivable. */
+  refunded: string;
   recognizedRevenue: string;
   forfeitedRevenue: string;
   contractLiability: string;
@@ -109,4 +149,39 @@ export class ContractBalancesReportDto {
   asOf: string;
   totals: BalanceFiguresDto;
   groups: BalanceGroupDto[];
+}
+
+export class ReceivablesAgingQueryDto extends ReportFiltersDto {
+  @ApiPropertyOptional({ enum: BALANCE_GROUPS, enumName: 'ReceivablesAgingGroupBy' })
+  @IsOptional()
+  @IsIn(BALANCE_GROUPS)
+  groupBy?: BalanceGroup;
+}
+
+/** Unpaid, unvoided instalment amounts by days past the due date in force at asOf. */
+export class AgingFiguresDto {
+  /** Due on or after asOf. */
+  notDue: string;
+  /** Due 1 to 30 days before asOf. */
+  days1to30: string;
+  /** Due 31 to 60 days before asOf. */
+  days31to60: string;
+  /** Due 61 to 90 days before asOf. */
+  days61to90: string;
+  /** Due more than 90 days before asOf. */
+  over90: string;
+  /** Σ of the buckets. */
+  total: string;
+}
+
+export class AgingGroupDto extends AgingFiguresDto {
+  key: string;
+  label: string;
+}
+
+export class ReceivablesAgingReportDto {
+  asOf: string;
+  totals: AgingFiguresDto;
+  /** Groups with nothing unpaid are left out. */
+  groups: AgingGroupDto[];
 }

@@ -9,8 +9,13 @@ describe('receivables ageing, computed by hand', () => {
   let f: OrderFactory;
   let x: string;
   let y: string;
-  let orderA: { id: string; number: string };
-  let orderB: { id: string; number: string };
+  type Order = {
+    id: string;
+    number: string;
+    lines: { tranches: { id: string; shipDate: string }[] }[];
+  };
+  let orderA: Order;
+  let orderB: Order;
 
   beforeAll(async () => {
     t = await createTestApp();

@@ -5,10 +5,11 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 // the contract-liability roll-forward and the cash forecast read date ranges of these narrow rows.
 // Filled here from the existing timeline; the replay writes both from now on.
 //
-// Up to this release no stored amendment changed a price and nothing was reversed or refunded, so
-// every tranche kept one price: what its segments added to `quantity` was added at that price, what
-// they added to `cancelled_units` was cancelled at it, and cash received is the tranches' cash plus
-// the unapplied credit.
+// This runs with the release that brings price changes, reversals and refunds (the Corrections
+// migration just before it), so no stored book holds any of them yet: every tranche kept its
+// contract price, what its segments added to `quantity` was added at that price, what they added to
+// `cancelled_units` was cancelled at it, and cash received is the tranches' cash plus the unapplied
+// credit.
 
 /** Bookings of every order past draft, as the replay would write them for such a book. */
 export const BOOKINGS_FROM_TIMELINE = `
@@ -23,7 +24,7 @@ export const BOOKINGS_FROM_TIMELINE = `
     WINDOW w AS (PARTITION BY s.tranche_id ORDER BY s.valid_from)
   ), entries AS (
     SELECT t.purchase_order_id, t.customer_id, t.product_model_id, o.signed_on AS on_date, 'signed' AS kind,
-           t.contract_quantity AS units, t.contract_quantity * t.unit_price_cents AS cents
+           t.contract_quantity AS units, t.contract_quantity * t.contract_unit_price_cents AS cents
       FROM tranche t
       JOIN purchase_order o ON o.id = t.purchase_order_id
      WHERE t.added_by_amendment_id IS NULL

@@ -24,6 +24,11 @@ const PROBLEM_SCHEMA = {
         },
       },
     },
+    existingId: {
+      type: 'string',
+      format: 'uuid',
+      description: 'On DUPLICATE: the record that already holds the business key',
+    },
     requestId: { type: 'string' },
   },
 };
@@ -52,7 +57,8 @@ function addProblemResponses(document: OpenAPIObject): void {
       const codes = ['400', '401', '403', '429'];
       if (hasId) codes.push('404');
       if (method !== 'get') codes.push('409', '422');
-      if (method === 'patch' || path.endsWith('/amendments')) codes.push('412');
+      if (method === 'patch' || path.endsWith('/amendments') || path.endsWith('/cancel'))
+        codes.push('412');
       for (const code of codes) {
         operation.responses[code] = operation.responses[code] ?? {
           description: DESCRIPTIONS[code],

@@ -13,8 +13,12 @@ export const EVENT_TYPES = [
   'purchase_order.amended',
   'purchase_order.cancelled',
   'purchase_order.completed',
+  'purchase_order.deleted',
   'shipment.created',
+  'shipment.reversed',
   'payment.received',
+  'payment.reversed',
+  'refund.paid',
   'capacity.updated',
 ] as const;
 

@@ -13,6 +13,8 @@ export class DomainError extends Error {
     readonly code: string,
     message: string,
     readonly errors?: FieldError[],
+    /** Members the problem body carries beside the standard ones (e.g. `existingId`). */
+    readonly extensions?: Record<string, unknown>,
   ) {
     super(message);
     this.name = new.target.name;
@@ -37,6 +39,18 @@ export class NotFoundError extends DomainError {
 export class ConflictError extends DomainError {
   constructor(code: string, message: string) {
     super(409, code, message);
+  }
+}
+
+/**
+ * 409 DUPLICATE: a business key (an externalRef) is already used; `existingId` names the record
+ * that holds it, so a client re-sending what it already sent can pick that record up.
+ */
+export class DuplicateError extends DomainError {
+  constructor(entity: string, key: string, value: string, existingId: string) {
+    super(409, 'DUPLICATE', `${entity} ${existingId} already has ${key} ${value}`, undefined, {
+      existingId,
+    });
   }
 }
 

@@ -9,7 +9,7 @@ const logger = new Logger('Errors');
 /** Maps anything thrown to problem+json. Unknown failures are logged, never described. */
 export function toProblem(error: unknown): Problem {
   if (error instanceof DomainError) {
-    return problem(error.status, error.code, error.message, error.errors);
+    return problem(error.status, error.code, error.message, error.errors, error.extensions);
   }
   const fastifyCode = (error as { code?: unknown })?.code;
   if (typeof fastifyCode === 'string' && fastifyCode.startsWith('FST_')) {

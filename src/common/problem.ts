@@ -1,3 +1,5 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
 import { FieldError } from './errors';
 
 export interface Problem {
@@ -7,6 +9,8 @@ export interface Problem {
   detail: string;
   code: string;
   errors?: FieldError[];
+  /** On DUPLICATE: the record that already holds the business key. */
+  existingId?: string;
   requestId?: string;
 }
 
@@ -32,6 +36,7 @@ export function problem(
   code: string,
   detail: string,
   errors?: FieldError[],
+  extensions?: Record<string, unknown>,
 ): Problem {
   return {
     type: `https://hashbook.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`,
@@ -40,5 +45,23 @@ export function problem(
     detail,
     code,
     ...(errors && errors.length > 0 ? { errors } : {}),
+    ...extensions,
   };
 }
+
+/**
+ * Documents the problems a route answers beyond those every route of its kind can give (which
+ * the OpenAPI document adds by itself): per status, the codes and when.
+ */
+export const ApiProblems = (problems: Partial<Record<400 | 404 | 409 | 412 | 422, string>>) =>
+  applyDecorators(
+    ...Object.entries(problems).map(([status, description]) =>
+      ApiResponse({
+        status: Number(status),
+        description,
+        content: {
+          'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
+        },
+      }),
+    ),
+  );

@@ -41,6 +41,13 @@ describe('demo book plan', () => {
       const events = [
         ...order.amendments.map((a) => a.effectiveOn),
         ...(order.cancellation ? [order.cancellation.effectiveOn] : []),
+        ...order.corrections.flatMap((c) =>
+          c.kind === 'payment_reversal'
+            ? [c.on, c.repaidOn]
+            : c.kind === 'shipment_reversal'
+              ? [c.shippedOn, c.on, c.reshippedOn]
+              : [c.on],
+        ),
       ];
       for (const on of events) {
         expect(on >= order.signedOn && on <= today).toBe(true);
@@ -72,6 +79,28 @@ describe('demo book plan', () => {
     const hive = book.orders.find((o) => o.key === 'hive-a1246')!;
     expect(hive.signedOn).toBe('2021-01-23');
     expect(hive.lines[0].tranches.reduce((sum, t) => sum + t.quantity, 0)).toBe(6400);
+  });
+
+  it.each(DAYS)('has one of each correction, in order (%s)', (today) => {
+    const book = planDemoBook(today);
+    const corrections = book.orders.flatMap((o) => o.corrections);
+    const kinds = corrections.map((c) => c.kind).sort();
+    expect(kinds).toEqual(['overpayment', 'payment_reversal', 'refund', 'shipment_reversal']);
+    for (const c of corrections) {
+      if (c.kind === 'payment_reversal') expect(c.on < c.repaidOn).toBe(true);
+      if (c.kind === 'shipment_reversal')
+        expect(c.shippedOn < c.on && c.on < c.reshippedOn).toBe(true);
+    }
+    const prices = book.orders.flatMap((o) =>
+      o.amendments.flatMap((a) =>
+        a.changes.flatMap((c) =>
+          'unitPrice' in c ? [Number(c.unitPrice) - Number(o.lines[c.line].unitPrice)] : [],
+        ),
+      ),
+    );
+    expect(prices.some((delta) => delta < 0)).toBe(true);
+    expect(prices.some((delta) => delta > 0)).toBe(true);
+    expect(book.opportunities.filter((o) => o.withdrawnDraftSignedOn)).toHaveLength(1);
   });
 
   it('covers every segment and region, with one primary contact per customer', () => {

@@ -69,6 +69,11 @@ export interface DemoOpportunity {
   stage: Stage;
   expectedCloseOn: string;
   firstDeliveryOn?: string;
+  /**
+   * Converted into a draft signed on this date, which was then deleted (the opportunity is back
+   * in negotiation, to be converted again).
+   */
+  withdrawnDraftSignedOn?: string;
 }
 
 export interface DemoTranche {
@@ -88,7 +93,27 @@ export interface TrancheRef {
   tranche: number;
 }
 
-export type DemoChange = (TrancheRef & { shipDate: string }) | (TrancheRef & { quantity: number });
+export type DemoChange =
+  | (TrancheRef & { shipDate: string })
+  | (TrancheRef & { quantity: number })
+  | (TrancheRef & { unitPrice: string });
+
+/** What finance corrected after the fact, each on its business date. */
+export type DemoCorrection =
+  /** A payment beyond the schedule (a wire sent twice): unapplied credit. */
+  | { kind: 'overpayment'; on: string; amount: string; reference: string }
+  /** Unapplied credit paid back. */
+  | { kind: 'refund'; on: string; amount: string; reference: string }
+  /** The last payment received by `on` is reversed on `on`; nothing more is paid before `repaidOn`. */
+  | { kind: 'payment_reversal'; on: string; reason: string; repaidOn: string }
+  /** The shipment of `shippedOn` is reversed on `on`; its units ship again on `reshippedOn`. */
+  | {
+      kind: 'shipment_reversal';
+      shippedOn: string;
+      on: string;
+      reason: string;
+      reshippedOn: string;
+    };
 
 export interface DemoAmendment {
   effectiveOn: string;
@@ -108,6 +133,7 @@ export interface DemoOrder {
   draft: boolean;
   amendments: DemoAmendment[];
   cancellation?: { effectiveOn: string; reason: string };
+  corrections: DemoCorrection[];
   /** Days between an instalment's due date and the payment (never before signing, never after today). */
   payLagDays: number;
   /** Instalments due after this date stay unpaid (a late payer); defaults to today. */
@@ -744,6 +770,7 @@ function historicalOrders(): DemoOrder[] {
       lines: [{ sku: 'A1166PRO', unitPrice: '2480.00', tranches: months(2020, 10, 2, 30, 1000) }],
       draft: false,
       amendments: [],
+      corrections: [],
       payLagDays: 0,
     },
     {
@@ -756,6 +783,21 @@ function historicalOrders(): DemoOrder[] {
       lines: [{ sku: 'A1246', unitPrice: '3060.00', tranches: months(2021, 2, 8, 25, 800) }],
       draft: false,
       amendments: [],
+      // Every instalment paid by 2021-08-16; the last milestone's wire came twice.
+      corrections: [
+        {
+          kind: 'overpayment',
+          on: '2021-08-20',
+          amount: '1224000.00',
+          reference: 'HIVE-WIRE-2021-0820 (sent twice)',
+        },
+        {
+          kind: 'refund',
+          on: '2021-09-03',
+          amount: '1224000.00',
+          reference: 'REFUND-HIVE-2021-0903',
+        },
+      ],
       payLagDays: 0,
     },
     {
@@ -768,6 +810,7 @@ function historicalOrders(): DemoOrder[] {
       lines: [{ sku: 'A1246', unitPrice: '3060.00', tranches: months(2021, 3, 6, 20, 1000) }],
       draft: false,
       amendments: [],
+      corrections: [],
       payLagDays: 0,
     },
   ];
@@ -796,6 +839,7 @@ function livingOrders(today: string, int: (min: number, max: number) => number):
       lines,
       draft: spec.draft ?? false,
       amendments: [],
+      corrections: [],
       payLagDays: spec.terms === 'NET-0' ? 0 : int(0, 3),
     };
     return withHistory(order, today);
@@ -807,7 +851,10 @@ function firstTrancheAfter(order: DemoOrder, after: string, line = 0): number {
   return order.lines[line].tranches.findIndex((t) => t.shipDate > after);
 }
 
-/** Amendments, a cancellation and a late payer: the things a real book has been through. */
+/**
+ * Amendments, a cancellation, a late payer, price changes and corrections: the things a real book
+ * has been through.
+ */
 function withHistory(order: DemoOrder, today: string): DemoOrder {
   switch (order.key) {
     case 'nordic-a1466': {
@@ -821,8 +868,42 @@ function withHistory(order: DemoOrder, today: string): DemoOrder {
           'Kristiansand hall energisation delayed by the grid operator; tranche moved two months',
         changes: [{ line: 0, tranche: index, shipDate: monthDay(from, 2, dayOf(from)) }],
       });
+      // Four months ago a container came back from customs; it shipped again two weeks later.
+      const shippedOn = order.lines[0].tranches[5].shipDate;
+      order.corrections.push({
+        kind: 'shipment_reversal',
+        shippedOn,
+        on: addDays(shippedOn, 6),
+        reason: 'Container returned: export documents rejected at Oslo customs',
+        reshippedOn: addDays(shippedOn, 20),
+      });
       break;
     }
+    case 'greatlakes-a1346':
+      order.corrections.push({
+        kind: 'payment_reversal',
+        on: addDays(today, -60),
+        reason: 'Wire returned by the correspondent bank (beneficiary account closed)',
+        repaidOn: addDays(today, -51),
+      });
+      break;
+    case 'lonestar-a1566':
+      order.amendments.push({
+        effectiveOn: addDays(today, -10),
+        reason: 'Hashprice fell after the difficulty jump; units of two tranches repriced',
+        changes: [
+          { line: 0, tranche: 2, unitPrice: '5290.00' },
+          { line: 0, tranche: 3, unitPrice: '5290.00' },
+        ],
+      });
+      break;
+    case 'thames-a1566':
+      order.amendments.push({
+        effectiveOn: addDays(today, -8),
+        reason: 'Immersion-cooling kits added to the fifth tranche',
+        changes: [{ line: 0, tranche: 4, unitPrice: '5395.00' }],
+      });
+      break;
     case 'andes-a1346': {
       const last = order.lines[0].tranches.length - 1;
       order.amendments.push({
@@ -892,6 +973,8 @@ function opportunities(today: string): DemoOpportunity[] {
       stage: 'negotiation',
       expectedCloseOn: addDays(today, 21),
       firstDeliveryOn: monthDay(today, 4, 10),
+      // The draft was withdrawn when the customer asked for other payment terms.
+      withdrawnDraftSignedOn: addDays(today, -6),
     },
     {
       customer: 'helvetia',
@@ -1040,7 +1123,7 @@ export function plannedOpenUnits(book: DemoBook): number {
       for (const change of amendment.changes) {
         const tranche = units[change.line][change.tranche];
         if ('shipDate' in change) tranche.shipDate = change.shipDate;
-        else tranche.quantity = change.quantity;
+        else if ('quantity' in change) tranche.quantity = change.quantity;
       }
     }
     for (const t of units.flat()) if (t.shipDate > book.today) open += t.quantity;

@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { ProductModelService } from '../catalog/product-model.service';
 import { Clock } from '../common/clock';
 import { addDays } from '../common/dates';
-import { formatMoney } from '../common/money';
+import { formatMoney, parseMoney } from '../common/money';
 import { Actor, runAs } from '../common/request-context';
 import { ActivityService } from '../customers/activities/activity.service';
 import { ContactService } from '../customers/contacts/contact.service';
@@ -16,7 +16,14 @@ import { PurchaseOrderDto } from '../orders/purchase-order.dto';
 import { PaymentService } from '../orders/payment.service';
 import { PurchaseOrderService } from '../orders/purchase-order.service';
 import { ShipmentService } from '../orders/shipment.service';
-import { DemoBook, DemoCustomer, DemoOrder, planDemoBook } from './demo-book';
+import {
+  DemoBook,
+  DemoChange,
+  DemoCorrection,
+  DemoCustomer,
+  DemoOrder,
+  planDemoBook,
+} from './demo-book';
 
 /** Who the audit log names for everything the demo data wrote. */
 export const DEMO_SEED_ACTOR: Actor = { apiKeyId: null, name: 'demo-seed', role: 'admin' };
@@ -163,7 +170,7 @@ async function seedBook(s: Services, book: DemoBook): Promise<DemoSummary> {
   }
 
   for (const opportunity of book.opportunities) {
-    await s.opportunities.create({
+    const created = await s.opportunities.create({
       customerId: customerIds.get(opportunity.customer)!,
       productModelId: modelIds.get(opportunity.sku)!,
       quantity: opportunity.quantity,
@@ -172,6 +179,13 @@ async function seedBook(s: Services, book: DemoBook): Promise<DemoSummary> {
       expectedCloseOn: opportunity.expectedCloseOn,
       firstDeliveryOn: opportunity.firstDeliveryOn,
     });
+    if (opportunity.withdrawnDraftSignedOn) {
+      const draft = await s.orders.convertOpportunity(
+        created.id,
+        opportunity.withdrawnDraftSignedOn,
+      );
+      await s.orders.delete(draft.id);
+    }
   }
 
   await seedCapacity(s, book, modelIds);
@@ -224,17 +238,23 @@ async function playHistory(
 ): Promise<void> {
   const trancheId = (ref: { line: number; tranche: number }) =>
     order.lines[ref.line].tranches[ref.tranche].id;
+  const change = (c: DemoChange) =>
+    'shipDate' in c
+      ? { kind: 'reschedule' as const, trancheId: trancheId(c), shipDate: c.shipDate }
+      : 'quantity' in c
+        ? { kind: 'set_quantity' as const, trancheId: trancheId(c), quantity: c.quantity }
+        : {
+            kind: 'price_change' as const,
+            trancheId: trancheId(c),
+            unitPriceCents: parseMoney(c.unitPrice),
+          };
   const changes: { on: string; apply: () => Promise<unknown> }[] = plan.amendments.map((a) => ({
     on: a.effectiveOn,
     apply: () =>
       s.orders.amend(order.id, {
         effectiveOn: a.effectiveOn,
         reason: a.reason,
-        changes: a.changes.map((c) =>
-          'shipDate' in c
-            ? { kind: 'reschedule', trancheId: trancheId(c), shipDate: c.shipDate }
-            : { kind: 'set_quantity', trancheId: trancheId(c), quantity: c.quantity },
-        ),
+        changes: a.changes.map(change),
       }),
   }));
   if (plan.cancellation) {
@@ -243,6 +263,11 @@ async function playHistory(
       on: effectiveOn,
       apply: () => s.orders.cancel(order.id, { effectiveOn, reason }),
     });
+  }
+  // A reversal holds back the payments (the shipments) that would settle it until the date given.
+  const hold = { payments: plan.signedOn, shipments: plan.signedOn };
+  for (const correction of plan.corrections) {
+    changes.push({ on: correction.on, apply: () => correct(s, order, correction, hold) });
   }
   changes.sort((a, b) => compare(a.on, b.on));
 
@@ -263,16 +288,17 @@ async function playHistory(
         [order.id],
       ) as Promise<InstalmentState[]>,
     ]);
-    const atLeastCursor = (date: string) => (date < cursor ? cursor : date);
+    const atLeast = (date: string, ...bounds: string[]) =>
+      [date, cursor, ...bounds].reduce((a, b) => (b > a ? b : a));
     const payable = instalments
       .filter((i) => Number(i.remaining) > 0 && i.due_on <= payThrough)
       .map((i) => ({
-        on: atLeastCursor(clamp(addDays(i.due_on, plan.payLagDays), plan.signedOn, today)),
+        on: atLeast(clamp(addDays(i.due_on, plan.payLagDays), plan.signedOn, today), hold.payments),
         cents: Number(i.remaining),
       }));
     const shippable = tranches
       .filter((t) => t.open > 0 && t.ship_date <= today)
-      .map((t) => ({ ...t, on: atLeastCursor(t.ship_date) }));
+      .map((t) => ({ ...t, on: atLeast(t.ship_date, hold.shipments) }));
     const dates = [
       ...payable.map((p) => p.on),
       ...shippable.map((t) => t.on),
@@ -303,6 +329,56 @@ async function playHistory(
       continue;
     }
     await changes.shift()!.apply();
+  }
+}
+
+/** Books one correction of an order's history through the services, as finance would. */
+async function correct(
+  s: Services,
+  order: PurchaseOrderDto,
+  correction: DemoCorrection,
+  hold: { payments: string; shipments: string },
+): Promise<void> {
+  switch (correction.kind) {
+    case 'overpayment':
+      await s.payments.pay(order.id, {
+        amount: correction.amount,
+        receivedOn: correction.on,
+        reference: correction.reference,
+      });
+      return;
+    case 'refund':
+      await s.payments.refund(order.id, {
+        amount: correction.amount,
+        paidOn: correction.on,
+        reference: correction.reference,
+      });
+      return;
+    case 'payment_reversal': {
+      const [last] = (await s.dataSource.query(
+        `SELECT id FROM payment WHERE purchase_order_id = $1 AND received_on <= $2
+          ORDER BY received_on DESC, created_at DESC LIMIT 1`,
+        [order.id, correction.on],
+      )) as { id: string }[];
+      await s.payments.reverse(order.id, last.id, {
+        reversedOn: correction.on,
+        reason: correction.reason,
+      });
+      hold.payments = correction.repaidOn;
+      return;
+    }
+    case 'shipment_reversal': {
+      const [shipped] = (await s.dataSource.query(
+        'SELECT id FROM shipment WHERE purchase_order_id = $1 AND shipped_on = $2',
+        [order.id, correction.shippedOn],
+      )) as { id: string }[];
+      await s.shipments.reverse(shipped.id, {
+        reversedOn: correction.on,
+        reason: correction.reason,
+      });
+      hold.shipments = correction.reshippedOn;
+      return;
+    }
   }
 }
 

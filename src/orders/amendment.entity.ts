@@ -8,7 +8,7 @@ import {
   PrimaryGeneratedColumn,
 } from 'typeorm';
 import { createdAtColumn } from '../database/columns';
-import type { BookChange } from './book.types';
+import type { AmendmentChange } from './book.types';
 import { PurchaseOrder } from './purchase-order.entity';
 
 @Entity()
@@ -32,7 +32,7 @@ export class Amendment {
 
   /** The changes as applied, with the ids of tranches they added. */
   @Column({ type: 'jsonb' })
-  changes: BookChange[];
+  changes: AmendmentChange[];
 
   @Column(createdAtColumn)
   createdAt: Date;

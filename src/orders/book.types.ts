@@ -48,8 +48,7 @@ export type BookChange =
 
 /**
  * The tranche's open units take this price from the effective date; shipped units keep theirs. A
- * cut voids instalments and may free cash as credit, a rise adds one milestone (SPEC §10). Kept
- * beside BookChange until the code that shows stored amendments handles it.
+ * cut voids instalments and may free cash as credit, a rise adds one milestone (SPEC §10).
  */
 export interface PriceChange {
   type: 'price_change';

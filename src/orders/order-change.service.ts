@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AuditService, Change } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { assertDateWithin } from '../common/dates';
-import { ConflictError } from '../common/errors';
+import { ConflictError, DuplicateError } from '../common/errors';
 import { assertIfMatch } from '../common/if-match';
 import { PlanVersionRepository } from '../planning/plan-version.repository';
 import { replayBook } from './book';
@@ -12,14 +13,22 @@ import { assertTransition, bookedStatus, OrderAction, orderRecords } from './ord
 import { PurchaseOrderDto } from './purchase-order.dto';
 import { OrderStatus, PurchaseOrder } from './purchase-order.entity';
 import { toPurchaseOrderDto } from './purchase-order.mapper';
-import { PurchaseOrderRepository } from './purchase-order.repository';
+import {
+  EXTERNAL_REF_TABLES,
+  ExternalRefKind,
+  PurchaseOrderRepository,
+} from './purchase-order.repository';
 import { TimelineRepository } from './timeline.repository';
 
-/** A business date a change is dated on: between the signing date and today, else 422 `code`. */
+/**
+ * A business date a change is dated on: between the signing date (or `after`, a later date the
+ * change cannot precede) and today, else 422 `code`.
+ */
 interface Dated {
   date: string;
   path: string;
   code: string;
+  after?: { date: string; name: string };
 }
 
 /** An amendment's or cancellation's `effectiveOn`. */
@@ -29,11 +38,15 @@ export const effectiveOn = (date: string): Dated => ({
   code: 'EFFECTIVE_DATE_OUT_OF_RANGE',
 });
 
-/** A shipment's `shippedOn` or a payment's `receivedOn`. */
-export const businessDate = (date: string, path: string): Dated => ({
+/**
+ * A shipment's `shippedOn`, a payment's `receivedOn`, a refund's `paidOn`, or a reversal's
+ * `reversedOn` (not before what it reverses: `after`).
+ */
+export const businessDate = (date: string, path: string, after?: Dated['after']): Dated => ({
   date,
   path,
   code: 'DATE_OUT_OF_RANGE',
+  after,
 });
 
 /** What a change asks of the order before it is written. */
@@ -42,6 +55,18 @@ export interface ChangeChecks {
   ifMatch?: string;
   dated?: Dated;
 }
+
+/** A record's externalRef, unique per kind (payments, shipments, refunds). */
+export interface ExternalRef {
+  kind: ExternalRefKind;
+  ref?: string | null;
+}
+
+const REF_ENTITIES: Record<ExternalRefKind, string> = {
+  payment: 'Payment',
+  shipment: 'Shipment',
+  refund: 'Refund',
+};
 
 /** What an action wrote, for the rest of the change. */
 export interface Written<R> {
@@ -60,13 +85,15 @@ export interface Written<R> {
 
 /**
  * The one way a purchase order past draft changes (confirmation, amendments, cancellation,
- * shipments, payments), in the transaction of the service method that asks for it: lock the order,
- * check the transition, write the change, replay the book, write the order row once, move the plan
- * versions of the models touched, and record the change in the audit log and the feed.
+ * shipments, payments, refunds and reversals), in the transaction of the service method that asks
+ * for it: lock the order, check the transition, write the change, replay the book, write the order
+ * row once, move the plan versions of the models touched, and record the change in the audit log
+ * and the feed.
  */
 @Injectable()
 export class OrderChangeService {
   constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly orders: PurchaseOrderRepository,
     private readonly timeline: TimelineRepository,
     private readonly audit: AuditService,
@@ -85,11 +112,11 @@ export class OrderChangeService {
     assertIfMatch(checks.ifMatch, order.version);
     assertTransition(action, order.status);
     if (checks.dated) {
-      const { date, path, code } = checks.dated;
+      const { date, path, code, after } = checks.dated;
       const bounds = {
-        earliest: order.signedOn,
+        earliest: after && after.date > order.signedOn ? after.date : order.signedOn,
+        earliestName: after && after.date > order.signedOn ? after.name : 'the signing date',
         latest: this.clock.today(),
-        earliestName: 'the signing date',
         latestName: 'today',
       };
       assertDateWithin(date, path, bounds, code);
@@ -120,6 +147,39 @@ export class OrderChangeService {
       ...(written.records ?? []),
     ]);
     return { order: after, result: written.result };
+  }
+
+  /**
+   * Runs `work`, the transaction of a use case that records a payment, shipment or refund with an
+   * externalRef (which checks it inside with assertNewExternalRef). Should another request take
+   * the same reference meanwhile, the unique index refuses the insert: answered as the check
+   * would have, 409 DUPLICATE naming the record that holds it.
+   */
+  async withExternalRef<R>(external: ExternalRef, work: () => Promise<R>): Promise<R> {
+    try {
+      return await work();
+    } catch (error) {
+      const driver = (error as { driverError?: { code?: string; constraint?: string } })
+        .driverError;
+      const { kind, ref } = external;
+      if (
+        ref &&
+        error instanceof QueryFailedError &&
+        driver?.code === '23505' &&
+        driver.constraint === `${EXTERNAL_REF_TABLES[kind]}_external_ref_key`
+      ) {
+        const holder = await this.orders.externalRefHolder(this.dataSource.manager, kind, ref);
+        if (holder) throw new DuplicateError(REF_ENTITIES[kind], 'externalRef', ref, holder);
+      }
+      throw error;
+    }
+  }
+
+  /** 409 DUPLICATE (with the holder's id) when a record of this kind already has the externalRef. */
+  async assertNewExternalRef(tx: EntityManager, { kind, ref }: ExternalRef): Promise<void> {
+    if (!ref) return;
+    const holder = await this.orders.externalRefHolder(tx, kind, ref);
+    if (holder) throw new DuplicateError(REF_ENTITIES[kind], 'externalRef', ref, holder);
   }
 
   /**

@@ -19,6 +19,21 @@ describe('order status', () => {
       expect(() => assertTransition('pay', status)).not.toThrow();
     }
     expect(() => assertTransition('pay', 'draft')).toThrow();
+    for (const status of ['confirmed', 'completed', 'cancelled'] as const) {
+      expect(() => assertTransition('refund', status)).not.toThrow();
+      expect(() => assertTransition('reverse_payment', status)).not.toThrow();
+    }
+    for (const action of ['refund', 'reverse_payment', 'reverse_shipment'] as const) {
+      expect(() => assertTransition(action, 'draft')).toThrow(
+        expect.objectContaining({ code: 'INVALID_STATE' }),
+      );
+    }
+    expect(() => assertTransition('reverse_shipment', 'completed')).not.toThrow();
+    expect(() => assertTransition('reverse_shipment', 'cancelled')).toThrow();
+    expect(() => assertTransition('delete', 'draft')).not.toThrow();
+    expect(() => assertTransition('delete', 'confirmed')).toThrow(
+      'A confirmed purchase order cannot be deleted',
+    );
   });
 
   it('reads the status from the current segments: open, else completed if any shipped', () => {
@@ -44,5 +59,12 @@ describe('order status', () => {
     expect(orderRecords('ship', 'confirmed', 'completed')).toEqual([{ action: 'completed' }]);
     expect(orderRecords('pay', 'completed', 'completed')).toEqual([]);
     expect(orderRecords('edit', 'draft', 'draft')).toEqual([{ action: 'updated' }]);
+    expect(orderRecords('delete', 'draft', 'draft')).toEqual([{ action: 'deleted' }]);
+    // A shipment taken back opens a completed order again.
+    expect(orderRecords('reverse_shipment', 'completed', 'confirmed')).toEqual([
+      { action: 'reopened', eventType: 'purchase_order.updated' },
+    ]);
+    expect(orderRecords('reverse_shipment', 'confirmed', 'confirmed')).toEqual([]);
+    expect(orderRecords('reverse_payment', 'cancelled', 'cancelled')).toEqual([]);
   });
 });

@@ -3,27 +3,44 @@ import type { TrancheSegment } from './book.types';
 import type { OrderStatus } from './purchase-order.entity';
 
 /** What may be done to a purchase order. */
-export type OrderAction = 'edit' | 'confirm' | 'amend' | 'cancel' | 'ship' | 'pay';
+export type OrderAction =
+  | 'edit'
+  | 'delete'
+  | 'confirm'
+  | 'amend'
+  | 'cancel'
+  | 'ship'
+  | 'reverse_shipment'
+  | 'pay'
+  | 'reverse_payment'
+  | 'refund';
 
 /**
  * The one table of allowed transitions: the statuses each action may start from, and the verb the
- * audit log and the change feed record it by. Shipments and payments have none: they are recorded
- * as resources of their own.
+ * audit log and the change feed record it by. Shipments, payments, refunds and their reversals
+ * have none: they are recorded as resources of their own.
  */
 const ACTIONS: Record<OrderAction, { from: readonly OrderStatus[]; verb: string | null }> = {
   edit: { from: ['draft'], verb: 'updated' },
+  delete: { from: ['draft'], verb: 'deleted' },
   confirm: { from: ['draft'], verb: 'confirmed' },
   amend: { from: ['confirmed'], verb: 'amended' },
   cancel: { from: ['confirmed'], verb: 'cancelled' },
   ship: { from: ['confirmed'], verb: null },
+  // A completed order's shipment may come back; a cancelled one never shipped anything.
+  reverse_shipment: { from: ['confirmed', 'completed'], verb: null },
   pay: { from: ['confirmed', 'completed', 'cancelled'], verb: null },
+  reverse_payment: { from: ['confirmed', 'completed', 'cancelled'], verb: null },
+  refund: { from: ['confirmed', 'completed', 'cancelled'], verb: null },
 };
+
+const ACTION_WORDS: Partial<Record<OrderAction, string>> = { edit: 'edited', delete: 'deleted' };
 
 /** 409 INVALID_STATE unless `action` may be done to an order in `status`. */
 export function assertTransition(action: OrderAction, status: OrderStatus): void {
   if (!ACTIONS[action].from.includes(status)) {
     throw new InvalidStateError(
-      `A ${status} purchase order cannot be ${action === 'edit' ? 'edited' : `given this action (${action})`}`,
+      `A ${status} purchase order cannot be ${ACTION_WORDS[action] ?? `given this action (${action})`}`,
     );
   }
 }
@@ -49,7 +66,9 @@ export interface OrderRecord {
 /**
  * What an order change records, in order: the action's own verb, then the status the order reached
  * when that is news (completed, cancelled). A cancellation that leaves shipped units completes the
- * order, so the feed shows it as an amendment followed by the completion.
+ * order, so the feed shows it as an amendment followed by the completion. A completed order whose
+ * shipment is reversed is open again: recorded as `reopened`, in the feed as
+ * `purchase_order.updated` (the order with its new status).
  */
 export function orderRecords(
   action: OrderAction,
@@ -65,6 +84,10 @@ export function orderRecords(
         : { action: verb },
     );
   }
-  if (to !== from && to !== 'confirmed' && to !== verb) records.push({ action: to });
+  if (to === 'confirmed' && from !== 'confirmed' && from !== 'draft') {
+    records.push({ action: 'reopened', eventType: 'purchase_order.updated' });
+  } else if (to !== from && to !== 'confirmed' && to !== verb) {
+    records.push({ action: to });
+  }
   return records;
 }

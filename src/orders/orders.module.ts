@@ -6,7 +6,11 @@ import { OrderChangeService } from './order-change.service';
 import { PaymentService } from './payment.service';
 import { PaymentTermsController } from './payment-terms.controller';
 import { PaymentTermsService } from './payment-terms.service';
-import { PurchaseOrderController, ShipmentController } from './purchase-order.controller';
+import {
+  PaymentController,
+  PurchaseOrderController,
+  ShipmentController,
+} from './purchase-order.controller';
 import { PurchaseOrderRepository } from './purchase-order.repository';
 import { PurchaseOrderService } from './purchase-order.service';
 import { ShipmentService } from './shipment.service';
@@ -18,6 +22,7 @@ import { TimelineRepository } from './timeline.repository';
     PaymentTermsController,
     PurchaseOrderController,
     ShipmentController,
+    PaymentController,
     OpportunityConversionController,
   ],
   providers: [
@@ -29,6 +34,6 @@ import { TimelineRepository } from './timeline.repository';
     PaymentService,
     PaymentTermsService,
   ],
-  exports: [PurchaseOrderService],
+  exports: [PurchaseOrderService, PaymentService, ShipmentService],
 })
 export class OrdersModule {}

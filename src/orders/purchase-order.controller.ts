@@ -1,6 +1,7 @@
 import {
   Body,
   Controller,
+  Delete,
   Get,
   Headers,
   HttpCode,
@@ -9,9 +10,10 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { AnyRole, Roles } from '../access/roles.decorator';
-import { Page, PageQueryDto } from '../common/pagination';
+import { ApiPage, Page, PageQueryDto } from '../common/pagination';
+import { ApiProblems } from '../common/problem';
 import { ParseIdPipe } from '../common/validation';
 import {
   AmendmentDto,
@@ -19,11 +21,14 @@ import {
   CreateAmendmentDto,
   CreatePaymentDto,
   CreatePurchaseOrderDto,
+  CreateRefundDto,
   CreateShipmentDto,
   InstalmentDto,
   PaymentDto,
   PurchaseOrderDto,
   PurchaseOrderQueryDto,
+  RefundDto,
+  ReversalDto,
   ShipmentDto,
   ShipmentQueryDto,
   toAmendmentInput,
@@ -34,6 +39,9 @@ import { PurchaseOrderService } from './purchase-order.service';
 import { ShipmentService } from './shipment.service';
 
 const OrderId = () => Param('id', new ParseIdPipe('Purchase order'));
+
+const DUPLICATE =
+  'DUPLICATE: the externalRef is already used (`existingId` names its holder); nothing is written';
 
 @ApiTags('purchase-orders')
 @Controller('purchase-orders')
@@ -80,6 +88,19 @@ export class PurchaseOrderController {
     return this.orders.update(id, body, ifMatch);
   }
 
+  /**
+   * Deletes a draft. An opportunity converted into it goes back to negotiation and may be
+   * converted again; the audit log keeps the draft.
+   */
+  @Delete(':id')
+  @HttpCode(204)
+  @Roles('sales', 'erp')
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiProblems({ 409: 'INVALID_STATE: only a draft may be deleted' })
+  delete(@OrderId() id: string): Promise<void> {
+    return this.orders.delete(id);
+  }
+
   /** Confirms a draft: copies the payment terms and builds the billing schedule. */
   @Post(':id/confirm')
   @HttpCode(200)
@@ -88,10 +109,17 @@ export class PurchaseOrderController {
     return this.orders.confirm(id);
   }
 
-  /** Reschedules, resizes, cancels or adds tranches from `effectiveOn`; returns the order. Honours If-Match. */
+  /**
+   * Reschedules, resizes, cancels, reprices or adds tranches from `effectiveOn`; returns the order.
+   * Honours If-Match.
+   */
   @Post(':id/amendments')
   @HttpCode(200)
   @Roles('sales', 'erp')
+  @ApiProblems({
+    409: 'INVALID_STATE, QUANTITY_BELOW_SHIPPED, NOTHING_OPEN (cancelling or repricing a tranche with nothing open), OVER_SHIPMENT',
+    422: 'EFFECTIVE_DATE_OUT_OF_RANGE (before signing or after today), REFERENCE_NOT_FOUND (a tranche or line of another order)',
+  })
   amend(
     @OrderId() id: string,
     @Body() body: CreateAmendmentDto,
@@ -103,27 +131,42 @@ export class PurchaseOrderController {
   /** The amendment history, oldest first. */
   @Get(':id/amendments')
   @AnyRole()
-  async amendments(@OrderId() id: string): Promise<Page<AmendmentDto>> {
-    return { items: await this.orders.amendments(id), nextCursor: null };
+  @ApiPage(AmendmentDto)
+  amendments(@OrderId() id: string, @Query() query: PageQueryDto): Promise<Page<AmendmentDto>> {
+    return this.orders.amendments(id, query);
   }
 
-  /** Cancels every open unit from `effectiveOn`; returns the order. */
+  /** Cancels every open unit from `effectiveOn`; returns the order. Honours If-Match. */
   @Post(':id/cancel')
   @HttpCode(200)
   @Roles('sales', 'erp')
-  cancel(@OrderId() id: string, @Body() body: CancelPurchaseOrderDto): Promise<PurchaseOrderDto> {
-    return this.orders.cancel(id, body);
+  @ApiProblems({
+    409: 'INVALID_STATE: only a confirmed order may be cancelled',
+    412: 'VERSION_MISMATCH: If-Match names a version that is not the current one',
+    422: 'EFFECTIVE_DATE_OUT_OF_RANGE: before signing or after today',
+  })
+  cancel(
+    @OrderId() id: string,
+    @Body() body: CancelPurchaseOrderDto,
+    @Headers('if-match') ifMatch?: string,
+  ): Promise<PurchaseOrderDto> {
+    return this.orders.cancel(id, body, ifMatch);
   }
 
   /** Ships units of one or more tranches: all items or none, never more than is open. */
   @Post(':id/shipments')
   @Roles('operations', 'erp')
+  @ApiProblems({
+    409: `INVALID_STATE (order not confirmed), OVER_SHIPMENT, ${DUPLICATE}`,
+    422: 'DATE_OUT_OF_RANGE (before signing or after today), REFERENCE_NOT_FOUND (a tranche of another order)',
+  })
   ship(@OrderId() id: string, @Body() body: CreateShipmentDto): Promise<ShipmentDto> {
     return this.shipmentService.ship(id, body);
   }
 
   @Get(':id/shipments')
   @AnyRole()
+  @ApiPage(ShipmentDto)
   shipments(@OrderId() id: string, @Query() query: ShipmentQueryDto): Promise<Page<ShipmentDto>> {
     return this.shipmentService.list(query, id);
   }
@@ -131,23 +174,72 @@ export class PurchaseOrderController {
   /** Records a payment, applied to open instalments by due date. */
   @Post(':id/payments')
   @Roles('finance', 'erp')
+  @ApiProblems({
+    409: `INVALID_STATE (a draft), ${DUPLICATE}`,
+    422: 'DATE_OUT_OF_RANGE: before signing or after today',
+  })
   pay(@OrderId() id: string, @Body() body: CreatePaymentDto): Promise<PaymentDto> {
     return this.paymentService.pay(id, body);
   }
 
   @Get(':id/payments')
   @AnyRole()
+  @ApiPage(PaymentDto)
   payments(@OrderId() id: string, @Query() query: PageQueryDto): Promise<Page<PaymentDto>> {
     return this.paymentService.list(id, query);
   }
 
-  /** The instalments: deposit and milestones, with what is paid and voided. */
+  /**
+   * Reverses a payment from `reversedOn`: from that date the order's book is the one it would
+   * have had without the payment (the other payments are applied again as if it had never come);
+   * before it nothing changes. Returns the payment with `reversedOn` and `reversalReason`.
+   */
+  @Post(':id/payments/:paymentId/reverse')
+  @HttpCode(200)
+  @Roles('finance', 'erp')
+  @ApiProblems({
+    404: 'NOT_FOUND: no such order, or no such payment on this order',
+    409: 'ALREADY_REVERSED; REFUND_EXCEEDS_CREDIT (credit the payment made was already refunded)',
+    422: "DATE_OUT_OF_RANGE: before the payment's receivedOn or after today",
+  })
+  reversePayment(
+    @OrderId() id: string,
+    @Param('paymentId', new ParseIdPipe('Payment')) paymentId: string,
+    @Body() body: ReversalDto,
+  ): Promise<PaymentDto> {
+    return this.paymentService.reverse(id, paymentId, body);
+  }
+
+  /** Pays unapplied credit back to the customer. */
+  @Post(':id/refunds')
+  @Roles('finance')
+  @ApiProblems({
+    409: `INVALID_STATE (a draft), REFUND_EXCEEDS_CREDIT (more than the unapplied credit as of paidOn), ${DUPLICATE}`,
+    422: 'DATE_OUT_OF_RANGE: before signing or after today',
+  })
+  refund(@OrderId() id: string, @Body() body: CreateRefundDto): Promise<RefundDto> {
+    return this.paymentService.refund(id, body);
+  }
+
+  @Get(':id/refunds')
+  @AnyRole()
+  @ApiPage(RefundDto)
+  refunds(@OrderId() id: string, @Query() query: PageQueryDto): Promise<Page<RefundDto>> {
+    return this.paymentService.refunds(id, query);
+  }
+
+  /**
+   * The instalments: deposit and milestones, with what is paid and voided; by due date in force,
+   * deposits before milestones, then tranche order.
+   */
   @Get(':id/billing-schedule')
   @AnyRole()
-  async billingSchedule(
+  @ApiPage(InstalmentDto)
+  billingSchedule(
     @OrderId() id: string,
-  ): Promise<{ items: InstalmentDto[]; nextCursor: null }> {
-    return { items: await this.orders.billingSchedule(id), nextCursor: null };
+    @Query() query: PageQueryDto,
+  ): Promise<Page<InstalmentDto>> {
+    return this.orders.billingSchedule(id, query);
   }
 }
 
@@ -158,7 +250,47 @@ export class ShipmentController {
 
   @Get()
   @AnyRole()
+  @ApiPage(ShipmentDto)
   list(@Query() query: ShipmentQueryDto): Promise<Page<ShipmentDto>> {
     return this.shipments.list(query);
+  }
+
+  /** The shipment an ERP recorded with this externalRef. */
+  @Get('by-external-ref/:ref')
+  @AnyRole()
+  getByExternalRef(@Param('ref') ref: string): Promise<ShipmentDto> {
+    return this.shipments.getByExternalRef(ref);
+  }
+
+  /**
+   * Reverses a shipment from `reversedOn` (the goods came back, or it was keyed in error): from
+   * that date its units are open again and its revenue is taken back; a completed order is
+   * confirmed and planned again. Returns the shipment with `reversedOn` and `reversalReason`.
+   */
+  @Post(':id/reverse')
+  @HttpCode(200)
+  @Roles('operations', 'erp')
+  @ApiProblems({
+    409: 'ALREADY_REVERSED; INVALID_STATE (the order is not confirmed or completed)',
+    422: "DATE_OUT_OF_RANGE: before the shipment's shippedOn or after today",
+  })
+  reverse(
+    @Param('id', new ParseIdPipe('Shipment')) id: string,
+    @Body() body: ReversalDto,
+  ): Promise<ShipmentDto> {
+    return this.shipments.reverse(id, body);
+  }
+}
+
+@ApiTags('payments')
+@Controller('payments')
+export class PaymentController {
+  constructor(private readonly payments: PaymentService) {}
+
+  /** The payment an ERP recorded with this externalRef. */
+  @Get('by-external-ref/:ref')
+  @AnyRole()
+  getByExternalRef(@Param('ref') ref: string): Promise<PaymentDto> {
+    return this.payments.getByExternalRef(ref);
   }
 }

@@ -187,23 +187,45 @@ export class AddTrancheDto {
   unitPrice?: string;
 }
 
-export type AmendmentChangeDto =
-  RescheduleTrancheDto | SetTrancheQuantityDto | CancelTrancheDto | AddTrancheDto;
+/**
+ * Changes the price of a tranche's open units from `effectiveOn`; shipped units keep theirs. A cut
+ * voids what the open units still owed (and may free paid cash as unapplied credit), a rise adds
+ * one milestone of the difference due on the tranche's ship date.
+ */
+export class PriceChangeDto {
+  @IsUUID()
+  trancheId: string;
 
+  /** The new unit price of the open units; 0.00 or more. */
+  @IsMoney()
+  unitPrice: string;
+}
+
+export type AmendmentChangeDto =
+  RescheduleTrancheDto | SetTrancheQuantityDto | CancelTrancheDto | AddTrancheDto | PriceChangeDto;
+
+const CHANGE_TYPES = [
+  RescheduleTrancheDto,
+  SetTrancheQuantityDto,
+  CancelTrancheDto,
+  AddTrancheDto,
+  PriceChangeDto,
+];
 const CHANGE_SHAPES = [
   { type: RescheduleTrancheDto, fields: 'shipDate,trancheId' },
   { type: SetTrancheQuantityDto, fields: 'quantity,trancheId' },
   { type: CancelTrancheDto, fields: 'cancel,trancheId' },
   { type: AddTrancheDto, fields: 'lineId,quantity,shipDate' },
   { type: AddTrancheDto, fields: 'lineId,quantity,shipDate,unitPrice' },
+  { type: PriceChangeDto, fields: 'trancheId,unitPrice' },
 ];
 const CHANGE_FIELDS = ['trancheId', 'lineId', 'shipDate', 'quantity', 'cancel', 'unitPrice'];
 const CHANGE_SHAPE_MESSAGE =
-  'must be one of {trancheId, shipDate}, {trancheId, quantity}, {trancheId, cancel: true}, {lineId, shipDate, quantity, unitPrice?}';
+  'must be one of {trancheId, shipDate}, {trancheId, quantity}, {trancheId, cancel: true}, {lineId, shipDate, quantity, unitPrice?}, {trancheId, unitPrice}';
 
 /**
  * A change of the request as the shape its fields make it (other fields are left for the whitelist
- * to refuse), to be validated as that shape; null when it has none of the four shapes, which the
+ * to refuse), to be validated as that shape; null when it has none of the five shapes, which the
  * nested validation reports at the change's own path.
  */
 function classifyChange(change: unknown): AmendmentChangeDto | null {
@@ -217,7 +239,7 @@ function classifyChange(change: unknown): AmendmentChangeDto | null {
   return plainToInstance<AmendmentChangeDto, unknown>(shape.type, change);
 }
 
-@ApiExtraModels(RescheduleTrancheDto, SetTrancheQuantityDto, CancelTrancheDto, AddTrancheDto)
+@ApiExtraModels(...CHANGE_TYPES)
 export class CreateAmendmentDto {
   /** From when the change counts; between signedOn and today. */
   @IsDateOnly()
@@ -230,15 +252,13 @@ export class CreateAmendmentDto {
   /**
    * Each change is one of: reschedule a tranche `{trancheId, shipDate}`; change its units in force
    * `{trancheId, quantity}`; cancel its open units `{trancheId, cancel: true}`; add a tranche to a
-   * line `{lineId, shipDate, quantity, unitPrice?}`.
+   * line `{lineId, shipDate, quantity, unitPrice?}`; change the price of its open units
+   * `{trancheId, unitPrice}`.
    */
   @ApiProperty({
     type: 'array',
-    items: {
-      oneOf: [RescheduleTrancheDto, SetTrancheQuantityDto, CancelTrancheDto, AddTrancheDto].map(
-        (type) => ({ $ref: getSchemaPath(type) }),
-      ),
-    },
+    maxItems: 500,
+    items: { oneOf: CHANGE_TYPES.map((type) => ({ $ref: getSchemaPath(type) })) },
   })
   @IsArray()
   @ArrayMinSize(1)
@@ -265,7 +285,8 @@ export type AmendmentChangeInput =
       quantity: number;
       /** Null: the line's unit price. */
       unitPriceCents: number | null;
-    };
+    }
+  | { kind: 'price_change'; trancheId: string; unitPriceCents: number };
 
 export interface AmendmentInput {
   effectiveOn: string;
@@ -279,6 +300,13 @@ function toAmendmentChangeInput(change: AmendmentChangeDto): AmendmentChangeInpu
   if (change instanceof SetTrancheQuantityDto)
     return { kind: 'set_quantity', trancheId: change.trancheId, quantity: change.quantity };
   if (change instanceof CancelTrancheDto) return { kind: 'cancel', trancheId: change.trancheId };
+  if (change instanceof PriceChangeDto) {
+    return {
+      kind: 'price_change',
+      trancheId: change.trancheId,
+      unitPriceCents: parseMoney(change.unitPrice),
+    };
+  }
   return {
     kind: 'add_tranche',
     lineId: change.lineId,
@@ -326,6 +354,12 @@ export class CreateShipmentDto {
   @MaxLength(100)
   reference?: string;
 
+  /** The ERP's own reference, unique among shipments: sent again, it is refused (409 DUPLICATE). */
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  externalRef?: string;
+
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(500)
@@ -346,6 +380,44 @@ export class CreatePaymentDto {
   @IsString()
   @MaxLength(100)
   reference?: string;
+
+  /** The ERP's own reference, unique among payments: sent again, it is refused (409 DUPLICATE). */
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  externalRef?: string;
+}
+
+/** Takes a payment or a shipment back from `reversedOn`. */
+export class ReversalDto {
+  /** Between the payment's receivedOn (the shipment's shippedOn) and today. */
+  @IsDateOnly()
+  reversedOn: string;
+
+  @IsString()
+  @Length(1, 500)
+  reason: string;
+}
+
+export class CreateRefundDto {
+  /** At most the order's unapplied credit as of paidOn. */
+  @IsMoney({ positive: true })
+  amount: string;
+
+  /** Between the signing date and today. */
+  @IsDateOnly()
+  paidOn: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  reference?: string;
+
+  /** The ERP's own reference, unique among refunds: sent again, it is refused (409 DUPLICATE). */
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  externalRef?: string;
 }
 
 export class ShipmentQueryDto extends PageQueryDto {
@@ -457,7 +529,12 @@ export class ShipmentDto {
   @ApiProperty({ type: 'string', format: 'date' })
   shippedOn: string;
   reference: string | null;
+  externalRef: string | null;
   items: ShipmentItemDto[];
+  /** From this date the shipment is reversed (its units open again); null while it stands. */
+  @ApiProperty({ type: 'string', format: 'date', nullable: true })
+  reversedOn: string | null;
+  reversalReason: string | null;
   createdAt: string;
 }
 
@@ -470,6 +547,24 @@ export class PaymentDto {
   @ApiProperty({ type: 'string', format: 'date' })
   receivedOn: string;
   reference: string | null;
+  externalRef: string | null;
+  /** From this date the payment is reversed (as if it had never come); null while it stands. */
+  @ApiProperty({ type: 'string', format: 'date', nullable: true })
+  reversedOn: string | null;
+  reversalReason: string | null;
+  createdAt: string;
+}
+
+export class RefundDto {
+  id: string;
+  purchaseOrderId: string;
+  customerId: string;
+  @ApiProperty({ type: 'string', example: '12000.00' })
+  amount: string;
+  @ApiProperty({ type: 'string', format: 'date' })
+  paidOn: string;
+  reference: string | null;
+  externalRef: string | null;
   createdAt: string;
 }
 

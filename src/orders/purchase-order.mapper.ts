@@ -1,23 +1,25 @@
 import { formatMoney } from '../common/money';
 import { Amendment } from './amendment.entity';
-import { Payment } from './payment.entity';
 import {
   AmendmentDto,
   InstalmentDto,
   OrderLineDto,
   PaymentDto,
   PurchaseOrderDto,
+  RefundDto,
   ShipmentDto,
   TrancheDto,
 } from './purchase-order.dto';
 import { PurchaseOrder } from './purchase-order.entity';
 import {
-  InstalmentRow,
   LineRow,
   openQuantity,
+  PaymentWithReversal,
   ShipmentWithItems,
   TrancheRow,
 } from './purchase-order.repository';
+import { Refund } from './refund.entity';
+import { Instalment } from './timeline.entity';
 
 type LineView = Pick<LineRow, 'id' | 'product_model_id' | 'unit_price_cents'>;
 type TrancheView = Pick<
@@ -30,6 +32,7 @@ type TrancheView = Pick<
   | 'unit_price_cents'
   | 'shipped_quantity'
   | 'cancelled_quantity'
+  | 'shipped_value_cents'
   | 'hashrate_ths'
 >;
 
@@ -55,7 +58,8 @@ export function toPurchaseOrderDto({
     const open = openQuantity(t);
     const price = t.unit_price_cents;
     quantity += t.quantity;
-    valueCents += (t.quantity - t.cancelled_quantity) * price;
+    // Shipped units at the prices they shipped at, open ones at the price in force.
+    valueCents += t.shipped_value_cents + open * price;
     shipped += t.shipped_quantity;
     cancelled += t.cancelled_quantity;
     openValueCents += open * price;
@@ -126,25 +130,34 @@ export function toAmendmentDto(amendment: Amendment): AmendmentDto {
             quantity: change.quantity,
             unitPrice: formatMoney(change.unitPriceCents),
           };
+        case 'price_change':
+          return {
+            type: change.type,
+            trancheId: change.trancheId,
+            unitPrice: formatMoney(change.unitPriceCents),
+          };
       }
     }),
     createdAt: amendment.createdAt.toISOString(),
   };
 }
 
-export function toShipmentDto({ shipment, items }: ShipmentWithItems): ShipmentDto {
+export function toShipmentDto({ shipment, items, reversal }: ShipmentWithItems): ShipmentDto {
   return {
     id: shipment.id,
     purchaseOrderId: shipment.purchaseOrderId,
     customerId: shipment.customerId,
     shippedOn: shipment.shippedOn,
     reference: shipment.reference,
+    externalRef: shipment.externalRef,
     items,
+    reversedOn: reversal?.reversedOn ?? null,
+    reversalReason: reversal?.reason ?? null,
     createdAt: shipment.createdAt.toISOString(),
   };
 }
 
-export function toPaymentDto(payment: Payment): PaymentDto {
+export function toPaymentDto({ payment, reversal }: PaymentWithReversal): PaymentDto {
   return {
     id: payment.id,
     purchaseOrderId: payment.purchaseOrderId,
@@ -152,19 +165,35 @@ export function toPaymentDto(payment: Payment): PaymentDto {
     amount: formatMoney(payment.amountCents),
     receivedOn: payment.receivedOn,
     reference: payment.reference,
+    externalRef: payment.externalRef,
+    reversedOn: reversal?.reversedOn ?? null,
+    reversalReason: reversal?.reason ?? null,
     createdAt: payment.createdAt.toISOString(),
   };
 }
 
-export function toInstalmentDto(row: InstalmentRow): InstalmentDto {
+export function toRefundDto(refund: Refund): RefundDto {
   return {
-    key: row.key,
-    kind: row.kind,
-    trancheId: row.tranche_id,
-    dueOn: row.due_on,
-    amount: formatMoney(row.amount_cents),
-    paidAmount: formatMoney(row.paid_cents),
-    voidedAmount: formatMoney(row.voided_cents),
-    status: row.status,
+    id: refund.id,
+    purchaseOrderId: refund.purchaseOrderId,
+    customerId: refund.customerId,
+    amount: formatMoney(refund.amountCents),
+    paidOn: refund.paidOn,
+    reference: refund.reference,
+    externalRef: refund.externalRef,
+    createdAt: refund.createdAt.toISOString(),
+  };
+}
+
+export function toInstalmentDto(instalment: Instalment): InstalmentDto {
+  return {
+    key: instalment.key,
+    kind: instalment.kind,
+    trancheId: instalment.trancheId,
+    dueOn: instalment.dueOn,
+    amount: formatMoney(instalment.amountCents),
+    paidAmount: formatMoney(instalment.paidCents),
+    voidedAmount: formatMoney(instalment.voidedCents),
+    status: instalment.status,
   };
 }

@@ -1,14 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { NotFoundError } from '../common/errors';
 import { Page, PageQueryDto, paginate } from '../common/pagination';
 import { PreparedQueries } from '../database/prepared-queries';
 import { Amendment } from './amendment.entity';
 import { OrderLine } from './order-line.entity';
 import { PaymentTerms } from './payment-terms.entity';
-import { Payment } from './payment.entity';
+import { Payment, PaymentReversal } from './payment.entity';
 import { OrderStatus, PurchaseOrder } from './purchase-order.entity';
-import { Shipment, ShipmentItem } from './shipment.entity';
+import { Refund } from './refund.entity';
+import { Shipment, ShipmentItem, ShipmentReversal } from './shipment.entity';
+import { Instalment } from './timeline.entity';
 import { Tranche } from './tranche.entity';
 
 export interface LineRow {
@@ -31,6 +33,8 @@ export interface TrancheRow {
   unit_price_cents: number;
   shipped_quantity: number;
   cancelled_quantity: number;
+  /** Σ shipped units × the price each shipped at. */
+  shipped_value_cents: number;
   hashrate_ths: number;
 }
 
@@ -96,26 +100,32 @@ export interface ShipmentFilter {
   to?: string;
 }
 
+/** A reversal as a payment or shipment reads back with it. */
+export type ReversalFacts = Pick<PaymentReversal, 'reversedOn' | 'reason'>;
+
 export interface ShipmentWithItems {
   shipment: Shipment;
   /** By tranche sequence. */
   items: { trancheId: string; quantity: number }[];
+  reversal: ReversalFacts | null;
 }
 
-export interface InstalmentRow {
-  key: string;
-  kind: 'deposit' | 'milestone';
-  tranche_id: string | null;
-  due_on: string;
-  amount_cents: number;
-  paid_cents: number;
-  voided_cents: number;
-  status: 'open' | 'paid' | 'void';
+export interface PaymentWithReversal {
+  payment: Payment;
+  reversal: ReversalFacts | null;
 }
+
+/** The kinds of record that carry an ERP's externalRef, unique per kind, and their tables. */
+export const EXTERNAL_REF_TABLES = {
+  payment: 'payment',
+  shipment: 'shipment',
+  refund: 'refund',
+} as const;
+export type ExternalRefKind = keyof typeof EXTERNAL_REF_TABLES;
 
 /**
  * A draft's lines and tranches, from parallel arrays: $1 is the order, $2 its customer, $3…$13 the
- * rows. A tranche's contract (quantity and ship date at signing) is what it is booked with.
+ * rows. A tranche's contract (quantity, ship date and price at signing) is what it is booked with.
  */
 const INSERT_LINES = `
   l AS (
@@ -124,8 +134,8 @@ const INSERT_LINES = `
       FROM unnest($3::uuid[], $4::int[], $5::uuid[], $6::bigint[]) AS x(id, no, model, price)
   ), t AS (
     INSERT INTO tranche (id, purchase_order_id, customer_id, line_id, product_model_id, sequence, ship_date, quantity,
-                         unit_price_cents, contract_quantity, contract_ship_date)
-    SELECT x.id, $1, $2, x.line, x.model, x.seq, x.ship, x.qty, x.price, x.qty, x.ship
+                         unit_price_cents, contract_quantity, contract_ship_date, contract_unit_price_cents)
+    SELECT x.id, $1, $2, x.line, x.model, x.seq, x.ship, x.qty, x.price, x.qty, x.ship, x.price
       FROM unnest($7::uuid[], $8::uuid[], $9::uuid[], $10::int[], $11::date[], $12::int[], $13::bigint[])
         AS x(id, line, model, seq, ship, qty, price)
   )`;
@@ -241,11 +251,14 @@ export class PurchaseOrderRepository {
     );
   }
 
+  /** With what their shipped units are worth, from the current segment of the replayed book. */
   tranchesOf(db: EntityManager, orderIds: string[]): Promise<TrancheRow[]> {
     return db.query(
       `SELECT t.id, t.purchase_order_id, t.line_id, t.product_model_id, t.sequence, t.ship_date, t.quantity,
-              t.unit_price_cents, t.shipped_quantity, t.cancelled_quantity, m.hashrate_ths::float8 AS hashrate_ths
+              t.unit_price_cents, t.shipped_quantity, t.cancelled_quantity,
+              coalesce(s.shipped_value_cents, 0) AS shipped_value_cents, m.hashrate_ths::float8 AS hashrate_ths
          FROM tranche t JOIN product_model m ON m.id = t.product_model_id
+         LEFT JOIN tranche_segment s ON s.tranche_id = t.id AND s.valid_to IS NULL
         WHERE t.purchase_order_id = ANY($1::uuid[]) ORDER BY t.sequence`,
       [orderIds],
     );
@@ -340,6 +353,11 @@ export class PurchaseOrderRepository {
     );
   }
 
+  /** Deletes a draft with its lines and tranches (a draft has nothing else). */
+  async deleteDraft(tx: EntityManager, id: string): Promise<void> {
+    await tx.getRepository(PurchaseOrder).delete({ id, status: 'draft' });
+  }
+
   /** The tranches carry their order's customer (for reports by customer). */
   async moveTranches(tx: EntityManager, orderId: string, customerId: string): Promise<void> {
     await tx.getRepository(Tranche).update({ purchaseOrderId: orderId }, { customerId });
@@ -376,23 +394,28 @@ export class PurchaseOrderRepository {
         customerId: order.customerId,
         contractQuantity: 0,
         contractShipDate: t.shipDate,
+        contractUnitPriceCents: t.unitPriceCents,
         addedByAmendmentId: amendmentId,
       })),
     );
   }
 
-  amendments(db: EntityManager, orderId: string): Promise<Amendment[]> {
-    return db.getRepository(Amendment).find({
-      where: { purchaseOrderId: orderId },
-      order: { createdAt: 'ASC', id: 'ASC' },
-    });
+  amendmentPage(db: EntityManager, orderId: string, query: PageQueryDto): Promise<Page<Amendment>> {
+    const qb = db
+      .getRepository(Amendment)
+      .createQueryBuilder('a')
+      .andWhere('a.purchase_order_id = :orderId', { orderId });
+    return paginate(qb, query, (amendment) => amendment);
   }
 
   // ---- shipments ----
 
   async insertShipment(
     tx: EntityManager,
-    shipment: Pick<Shipment, 'purchaseOrderId' | 'customerId' | 'shippedOn' | 'reference'>,
+    shipment: Pick<
+      Shipment,
+      'purchaseOrderId' | 'customerId' | 'shippedOn' | 'reference' | 'externalRef'
+    >,
     items: { trancheId: string; quantity: number }[],
   ): Promise<Shipment> {
     const row = tx.getRepository(Shipment).create(shipment);
@@ -416,24 +439,46 @@ export class PurchaseOrderRepository {
     if (filter.customerId)
       qb.andWhere('s.customer_id = :customerId', { customerId: filter.customerId });
     const page = await paginate(qb, query, (shipment) => shipment);
-    const items: { shipment_id: string; tranche_id: string; quantity: number }[] =
-      page.items.length === 0
-        ? []
-        : await db.query(
-            `SELECT i.shipment_id, i.tranche_id, i.quantity
-               FROM shipment_item i JOIN tranche t ON t.id = i.tranche_id
-              WHERE i.shipment_id = ANY($1::uuid[]) ORDER BY t.sequence`,
-            [page.items.map((s) => s.id)],
-          );
-    return {
-      items: page.items.map((shipment) => ({
-        shipment,
-        items: items
-          .filter((i) => i.shipment_id === shipment.id)
-          .map((i) => ({ trancheId: i.tranche_id, quantity: i.quantity })),
-      })),
-      nextCursor: page.nextCursor,
-    };
+    return { items: await this.withItems(db, page.items), nextCursor: page.nextCursor };
+  }
+
+  /** One shipment with its items and reversal; null when unknown. */
+  async shipment(
+    db: EntityManager,
+    where: { id: string } | { externalRef: string },
+  ): Promise<ShipmentWithItems | null> {
+    const shipment = await db.getRepository(Shipment).findOneBy(where);
+    return shipment ? (await this.withItems(db, [shipment]))[0] : null;
+  }
+
+  /** The shipments' items (by tranche sequence) and reversals, one query each. */
+  private async withItems(db: EntityManager, shipments: Shipment[]): Promise<ShipmentWithItems[]> {
+    if (shipments.length === 0) return [];
+    const ids = shipments.map((s) => s.id);
+    const items: { shipment_id: string; tranche_id: string; quantity: number }[] = await db.query(
+      `SELECT i.shipment_id, i.tranche_id, i.quantity
+         FROM shipment_item i JOIN tranche t ON t.id = i.tranche_id
+        WHERE i.shipment_id = ANY($1::uuid[]) ORDER BY t.sequence`,
+      [ids],
+    );
+    const reversals = await db.getRepository(ShipmentReversal).findBy({ shipmentId: In(ids) });
+    return shipments.map((shipment) => ({
+      shipment,
+      items: items
+        .filter((i) => i.shipment_id === shipment.id)
+        .map((i) => ({ trancheId: i.tranche_id, quantity: i.quantity })),
+      reversal: reversals.find((r) => r.shipmentId === shipment.id) ?? null,
+    }));
+  }
+
+  async insertShipmentReversal(
+    tx: EntityManager,
+    reversal: Pick<
+      ShipmentReversal,
+      'shipmentId' | 'purchaseOrderId' | 'customerId' | 'reversedOn' | 'reason'
+    >,
+  ): Promise<void> {
+    await tx.getRepository(ShipmentReversal).insert(reversal);
   }
 
   // ---- payments and the billing schedule ----
@@ -442,7 +487,7 @@ export class PurchaseOrderRepository {
     tx: EntityManager,
     payment: Pick<
       Payment,
-      'purchaseOrderId' | 'customerId' | 'amountCents' | 'receivedOn' | 'reference'
+      'purchaseOrderId' | 'customerId' | 'amountCents' | 'receivedOn' | 'reference' | 'externalRef'
     >,
   ): Promise<Payment> {
     const row = tx.getRepository(Payment).create(payment);
@@ -450,22 +495,120 @@ export class PurchaseOrderRepository {
     return row;
   }
 
-  paymentPage(db: EntityManager, orderId: string, query: PageQueryDto): Promise<Page<Payment>> {
+  async paymentPage(
+    db: EntityManager,
+    orderId: string,
+    query: PageQueryDto,
+  ): Promise<Page<PaymentWithReversal>> {
     const qb = db
       .getRepository(Payment)
       .createQueryBuilder('p')
       .andWhere('p.purchase_order_id = :orderId', { orderId });
-    return paginate(qb, query, (payment) => payment);
+    const page = await paginate(qb, query, (payment) => payment);
+    return { items: await this.withReversals(db, page.items), nextCursor: page.nextCursor };
   }
 
-  /** By due date, deposits before milestones, then tranche order. */
-  instalments(db: EntityManager, orderId: string): Promise<InstalmentRow[]> {
-    return db.query(
-      `SELECT i.key, i.kind, i.tranche_id, i.due_on, i.amount_cents, i.paid_cents, i.voided_cents, i.status
-         FROM instalment i LEFT JOIN tranche t ON t.id = i.tranche_id
-        WHERE i.purchase_order_id = $1
-        ORDER BY i.due_on, (i.kind = 'milestone'), t.sequence NULLS FIRST, i.key`,
-      [orderId],
+  /** One payment with its reversal; null when unknown (or, with an order, not of that order). */
+  async payment(
+    db: EntityManager,
+    where: { id: string; purchaseOrderId: string } | { externalRef: string },
+  ): Promise<PaymentWithReversal | null> {
+    const payment = await db.getRepository(Payment).findOneBy(where);
+    return payment ? (await this.withReversals(db, [payment]))[0] : null;
+  }
+
+  private async withReversals(db: EntityManager, payments: Payment[]) {
+    if (payments.length === 0) return [];
+    const reversals = await db
+      .getRepository(PaymentReversal)
+      .findBy({ paymentId: In(payments.map((p) => p.id)) });
+    return payments.map((payment) => ({
+      payment,
+      reversal: reversals.find((r) => r.paymentId === payment.id) ?? null,
+    }));
+  }
+
+  async insertPaymentReversal(
+    tx: EntityManager,
+    reversal: Pick<
+      PaymentReversal,
+      'paymentId' | 'purchaseOrderId' | 'customerId' | 'reversedOn' | 'reason'
+    >,
+  ): Promise<void> {
+    await tx.getRepository(PaymentReversal).insert(reversal);
+  }
+
+  // ---- refunds ----
+
+  async insertRefund(
+    tx: EntityManager,
+    refund: Pick<
+      Refund,
+      'purchaseOrderId' | 'customerId' | 'amountCents' | 'paidOn' | 'reference' | 'externalRef'
+    >,
+  ): Promise<Refund> {
+    const row = tx.getRepository(Refund).create(refund);
+    await tx.getRepository(Refund).insert(row);
+    return row;
+  }
+
+  refundPage(db: EntityManager, orderId: string, query: PageQueryDto): Promise<Page<Refund>> {
+    const qb = db
+      .getRepository(Refund)
+      .createQueryBuilder('r')
+      .andWhere('r.purchase_order_id = :orderId', { orderId });
+    return paginate(qb, query, (refund) => refund);
+  }
+
+  /** The id of the record of `kind` whose externalRef is `ref`, if any. */
+  async externalRefHolder(
+    db: EntityManager,
+    kind: ExternalRefKind,
+    ref: string,
+  ): Promise<string | null> {
+    const [row]: { id: string }[] = await db.query(
+      `SELECT id FROM ${EXTERNAL_REF_TABLES[kind]} WHERE external_ref = $1`,
+      [ref],
     );
+    return row?.id ?? null;
+  }
+
+  /** Of every kind, the externalRefs among `refs` already used, with the ids that hold them. */
+  async externalRefHolders(
+    db: EntityManager,
+    kind: ExternalRefKind,
+    refs: string[],
+  ): Promise<Map<string, string>> {
+    const rows: { id: string; external_ref: string }[] = await db.query(
+      `SELECT id, external_ref FROM ${EXTERNAL_REF_TABLES[kind]} WHERE external_ref = ANY($1::text[])`,
+      [refs],
+    );
+    return new Map(rows.map((r) => [r.external_ref, r.id]));
+  }
+
+  // ---- the billing schedule ----
+
+  /**
+   * A page of the instalments in the schedule's own order: by due date, deposits before milestones,
+   * then tranche order (the shared deposit first), then key.
+   */
+  instalmentPage(
+    db: EntityManager,
+    orderId: string,
+    query: PageQueryDto,
+  ): Promise<Page<Instalment>> {
+    const qb = db
+      .getRepository(Instalment)
+      .createQueryBuilder('i')
+      .andWhere('i.purchase_order_id = :orderId', { orderId });
+    return paginate(qb, query, (instalment) => instalment, [
+      { sql: 'i.due_on', kind: 'date' },
+      { sql: `CASE i.kind WHEN 'deposit' THEN 0 ELSE 1 END`, kind: 'integer' },
+      {
+        sql: 'coalesce((SELECT t.sequence FROM tranche t WHERE t.id = i.tranche_id), 0)',
+        kind: 'integer',
+      },
+      { sql: 'i.key', kind: 'text' },
+    ]);
   }
 }

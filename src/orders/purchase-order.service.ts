@@ -12,10 +12,10 @@ import {
 } from '../common/errors';
 import { assertIfMatch } from '../common/if-match';
 import { formatMoney, parseMoney } from '../common/money';
-import { Page } from '../common/pagination';
+import { Page, PageQueryDto } from '../common/pagination';
 import { CustomerService } from '../customers/customer.service';
 import { OpportunityService } from '../customers/opportunities/opportunity.service';
-import { BookChange, TermsSnapshot } from './book.types';
+import { AmendmentChange, TermsSnapshot } from './book.types';
 import { effectiveOn, OrderChangeService } from './order-change.service';
 import { assertTransition, orderRecords } from './order-status';
 import {
@@ -162,6 +162,7 @@ export class PurchaseOrderService {
         unit_price_cents: t.unitPriceCents,
         shipped_quantity: 0,
         cancelled_quantity: 0,
+        shipped_value_cents: 0,
         hashrate_ths: models.get(t.productModelId)!.hashrate_ths,
       })),
     });
@@ -327,7 +328,31 @@ export class PurchaseOrderService {
     return order;
   }
 
-  /** Reschedules, resizes, cancels or adds tranches from `effectiveOn`. */
+  /**
+   * Deletes a draft (anything past draft: 409 INVALID_STATE). An opportunity converted into it
+   * goes back to negotiation and may be converted again; the audit log keeps the draft as it was.
+   */
+  delete(id: string): Promise<void> {
+    return this.dataSource.transaction(async (tx) => {
+      const order = await this.orders.lock(tx, id);
+      assertTransition('delete', order.status);
+      const before = toPurchaseOrderDto(await this.orders.get(tx, id));
+      await this.orders.deleteDraft(tx, id);
+      await this.audit.recordMany(
+        tx,
+        orderRecords('delete', order.status, order.status).map((record) => ({
+          entityType: 'purchase_order',
+          entityId: id,
+          before,
+          after: null,
+          ...record,
+        })),
+      );
+      if (order.opportunityId) await this.opportunities.reopen(tx, order.opportunityId, id);
+    });
+  }
+
+  /** Reschedules, resizes, cancels, reprices or adds tranches from `effectiveOn`. */
   amend(id: string, body: AmendmentInput, ifMatch?: string): Promise<PurchaseOrderDto> {
     return this.dataSource.transaction(async (tx) => {
       const { order } = await this.changes.change(
@@ -362,13 +387,13 @@ export class PurchaseOrderService {
     tx: EntityManager,
     order: PurchaseOrder,
     body: AmendmentInput,
-  ): Promise<{ book: BookChange[]; added: NewTranche[] }> {
+  ): Promise<{ book: AmendmentChange[]; added: NewTranche[] }> {
     const tranches = await this.orders.tranchesOf(tx, [order.id]);
     const lines = new Map((await this.orders.linesOf(tx, [order.id])).map((l) => [l.id, l]));
     const byId = new Map(tranches.map((t) => [t.id, t]));
     let sequence = Math.max(0, ...tranches.map((t) => t.sequence)) + 1;
     const added: NewTranche[] = [];
-    const book = body.changes.map((change, index): BookChange => {
+    const book = body.changes.map((change, index): AmendmentChange => {
       if (change.kind === 'add_tranche') {
         const line = lines.get(change.lineId);
         if (!line)
@@ -413,23 +438,31 @@ export class PurchaseOrderService {
           }
           return { type: 'set_quantity', trancheId: tranche.id, quantity: change.quantity };
         case 'cancel':
+        case 'price_change':
           if (openQuantity(tranche) === 0) {
             throw new ConflictError(
               'NOTHING_OPEN',
-              `changes[${index}]: tranche ${tranche.sequence} has no open units to cancel`,
+              `changes[${index}]: tranche ${tranche.sequence} has no open units to ${change.kind === 'cancel' ? 'cancel' : 'reprice'}`,
             );
           }
-          return { type: 'cancel', trancheId: tranche.id };
+          return change.kind === 'cancel'
+            ? { type: 'cancel', trancheId: tranche.id }
+            : {
+                type: 'price_change',
+                trancheId: tranche.id,
+                unitPriceCents: change.unitPriceCents,
+              };
       }
     });
     return { book, added };
   }
 
   /** Cancels every open unit from `effectiveOn`. */
-  cancel(id: string, body: CancelPurchaseOrderDto): Promise<PurchaseOrderDto> {
+  cancel(id: string, body: CancelPurchaseOrderDto, ifMatch?: string): Promise<PurchaseOrderDto> {
     return this.dataSource.transaction(async (tx) => {
       const dated = effectiveOn(body.effectiveOn);
-      const { order } = await this.changes.change(tx, id, 'cancel', { dated }, async () => {
+      const checks = { ifMatch, dated };
+      const { order } = await this.changes.change(tx, id, 'cancel', checks, async () => {
         const open = (await this.orders.tranchesOf(tx, [id])).filter((t) => openQuantity(t) > 0);
         await this.orders.insertAmendment(tx, {
           id: randomUUID(),
@@ -445,14 +478,16 @@ export class PurchaseOrderService {
     });
   }
 
-  async amendments(id: string): Promise<AmendmentDto[]> {
+  async amendments(id: string, query: PageQueryDto): Promise<Page<AmendmentDto>> {
     await this.orders.assertExists(this.dataSource.manager, id);
-    return (await this.orders.amendments(this.dataSource.manager, id)).map(toAmendmentDto);
+    const page = await this.orders.amendmentPage(this.dataSource.manager, id, query);
+    return { items: page.items.map(toAmendmentDto), nextCursor: page.nextCursor };
   }
 
-  /** The instalments: deposit and milestones, with what is paid and voided. */
-  async billingSchedule(id: string): Promise<InstalmentDto[]> {
+  /** The instalments: deposit and milestones, with what is paid and voided, by due date. */
+  async billingSchedule(id: string, query: PageQueryDto): Promise<Page<InstalmentDto>> {
     await this.orders.assertExists(this.dataSource.manager, id);
-    return (await this.orders.instalments(this.dataSource.manager, id)).map(toInstalmentDto);
+    const page = await this.orders.instalmentPage(this.dataSource.manager, id, query);
+    return { items: page.items.map(toInstalmentDto), nextCursor: page.nextCursor };
   }
 }

@@ -8,6 +8,7 @@ import {
   PrimaryColumn,
   PrimaryGeneratedColumn,
 } from 'typeorm';
+import { Customer } from '../customers/customer.entity';
 import { createdAtColumn } from '../database/columns';
 import { PurchaseOrder } from './purchase-order.entity';
 import { Tranche } from './tranche.entity';
@@ -17,6 +18,10 @@ import { Tranche } from './tranche.entity';
 @Index('shipment_customer_id_idx', ['customerId'])
 @Index('shipment_shipped_on_idx', ['shippedOn'])
 @Index('shipment_created_at_id_idx', ['createdAt', 'id'])
+@Index('shipment_external_ref_key', ['externalRef'], {
+  unique: true,
+  where: 'external_ref IS NOT NULL',
+})
 export class Shipment {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -33,6 +38,10 @@ export class Shipment {
   @Column({ type: 'varchar', length: 100, nullable: true })
   reference: string | null;
 
+  /** The ERP's own reference; unique among shipments. */
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  externalRef: string | null;
+
   @Column(createdAtColumn)
   createdAt: Date;
 
@@ -42,6 +51,60 @@ export class Shipment {
     foreignKeyConstraintName: 'shipment_purchase_order_id_fkey',
   })
   purchaseOrder?: PurchaseOrder;
+}
+
+/**
+ * A shipment taken back (the goods came back, or it was keyed in error), dated: from `reversedOn`
+ * the order's book is the one it would have had without the shipment, so its units are open again.
+ * The shipment's rows are never edited; a shipment is reversed at most once.
+ */
+@Entity()
+@Index('shipment_reversal_shipment_id_key', ['shipmentId'], { unique: true })
+@Index('shipment_reversal_purchase_order_id_idx', ['purchaseOrderId'])
+@Index('shipment_reversal_customer_id_idx', ['customerId'])
+@Index('shipment_reversal_reversed_on_idx', ['reversedOn'])
+export class ShipmentReversal {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'uuid' })
+  shipmentId: string;
+
+  @Column({ type: 'uuid' })
+  purchaseOrderId: string;
+
+  @Column({ type: 'uuid' })
+  customerId: string;
+
+  @Column({ type: 'date' })
+  reversedOn: string;
+
+  @Column({ type: 'varchar', length: 500 })
+  reason: string;
+
+  @Column(createdAtColumn)
+  createdAt: Date;
+
+  @ManyToOne(() => Shipment, { onDelete: 'RESTRICT' })
+  @JoinColumn({
+    name: 'shipment_id',
+    foreignKeyConstraintName: 'shipment_reversal_shipment_id_fkey',
+  })
+  shipment?: Shipment;
+
+  @ManyToOne(() => PurchaseOrder, { onDelete: 'RESTRICT' })
+  @JoinColumn({
+    name: 'purchase_order_id',
+    foreignKeyConstraintName: 'shipment_reversal_purchase_order_id_fkey',
+  })
+  purchaseOrder?: PurchaseOrder;
+
+  @ManyToOne(() => Customer, { onDelete: 'RESTRICT' })
+  @JoinColumn({
+    name: 'customer_id',
+    foreignKeyConstraintName: 'shipment_reversal_customer_id_fkey',
+  })
+  customer?: Customer;
 }
 
 @Entity()

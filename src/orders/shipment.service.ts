@@ -1,11 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { ConflictError, ReferenceNotFoundError, ValidationFailedError } from '../common/errors';
+import { DataSource, EntityManager } from 'typeorm';
+import {
+  ConflictError,
+  NotFoundError,
+  ReferenceNotFoundError,
+  ValidationFailedError,
+} from '../common/errors';
 import { Page } from '../common/pagination';
 import { businessDate, OrderChangeService } from './order-change.service';
 import {
   CreateShipmentDto,
+  ReversalDto,
   ShipmentDto,
   ShipmentItemInputDto,
   ShipmentQueryDto,
@@ -61,30 +67,81 @@ export class ShipmentService {
   ) {}
 
   ship(orderId: string, body: CreateShipmentDto): Promise<ShipmentDto> {
+    return this.changes.withExternalRef({ kind: 'shipment', ref: body.externalRef }, () =>
+      this.dataSource.transaction((tx) => this.shipIn(tx, orderId, body)),
+    );
+  }
+
+  /** Records a shipment in the caller's transaction (also used by imports). */
+  async shipIn(tx: EntityManager, orderId: string, body: CreateShipmentDto): Promise<ShipmentDto> {
+    const dated = businessDate(body.shippedOn, 'shippedOn');
+    const { result } = await this.changes.change(tx, orderId, 'ship', { dated }, async (order) => {
+      await this.changes.assertNewExternalRef(tx, { kind: 'shipment', ref: body.externalRef });
+      const items = shippable(body.items, await this.orders.tranchesOf(tx, [orderId]));
+      const shipment = await this.orders.insertShipment(
+        tx,
+        {
+          purchaseOrderId: orderId,
+          customerId: order.customerId,
+          shippedOn: body.shippedOn,
+          reference: body.reference ?? null,
+          externalRef: body.externalRef ?? null,
+        },
+        items,
+      );
+      const dto = toShipmentDto({ shipment, items, reversal: null });
+      return {
+        result: dto,
+        touches: items.map((i) => i.trancheId),
+        records: [{ entityType: 'shipment', entityId: dto.id, action: 'created', after: dto }],
+      };
+    });
+    return result;
+  }
+
+  /**
+   * Takes a shipment back from `reversedOn` (between its shippedOn and today): from then on the
+   * order's book is the one it would have had without it, so its units are open again, and a
+   * completed order is confirmed (and planned) again.
+   */
+  reverse(shipmentId: string, body: ReversalDto): Promise<ShipmentDto> {
     return this.dataSource.transaction(async (tx) => {
-      const dated = businessDate(body.shippedOn, 'shippedOn');
+      // A shipment never changes and never moves to another order: read before the order's lock.
+      const found = await this.orders.shipment(tx, { id: shipmentId });
+      if (!found) throw new NotFoundError('Shipment', shipmentId);
+      const { shipment } = found;
+      const dated = businessDate(body.reversedOn, 'reversedOn', {
+        date: shipment.shippedOn,
+        name: "the shipment's shippedOn",
+      });
       const { result } = await this.changes.change(
         tx,
-        orderId,
-        'ship',
+        shipment.purchaseOrderId,
+        'reverse_shipment',
         { dated },
-        async (order) => {
-          const items = shippable(body.items, await this.orders.tranchesOf(tx, [orderId]));
-          const shipment = await this.orders.insertShipment(
-            tx,
-            {
-              purchaseOrderId: orderId,
-              customerId: order.customerId,
-              shippedOn: body.shippedOn,
-              reference: body.reference ?? null,
-            },
-            items,
-          );
-          const dto = toShipmentDto({ shipment, items });
+        async () => {
+          const current = (await this.orders.shipment(tx, { id: shipmentId }))!;
+          if (current.reversal) {
+            throw new ConflictError(
+              'ALREADY_REVERSED',
+              `Shipment ${shipmentId} was already reversed on ${current.reversal.reversedOn}`,
+            );
+          }
+          const reversal = { reversedOn: body.reversedOn, reason: body.reason };
+          await this.orders.insertShipmentReversal(tx, {
+            shipmentId,
+            purchaseOrderId: shipment.purchaseOrderId,
+            customerId: shipment.customerId,
+            ...reversal,
+          });
+          const before = toShipmentDto(current);
+          const after = toShipmentDto({ ...current, reversal });
           return {
-            result: dto,
-            touches: items.map((i) => i.trancheId),
-            records: [{ entityType: 'shipment', entityId: dto.id, action: 'created', after: dto }],
+            result: after,
+            touches: current.items.map((i) => i.trancheId),
+            records: [
+              { entityType: 'shipment', entityId: shipmentId, action: 'reversed', before, after },
+            ],
           };
         },
       );
@@ -98,5 +155,11 @@ export class ShipmentService {
     if (orderId) await this.orders.assertExists(db, orderId);
     const page = await this.orders.shipmentPage(db, { ...query, purchaseOrderId: orderId }, query);
     return { items: page.items.map(toShipmentDto), nextCursor: page.nextCursor };
+  }
+
+  async getByExternalRef(ref: string): Promise<ShipmentDto> {
+    const found = await this.orders.shipment(this.dataSource.manager, { externalRef: ref });
+    if (!found) throw new NotFoundError('Shipment with externalRef', ref);
+    return toShipmentDto(found);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { balanceMovements, bookingRows, orderSegments, recognitions } from './order-rollup';
-import { BookChange, BookEvent, BookResult, BookTranche } from './book.types';
+import { AmendmentChange, BookEvent, BookResult, BookTranche } from './book.types';
 
 interface TrancheRow {
   id: string;
@@ -9,27 +9,47 @@ interface TrancheRow {
   product_model_id: string;
   contract_quantity: number;
   contract_ship_date: string;
-  unit_price_cents: number;
+  contract_unit_price_cents: number;
   added_by_amendment_id: string | null;
 }
 
 interface EventRow {
-  kind: 'payment' | 'shipment' | 'amendment';
+  kind: BookEvent['kind'];
   id: string;
   event_on: string;
   amount_cents: number | null;
   items: { trancheId: string; quantity: number }[] | null;
-  changes: BookChange[] | null;
+  changes: AmendmentChange[] | null;
+  /** A reversal's payment or shipment. */
+  reversed_id: string | null;
 }
 
 /** What the replay of one order starts from. */
 export interface StoredBook {
   /** The tranches at signing, by sequence (tranches added by amendments come with the amendment). */
   contract: BookTranche[];
-  /** Payments, shipments and amendments in the order they were recorded. */
+  /** Payments, shipments, amendments, refunds and reversals in the order they were recorded. */
   events: BookEvent[];
   /** The product model of every tranche of the order, added ones included. */
   modelOf: Map<string, string>;
+}
+
+function toBookEvent(event: EventRow): BookEvent {
+  const { id, event_on: on } = event;
+  switch (event.kind) {
+    case 'payment':
+      return { kind: 'payment', id, on, amountCents: event.amount_cents! };
+    case 'shipment':
+      return { kind: 'shipment', id, on, items: event.items ?? [] };
+    case 'amendment':
+      return { kind: 'amendment', id, on, changes: event.changes ?? [] };
+    case 'refund':
+      return { kind: 'refund', id, on, amountCents: event.amount_cents! };
+    case 'payment_reversal':
+      return { kind: 'payment_reversal', id, on, paymentId: event.reversed_id! };
+    case 'shipment_reversal':
+      return { kind: 'shipment_reversal', id, on, shipmentId: event.reversed_id! };
+  }
 }
 
 /** The order a timeline belongs to, as its rows name it. */
@@ -49,20 +69,31 @@ export class TimelineRepository {
   async read(tx: EntityManager, orderId: string): Promise<StoredBook> {
     // One after the other: a transaction's queries share one connection.
     const tranches: TrancheRow[] = await tx.query(
-      `SELECT id, sequence, product_model_id, contract_quantity, contract_ship_date, unit_price_cents, added_by_amendment_id
+      `SELECT id, sequence, product_model_id, contract_quantity, contract_ship_date, contract_unit_price_cents,
+              added_by_amendment_id
          FROM tranche WHERE purchase_order_id = $1 ORDER BY sequence`,
       [orderId],
     );
     const events: EventRow[] = await tx.query(
-      `SELECT 'payment' AS kind, id, received_on AS event_on, amount_cents, NULL::jsonb AS items, NULL::jsonb AS changes, created_at
+      `SELECT 'payment' AS kind, id, received_on AS event_on, amount_cents, NULL::jsonb AS items, NULL::jsonb AS changes,
+              NULL::uuid AS reversed_id, created_at
          FROM payment WHERE purchase_order_id = $1
        UNION ALL
        SELECT 'shipment', s.id, s.shipped_on, NULL, (SELECT jsonb_agg(jsonb_build_object('trancheId', i.tranche_id, 'quantity', i.quantity))
-                                                       FROM shipment_item i WHERE i.shipment_id = s.id), NULL, s.created_at
+                                                       FROM shipment_item i WHERE i.shipment_id = s.id), NULL, NULL, s.created_at
          FROM shipment s WHERE s.purchase_order_id = $1
        UNION ALL
-       SELECT 'amendment', id, effective_on, NULL, NULL, changes, created_at
+       SELECT 'amendment', id, effective_on, NULL, NULL, changes, NULL, created_at
          FROM amendment WHERE purchase_order_id = $1
+       UNION ALL
+       SELECT 'refund', id, paid_on, amount_cents, NULL, NULL, NULL, created_at
+         FROM refund WHERE purchase_order_id = $1
+       UNION ALL
+       SELECT 'payment_reversal', id, reversed_on, NULL, NULL, NULL, payment_id, created_at
+         FROM payment_reversal WHERE purchase_order_id = $1
+       UNION ALL
+       SELECT 'shipment_reversal', id, reversed_on, NULL, NULL, NULL, shipment_id, created_at
+         FROM shipment_reversal WHERE purchase_order_id = $1
        ORDER BY created_at, id`,
       [orderId],
     );
@@ -72,27 +103,11 @@ export class TimelineRepository {
         .map((t) => ({
           id: t.id,
           sequence: t.sequence,
-          unitPriceCents: t.unit_price_cents,
+          unitPriceCents: t.contract_unit_price_cents,
           quantity: t.contract_quantity,
           shipDate: t.contract_ship_date,
         })),
-      events: events.map((event): BookEvent => {
-        if (event.kind === 'payment')
-          return {
-            kind: 'payment',
-            id: event.id,
-            on: event.event_on,
-            amountCents: event.amount_cents!,
-          };
-        if (event.kind === 'shipment')
-          return { kind: 'shipment', id: event.id, on: event.event_on, items: event.items ?? [] };
-        return {
-          kind: 'amendment',
-          id: event.id,
-          on: event.event_on,
-          changes: event.changes ?? [],
-        };
-      }),
+      events: events.map(toBookEvent),
       modelOf: new Map(tranches.map((t) => [t.id, t.product_model_id])),
     };
   }
@@ -153,8 +168,9 @@ export class TimelineRepository {
       const current = segments.filter((s) => s.to === null);
       await tx.query(
         `UPDATE tranche SET quantity = c.quantity, shipped_quantity = c.shipped, cancelled_quantity = c.cancelled,
-                ship_date = c.ship_date
-           FROM unnest($1::uuid[], $2::int[], $3::int[], $4::int[], $5::date[]) AS c(id, quantity, shipped, cancelled, ship_date)
+                ship_date = c.ship_date, unit_price_cents = c.price
+           FROM unnest($1::uuid[], $2::int[], $3::int[], $4::int[], $5::date[], $6::bigint[])
+             AS c(id, quantity, shipped, cancelled, ship_date, price)
           WHERE tranche.id = c.id`,
         [
           current.map((s) => s.trancheId),
@@ -162,6 +178,7 @@ export class TimelineRepository {
           current.map((s) => s.shippedUnits),
           current.map((s) => s.cancelledUnits),
           current.map((s) => s.shipDate),
+          current.map((s) => s.unitPriceCents),
         ],
       );
     }

@@ -25,6 +25,7 @@ import { Customer } from '../customers/customer.entity';
   'shipped_quantity >= 0 AND cancelled_quantity >= 0 AND shipped_quantity + cancelled_quantity <= quantity',
 )
 @Check('tranche_unit_price_check', 'unit_price_cents >= 0')
+@Check('tranche_contract_unit_price_check', 'contract_unit_price_cents >= 0')
 export class Tranche {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -51,6 +52,7 @@ export class Tranche {
   @Column({ type: 'int' })
   quantity: number;
 
+  /** The price of its open units in force now (shipped units keep the price they shipped at). */
   @Column(centsColumn())
   unitPriceCents: number;
 
@@ -67,6 +69,10 @@ export class Tranche {
   /** Ship date at signing; later reschedules live in the amendments. */
   @Column({ type: 'date' })
   contractShipDate: string;
+
+  /** Unit price at signing (or when an amendment added it); later price changes live in the amendments. */
+  @Column(centsColumn())
+  contractUnitPriceCents: number;
 
   /** Null for tranches of the original contract; the amendment that added it otherwise. */
   @Column({ type: 'uuid', nullable: true })

@@ -201,6 +201,36 @@ describe('demo data', () => {
     expect(overdue).toBeGreaterThan(0);
   });
 
+  it('has corrections: payment and shipment reversals, a price cut and rise, a refund, a deleted draft', async () => {
+    const [counts] = await t.sql<Record<string, number>>(
+      `SELECT (SELECT count(*) FROM payment_reversal)::int AS payment_reversals,
+              (SELECT count(*) FROM shipment_reversal)::int AS shipment_reversals,
+              (SELECT count(*) FROM refund)::int AS refunds`,
+    );
+    expect(counts).toEqual({ payment_reversals: 1, shipment_reversals: 1, refunds: 1 });
+    const prices = await t.sql<{ unit_price_cents: number; contract_unit_price_cents: number }>(
+      `SELECT unit_price_cents, contract_unit_price_cents FROM tranche
+        WHERE unit_price_cents <> contract_unit_price_cents`,
+    );
+    expect(prices.some((p) => p.unit_price_cents < p.contract_unit_price_cents)).toBe(true);
+    expect(prices.some((p) => p.unit_price_cents > p.contract_unit_price_cents)).toBe(true);
+    const events = await t.sql<{ type: string }>('SELECT DISTINCT type FROM event');
+    expect(events.map((e) => e.type)).toEqual(
+      expect.arrayContaining([
+        'payment.reversed',
+        'shipment.reversed',
+        'refund.paid',
+        'purchase_order.deleted',
+      ]),
+    );
+    // The opportunity whose draft was deleted is back in negotiation, converted into nothing.
+    const [withdrawn] = await t.sql<{ stage: string; purchase_order_id: string | null }>(
+      `SELECT o.stage, o.purchase_order_id FROM opportunity o
+        JOIN event e ON e.entity_id = o.id AND e.type = 'opportunity.converted'`,
+    );
+    expect(withdrawn).toEqual({ stage: 'negotiation', purchase_order_id: null });
+  });
+
   it('has customers in every segment and region, each with one primary contact, and open tasks', async () => {
     const [spread] = await t.sql<{ segments: number; regions: number }>(
       'SELECT count(DISTINCT segment)::int AS segments, count(DISTINCT region)::int AS regions FROM customer',

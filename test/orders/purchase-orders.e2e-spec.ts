@@ -274,7 +274,7 @@ describe('purchase orders: rules, states and concurrency', () => {
     ]);
   });
 
-  it('describes an amendment change in the OpenAPI document as one of its four shapes', async () => {
+  it('describes an amendment change in the OpenAPI document as one of its five shapes', async () => {
     const doc = await t.http().get('/docs-json').expect(200);
     const { schemas } = doc.body.components;
     expect(schemas.CreateAmendmentDto.properties.changes.items).toEqual({
@@ -283,6 +283,7 @@ describe('purchase orders: rules, states and concurrency', () => {
         { $ref: '#/components/schemas/SetTrancheQuantityDto' },
         { $ref: '#/components/schemas/CancelTrancheDto' },
         { $ref: '#/components/schemas/AddTrancheDto' },
+        { $ref: '#/components/schemas/PriceChangeDto' },
       ],
     });
   });

@@ -19,7 +19,10 @@ module.exports = async () => {
   if (!serverUrl) {
     const dir = mkdtempSync(join(tmpdir(), 'hashbook-test-'));
     chmodSync(dir, 0o755);
-    const server = await startEmbeddedPostgres({ clusterDir: join(dir, 'postgres'), ephemeral: true });
+    const server = await startEmbeddedPostgres({
+      clusterDir: join(dir, 'postgres'),
+      ephemeral: true,
+    });
     globalThis.__HASHBOOK_PG__ = { server, dir };
     serverUrl = server.url;
   }

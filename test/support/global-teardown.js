@@ -8,7 +8,8 @@ module.exports = async () => {
     `SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE 'hashbook_test_%'`,
     [process.env.HASHBOOK_TEST_TEMPLATE],
   );
-  for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+  for (const { datname } of rows)
+    await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
   await admin.end();
   const embedded = globalThis.__HASHBOOK_PG__;
   if (embedded) {

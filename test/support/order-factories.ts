@@ -99,6 +99,50 @@ export class OrderFactory {
     return res.body;
   }
 
+  async reversePayment(orderId: string, paymentId: string, reversedOn: string) {
+    const res = await this.post(`/purchase-orders/${orderId}/payments/${paymentId}/reverse`, {
+      reversedOn,
+      reason: 'test',
+    });
+    if (res.status !== 200)
+      throw new Error(`reverse payment: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+
+  async reverseShipment(shipmentId: string, reversedOn: string) {
+    const res = await this.post(`/shipments/${shipmentId}/reverse`, { reversedOn, reason: 'test' });
+    if (res.status !== 200)
+      throw new Error(`reverse shipment: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+
+  async refund(orderId: string, paidOn: string, amount: string) {
+    const res = await this.post(`/purchase-orders/${orderId}/refunds`, {
+      paidOn,
+      amount,
+      reference: `RFD-${paidOn}`,
+    });
+    if (res.status !== 201) throw new Error(`refund: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+
+  /** Every item of a list, following its cursors. */
+  async all<T = Record<string, unknown>>(path: string, limit = 500): Promise<T[]> {
+    const items: T[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: { status: number; body: { items: T[]; nextCursor: string | null } } = await this.t
+        .http()
+        .get(`/api/v1${path}`)
+        .query({ limit, ...(cursor ? { cursor } : {}) })
+        .set('X-API-Key', this.key);
+      if (res.status !== 200) throw new Error(`list: ${res.status} ${JSON.stringify(res.body)}`);
+      items.push(...res.body.items);
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    return items;
+  }
+
   async report(path: string, query: Record<string, string>) {
     const res = await this.t
       .http()

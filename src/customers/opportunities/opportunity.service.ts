@@ -140,6 +140,21 @@ export class OpportunityService {
     return opportunity;
   }
 
+  /**
+   * The draft an opportunity was converted into is deleted: the deal is back in negotiation (its
+   * stage's probability), converted into nothing, and may be converted again. Audited as
+   * `updated`. Runs in the transaction that deletes the draft.
+   */
+  async reopen(tx: EntityManager, id: string, deletedOrderId: string): Promise<void> {
+    const opportunity = await this.lockForConversion(tx, id);
+    if (opportunity.purchaseOrderId !== deletedOrderId) return;
+    const before = toOpportunityDto(opportunity);
+    opportunity.probability = probabilityAfter(opportunity, { stage: 'negotiation' });
+    opportunity.stage = 'negotiation';
+    opportunity.purchaseOrderId = null;
+    await this.save(tx, opportunity, before, 'updated');
+  }
+
   private async save(
     tx: EntityManager,
     opportunity: Opportunity,

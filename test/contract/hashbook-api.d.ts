@@ -381,7 +381,11 @@ export interface paths {
     get: operations['purchaseOrder_get'];
     put?: never;
     post?: never;
-    delete?: never;
+    /**
+     * Deletes a draft. An opportunity converted into it goes back to negotiation and may be
+     *     converted again; the audit log keeps the draft.
+     */
+    delete: operations['purchaseOrder_delete'];
     options?: never;
     head?: never;
     /** Edits a draft (lines are replaced whole). Honours If-Match. */
@@ -415,7 +419,10 @@ export interface paths {
     /** The amendment history, oldest first. */
     get: operations['purchaseOrder_amendments'];
     put?: never;
-    /** Reschedules, resizes, cancels or adds tranches from `effectiveOn`; returns the order. Honours If-Match. */
+    /**
+     * Reschedules, resizes, cancels, reprices or adds tranches from `effectiveOn`; returns the order.
+     *     Honours If-Match.
+     */
     post: operations['purchaseOrder_amend'];
     delete?: never;
     options?: never;
@@ -432,7 +439,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Cancels every open unit from `effectiveOn`; returns the order. */
+    /** Cancels every open unit from `effectiveOn`; returns the order. Honours If-Match. */
     post: operations['purchaseOrder_cancel'];
     delete?: never;
     options?: never;
@@ -474,6 +481,44 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/purchase-orders/{id}/payments/{paymentId}/reverse': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Reverses a payment from `reversedOn`: from that date the order's book is the one it would
+     *     have had without the payment (the other payments are applied again as if it had never come);
+     *     before it nothing changes. Returns the payment with `reversedOn` and `reversalReason`.
+     */
+    post: operations['purchaseOrder_reversePayment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/purchase-orders/{id}/refunds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['purchaseOrder_refunds'];
+    put?: never;
+    /** Pays unapplied credit back to the customer. */
+    post: operations['purchaseOrder_refund'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/purchase-orders/{id}/billing-schedule': {
     parameters: {
       query?: never;
@@ -481,7 +526,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The instalments: deposit and milestones, with what is paid and voided. */
+    /**
+     * The instalments: deposit and milestones, with what is paid and voided; by due date in force,
+     *     deposits before milestones, then tranche order.
+     */
     get: operations['purchaseOrder_billingSchedule'];
     put?: never;
     post?: never;
@@ -499,6 +547,61 @@ export interface paths {
       cookie?: never;
     };
     get: operations['shipment_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/shipments/by-external-ref/{ref}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The shipment an ERP recorded with this externalRef. */
+    get: operations['shipment_getByExternalRef'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/shipments/{id}/reverse': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Reverses a shipment from `reversedOn` (the goods came back, or it was keyed in error): from
+     *     that date its units are open again and its revenue is taken back; a completed order is
+     *     confirmed and planned again. Returns the shipment with `reversedOn` and `reversalReason`.
+     */
+    post: operations['shipment_reverse'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/payments/by-external-ref/{ref}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The payment an ERP recorded with this externalRef. */
+    get: operations['payment_getByExternalRef'];
     put?: never;
     post?: never;
     delete?: never;
@@ -919,8 +1022,12 @@ export interface components {
       | 'purchase_order.amended'
       | 'purchase_order.cancelled'
       | 'purchase_order.completed'
+      | 'purchase_order.deleted'
       | 'shipment.created'
+      | 'shipment.reversed'
       | 'payment.received'
+      | 'payment.reversed'
+      | 'refund.paid'
       | 'capacity.updated';
     EventDto: {
       type: components['schemas']['EventType'];
@@ -1512,6 +1619,15 @@ export interface components {
       /** Format: uuid */
       lineId: string;
     };
+    PriceChangeDto: {
+      /**
+       * @description Money: USD, a decimal string with exactly two decimals
+       * @example 3060.00
+       */
+      unitPrice: string;
+      /** Format: uuid */
+      trancheId: string;
+    };
     CreateAmendmentDto: {
       /**
        * Format: date
@@ -1522,15 +1638,30 @@ export interface components {
       /**
        * @description Each change is one of: reschedule a tranche `{trancheId, shipDate}`; change its units in force
        *     `{trancheId, quantity}`; cancel its open units `{trancheId, cancel: true}`; add a tranche to a
-       *     line `{lineId, shipDate, quantity, unitPrice?}`.
+       *     line `{lineId, shipDate, quantity, unitPrice?}`; change the price of its open units
+       *     `{trancheId, unitPrice}`.
        */
       changes: (
         | components['schemas']['RescheduleTrancheDto']
         | components['schemas']['SetTrancheQuantityDto']
         | components['schemas']['CancelTrancheDto']
         | components['schemas']['AddTrancheDto']
+        | components['schemas']['PriceChangeDto']
       )[];
       reason: string;
+    };
+    /** @enum {string} */
+    AmendmentKind: 'amendment' | 'cancellation';
+    AmendmentDto: {
+      kind: components['schemas']['AmendmentKind'];
+      /** Format: date */
+      effectiveOn: string;
+      id: string;
+      purchaseOrderId: string;
+      reason: string;
+      /** @description The changes as applied; added tranches carry their new ids. */
+      changes: Record<string, never>[];
+      createdAt: string;
     };
     CancelPurchaseOrderDto: {
       /**
@@ -1552,6 +1683,8 @@ export interface components {
        */
       shippedOn: string;
       reference?: string;
+      /** @description The ERP's own reference, unique among shipments: sent again, it is refused (409 DUPLICATE). */
+      externalRef?: string;
       items: components['schemas']['ShipmentItemInputDto'][];
     };
     ShipmentItemDto: {
@@ -1561,11 +1694,18 @@ export interface components {
     ShipmentDto: {
       /** Format: date */
       shippedOn: string;
+      /**
+       * Format: date
+       * @description From this date the shipment is reversed (its units open again); null while it stands.
+       */
+      reversedOn: string | null;
       id: string;
       purchaseOrderId: string;
       customerId: string;
       reference: string | null;
+      externalRef: string | null;
       items: components['schemas']['ShipmentItemDto'][];
+      reversalReason: string | null;
       createdAt: string;
     };
     CreatePaymentDto: {
@@ -1581,17 +1721,83 @@ export interface components {
        */
       receivedOn: string;
       reference?: string;
+      /** @description The ERP's own reference, unique among payments: sent again, it is refused (409 DUPLICATE). */
+      externalRef?: string;
     };
     PaymentDto: {
       /** @example 5508000.00 */
       amount: string;
       /** Format: date */
       receivedOn: string;
+      /**
+       * Format: date
+       * @description From this date the payment is reversed (as if it had never come); null while it stands.
+       */
+      reversedOn: string | null;
       id: string;
       purchaseOrderId: string;
       customerId: string;
       reference: string | null;
+      externalRef: string | null;
+      reversalReason: string | null;
       createdAt: string;
+    };
+    ReversalDto: {
+      /**
+       * Format: date
+       * @description Between the payment's receivedOn (the shipment's shippedOn) and today.
+       * @example 2021-03-20
+       */
+      reversedOn: string;
+      reason: string;
+    };
+    CreateRefundDto: {
+      /**
+       * @description Money: USD, a decimal string with exactly two decimals
+       * @example 3060.00
+       */
+      amount: string;
+      /**
+       * Format: date
+       * @description Between the signing date and today.
+       * @example 2021-03-20
+       */
+      paidOn: string;
+      reference?: string;
+      /** @description The ERP's own reference, unique among refunds: sent again, it is refused (409 DUPLICATE). */
+      externalRef?: string;
+    };
+    RefundDto: {
+      /** @example 12000.00 */
+      amount: string;
+      /** Format: date */
+      paidOn: string;
+      id: string;
+      purchaseOrderId: string;
+      customerId: string;
+      reference: string | null;
+      externalRef: string | null;
+      createdAt: string;
+    };
+    /** @enum {string} */
+    InstalmentKind: 'deposit' | 'milestone';
+    /** @enum {string} */
+    InstalmentStatus: 'open' | 'paid' | 'void';
+    InstalmentDto: {
+      kind: components['schemas']['InstalmentKind'];
+      /** Format: date */
+      dueOn: string;
+      /** @example 918000.00 */
+      amount: string;
+      /** @example 0.00 */
+      paidAmount: string;
+      /** @example 0.00 */
+      voidedAmount: string;
+      status: components['schemas']['InstalmentStatus'];
+      /** @description Stable key of the instalment within its order. */
+      key: string;
+      /** @description Null for the order's shared deposit. */
+      trancheId: string | null;
     };
     ConvertOpportunityDto: {
       /**
@@ -2204,8 +2410,12 @@ export interface components {
         | 'purchase_order.amended'
         | 'purchase_order.cancelled'
         | 'purchase_order.completed'
+        | 'purchase_order.deleted'
         | 'shipment.created'
+        | 'shipment.reversed'
         | 'payment.received'
+        | 'payment.reversed'
+        | 'refund.paid'
         | 'capacity.updated'
         | '*'
       )[];
@@ -2246,8 +2456,12 @@ export interface components {
         | 'purchase_order.amended'
         | 'purchase_order.cancelled'
         | 'purchase_order.completed'
+        | 'purchase_order.deleted'
         | 'shipment.created'
+        | 'shipment.reversed'
         | 'payment.received'
+        | 'payment.reversed'
+        | 'refund.paid'
         | 'capacity.updated'
         | '*'
       )[];
@@ -2360,6 +2574,11 @@ export interface components {
         path?: string;
         message?: string;
       }[];
+      /**
+       * Format: uuid
+       * @description On DUPLICATE: the record that already holds the business key
+       */
+      existingId?: string;
       requestId?: string;
     };
   };
@@ -5090,6 +5309,89 @@ export interface operations {
       };
     };
   };
+  purchaseOrder_delete: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or an unknown or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key's role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id in the path */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description INVALID_STATE: only a draft may be deleted */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   purchaseOrder_update: {
     parameters: {
       query?: never;
@@ -5275,7 +5577,11 @@ export interface operations {
   };
   purchaseOrder_amendments: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
+      };
       header?: never;
       path: {
         id: string;
@@ -5288,7 +5594,13 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: components['schemas']['AmendmentDto'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description Invalid request (validation errors carry field paths) */
       400: {
@@ -5407,7 +5719,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
+      /** @description INVALID_STATE, QUANTITY_BELOW_SHIPPED, NOTHING_OPEN (cancelling or repricing a tranche with nothing open), OVER_SHIPMENT */
       409: {
         headers: {
           [name: string]: unknown;
@@ -5425,7 +5737,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
+      /** @description EFFECTIVE_DATE_OUT_OF_RANGE (before signing or after today), REFERENCE_NOT_FOUND (a tranche or line of another order) */
       422: {
         headers: {
           [name: string]: unknown;
@@ -5448,7 +5760,9 @@ export interface operations {
   purchaseOrder_cancel: {
     parameters: {
       query?: never;
-      header?: never;
+      header: {
+        'if-match': string;
+      };
       path: {
         id: string;
       };
@@ -5504,7 +5818,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
+      /** @description INVALID_STATE: only a confirmed order may be cancelled */
       409: {
         headers: {
           [name: string]: unknown;
@@ -5513,7 +5827,16 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
+      /** @description VERSION_MISMATCH: If-Match names a version that is not the current one */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description EFFECTIVE_DATE_OUT_OF_RANGE: before signing or after today */
       422: {
         headers: {
           [name: string]: unknown;
@@ -5555,7 +5878,13 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: components['schemas']['ShipmentDto'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description Invalid request (validation errors carry field paths) */
       400: {
@@ -5663,7 +5992,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
+      /** @description INVALID_STATE (order not confirmed), OVER_SHIPMENT, DUPLICATE: the externalRef is already used (`existingId` names its holder); nothing is written */
       409: {
         headers: {
           [name: string]: unknown;
@@ -5672,7 +6001,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
+      /** @description DATE_OUT_OF_RANGE (before signing or after today), REFERENCE_NOT_FOUND (a tranche of another order) */
       422: {
         headers: {
           [name: string]: unknown;
@@ -5711,7 +6040,13 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: components['schemas']['PaymentDto'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description Invalid request (validation errors carry field paths) */
       400: {
@@ -5819,7 +6154,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
+      /** @description INVALID_STATE (a draft), DUPLICATE: the externalRef is already used (`existingId` names its holder); nothing is written */
       409: {
         headers: {
           [name: string]: unknown;
@@ -5828,7 +6163,258 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
+      /** @description DATE_OUT_OF_RANGE: before signing or after today */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  purchaseOrder_reversePayment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        paymentId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReversalDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PaymentDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or an unknown or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key's role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description NOT_FOUND: no such order, or no such payment on this order */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description ALREADY_REVERSED; REFUND_EXCEEDS_CREDIT (credit the payment made was already refunded) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description DATE_OUT_OF_RANGE: before the payment's receivedOn or after today */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  purchaseOrder_refunds: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['RefundDto'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or an unknown or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key's role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id in the path */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  purchaseOrder_refund: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateRefundDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RefundDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or an unknown or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key's role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id in the path */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description INVALID_STATE (a draft), REFUND_EXCEEDS_CREDIT (more than the unapplied credit as of paidOn), DUPLICATE: the externalRef is already used (`existingId` names its holder); nothing is written */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description DATE_OUT_OF_RANGE: before signing or after today */
       422: {
         headers: {
           [name: string]: unknown;
@@ -5850,7 +6436,11 @@ export interface operations {
   };
   purchaseOrder_billingSchedule: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
+      };
       header?: never;
       path: {
         id: string;
@@ -5863,7 +6453,13 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: components['schemas']['InstalmentDto'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description Invalid request (validation errors carry field paths) */
       400: {
@@ -5932,7 +6528,13 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: components['schemas']['ShipmentDto'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description Invalid request (validation errors carry field paths) */
       400: {
@@ -5954,6 +6556,226 @@ export interface operations {
       };
       /** @description The key's role may not do this */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  shipment_getByExternalRef: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ref: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ShipmentDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or an unknown or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key's role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id in the path */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  shipment_reverse: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReversalDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ShipmentDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or an unknown or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key's role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id in the path */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description ALREADY_REVERSED; INVALID_STATE (the order is not confirmed or completed) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description DATE_OUT_OF_RANGE: before the shipment's shippedOn or after today */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  payment_getByExternalRef: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ref: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PaymentDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or an unknown or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key's role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id in the path */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -7840,8 +8662,12 @@ export const eventTypeValues: ReadonlyArray<
   'purchase_order.amended',
   'purchase_order.cancelled',
   'purchase_order.completed',
+  'purchase_order.deleted',
   'shipment.created',
+  'shipment.reversed',
   'payment.received',
+  'payment.reversed',
+  'refund.paid',
   'capacity.updated',
 ];
 export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['Role']> = [
@@ -7876,6 +8702,15 @@ export const opportunityStageValues: ReadonlyArray<
 export const purchaseOrderStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['PurchaseOrderStatus']
 > = ['draft', 'confirmed', 'completed', 'cancelled'];
+export const amendmentKindValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['AmendmentKind']
+> = ['amendment', 'cancellation'];
+export const instalmentKindValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['InstalmentKind']
+> = ['deposit', 'milestone'];
+export const instalmentStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['InstalmentStatus']
+> = ['open', 'paid', 'void'];
 export const backlogGroupByValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['BacklogGroupBy']
 > = ['productModel', 'customer', 'segment', 'region', 'shipMonth', 'purchaseOrder'];
@@ -7916,8 +8751,12 @@ export const createWebhookDtoEventsValues: ReadonlyArray<
   'purchase_order.amended',
   'purchase_order.cancelled',
   'purchase_order.completed',
+  'purchase_order.deleted',
   'shipment.created',
+  'shipment.reversed',
   'payment.received',
+  'payment.reversed',
+  'refund.paid',
   'capacity.updated',
   '*',
 ];
@@ -7937,8 +8776,12 @@ export const updateWebhookDtoEventsValues: ReadonlyArray<
   'purchase_order.amended',
   'purchase_order.cancelled',
   'purchase_order.completed',
+  'purchase_order.deleted',
   'shipment.created',
+  'shipment.reversed',
   'payment.received',
+  'payment.reversed',
+  'refund.paid',
   'capacity.updated',
   '*',
 ];

@@ -58,6 +58,18 @@ export class Corrections1796296448011 implements MigrationInterface {
     await queryRunner.query(
       `ALTER TABLE "tranche" ALTER COLUMN "contract_unit_price_cents" SET NOT NULL`,
     );
+    // A tranche inserted without it is booked at the unit price it is inserted with (a column
+    // default cannot name another column).
+    await queryRunner.query(`
+      CREATE FUNCTION tranche_contract_unit_price() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        NEW.contract_unit_price_cents := coalesce(NEW.contract_unit_price_cents, NEW.unit_price_cents);
+        RETURN NEW;
+      END $$`);
+    await queryRunner.query(
+      `CREATE TRIGGER tranche_contract_unit_price BEFORE INSERT ON "tranche"
+         FOR EACH ROW EXECUTE FUNCTION tranche_contract_unit_price()`,
+    );
     await queryRunner.query(`ALTER TABLE "shipment" ADD "external_ref" character varying(100)`);
     await queryRunner.query(`ALTER TABLE "payment" ADD "external_ref" character varying(100)`);
     await queryRunner.query(
@@ -123,6 +135,8 @@ export class Corrections1796296448011 implements MigrationInterface {
     await queryRunner.query(`DROP INDEX "public"."shipment_external_ref_key"`);
     await queryRunner.query(`ALTER TABLE "payment" DROP COLUMN "external_ref"`);
     await queryRunner.query(`ALTER TABLE "shipment" DROP COLUMN "external_ref"`);
+    await queryRunner.query(`DROP TRIGGER tranche_contract_unit_price ON "tranche"`);
+    await queryRunner.query(`DROP FUNCTION tranche_contract_unit_price()`);
     await queryRunner.query(`ALTER TABLE "tranche" DROP COLUMN "contract_unit_price_cents"`);
     await queryRunner.query(`DROP INDEX "public"."payment_reversal_payment_id_key"`);
     await queryRunner.query(`DROP INDEX "public"."payment_reversal_purchase_order_id_idx"`);

@@ -10,11 +10,18 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Roles } from '../access/roles.decorator';
-import { CSV_COLUMNS } from './import-csv';
+import { CSV_COLUMNS, PAYMENT_CSV_COLUMNS, SHIPMENT_CSV_COLUMNS } from './import-csv';
 import {
+  DryRunQueryDto,
+  ImportPaymentDto,
+  ImportPaymentsResultDto,
+  ImportPaymentsSummaryDto,
   ImportPurchaseOrderDto,
   ImportQueryDto,
   ImportResultDto,
+  ImportShipmentDto,
+  ImportShipmentsResultDto,
+  ImportShipmentsSummaryDto,
   ImportSummaryDto,
 } from './import.dto';
 import { ImportService } from './import.service';
@@ -55,5 +62,70 @@ export class ImportController {
   ): Promise<ImportResultDto | ImportSummaryDto> {
     void reply.status(query.dryRun ? 200 : 201);
     return this.imports.importPurchaseOrders(body, query);
+  }
+
+  /**
+   * Imports payments, all or nothing, each applied as POST /purchase-orders/{id}/payments applies
+   * it. `text/csv` with the header
+   * `externalRef,purchaseOrderExternalRef,purchaseOrderNumber,amount,receivedOn,reference` (one
+   * row per payment; the order by externalRef or by number, one of the two), or a JSON array of
+   * payment bodies. Every payment needs an `externalRef` no payment has yet. Any bad row: 422
+   * `IMPORT_INVALID` with `errors: [{row, path, message}]` and nothing written. `dryRun=true` books
+   * everything and rolls it back (200 with a summary). At most 1,000 payments per request.
+   */
+  @Post('payments')
+  @Roles('erp')
+  @ApiConsumes('text/csv', 'application/json')
+  @ApiExtraModels(ImportPaymentDto)
+  @ApiBody({
+    schema: {
+      oneOf: [
+        { type: 'array', items: { $ref: getSchemaPath(ImportPaymentDto) } },
+        { type: 'string', description: `CSV with the header ${PAYMENT_CSV_COLUMNS.join(',')}` },
+      ],
+    },
+  })
+  @ApiCreatedResponse({ type: ImportPaymentsResultDto, description: 'Every payment booked' })
+  @ApiOkResponse({ type: ImportPaymentsSummaryDto, description: 'Dry run: valid, nothing kept' })
+  async importPayments(
+    @Body() body: unknown,
+    @Query() query: DryRunQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ImportPaymentsResultDto | ImportPaymentsSummaryDto> {
+    void reply.status(query.dryRun ? 200 : 201);
+    return this.imports.importPayments(body, query);
+  }
+
+  /**
+   * Imports shipments, all or nothing, each booked as POST /purchase-orders/{id}/shipments books
+   * it. `text/csv` with the header
+   * `externalRef,purchaseOrderExternalRef,purchaseOrderNumber,shippedOn,reference,trancheSequence,quantity`
+   * (one row per item, the tranche by its sequence on the order; rows sharing externalRef form one
+   * shipment), or a JSON array of shipment bodies (items by `trancheId` or `trancheSequence`).
+   * Every shipment needs an `externalRef` no shipment has yet. Any bad row: 422 `IMPORT_INVALID`
+   * and nothing written. `dryRun=true` books everything and rolls it back. At most 1,000
+   * shipments per request.
+   */
+  @Post('shipments')
+  @Roles('erp')
+  @ApiConsumes('text/csv', 'application/json')
+  @ApiExtraModels(ImportShipmentDto)
+  @ApiBody({
+    schema: {
+      oneOf: [
+        { type: 'array', items: { $ref: getSchemaPath(ImportShipmentDto) } },
+        { type: 'string', description: `CSV with the header ${SHIPMENT_CSV_COLUMNS.join(',')}` },
+      ],
+    },
+  })
+  @ApiCreatedResponse({ type: ImportShipmentsResultDto, description: 'Every shipment booked' })
+  @ApiOkResponse({ type: ImportShipmentsSummaryDto, description: 'Dry run: valid, nothing kept' })
+  async importShipments(
+    @Body() body: unknown,
+    @Query() query: DryRunQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ImportShipmentsResultDto | ImportShipmentsSummaryDto> {
+    void reply.status(query.dryRun ? 200 : 201);
+    return this.imports.importShipments(body, query);
   }
 }

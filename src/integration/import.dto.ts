@@ -5,29 +5,34 @@ import {
   ArrayMinSize,
   IsArray,
   IsBoolean,
+  IsInt,
   IsOptional,
   IsString,
   IsUUID,
   Length,
+  Max,
   MaxLength,
+  Min,
   ValidateNested,
 } from 'class-validator';
 import { IsDateOnly } from '../common/dates';
 import { IsMoney } from '../common/money';
 import { TrancheInputDto } from '../orders/purchase-order.dto';
-import { MAX_LINES, MAX_TRANCHES } from './import-csv';
+import { MAX_ITEMS, MAX_LINES, MAX_TRANCHES } from './import-csv';
 
 const toBoolean = ({ value }: { value: unknown }) =>
   value === 'true' ? true : value === 'false' ? false : value;
 
-export class ImportQueryDto {
+export class DryRunQueryDto {
   /** Validate only: nothing is written. */
   @ApiPropertyOptional({ type: 'boolean', default: false })
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean()
   dryRun?: boolean;
+}
 
+export class ImportQueryDto extends DryRunQueryDto {
   /** Confirm every imported order (as POST …/confirm does), in the same transaction. */
   @ApiPropertyOptional({ type: 'boolean', default: false })
   @IsOptional()
@@ -151,4 +156,121 @@ export class ImportSummaryDto {
   @ApiProperty({ type: 'string', example: '18360000.00' })
   value: string;
   orders: ImportPlannedOrderDto[];
+}
+
+/** The order an imported payment or shipment belongs to: by externalRef or by number. */
+class OrderNamedDto {
+  /** The order, by its externalRef … */
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  purchaseOrderExternalRef?: string;
+
+  /** … or by its number, e.g. PO-2021-00017 (exactly one of the two). */
+  @IsOptional()
+  @IsString()
+  @Length(1, 20)
+  purchaseOrderNumber?: string;
+}
+
+/** A payment body as for POST /purchase-orders/{id}/payments, with its order named and `externalRef` required. */
+export class ImportPaymentDto extends OrderNamedDto {
+  /** The ERP's reference; must not exist yet. */
+  @IsString()
+  @Length(1, 100)
+  externalRef: string;
+
+  @IsMoney({ positive: true })
+  amount: string;
+
+  @IsDateOnly()
+  receivedOn: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  reference?: string;
+}
+
+export class ImportShipmentItemDto {
+  /** The tranche, by id … */
+  @IsOptional()
+  @IsUUID()
+  trancheId?: string;
+
+  /** … or by its sequence on the order (exactly one of the two). */
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100_000 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  trancheSequence?: number;
+
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 10_000_000 })
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  quantity: number;
+}
+
+/** A shipment body as for POST /purchase-orders/{id}/shipments, with its order named and `externalRef` required. */
+export class ImportShipmentDto extends OrderNamedDto {
+  /** The ERP's reference; must not exist yet. */
+  @IsString()
+  @Length(1, 100)
+  externalRef: string;
+
+  @IsDateOnly()
+  shippedOn: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  reference?: string;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_ITEMS)
+  @ValidateNested({ each: true })
+  @Type(() => ImportShipmentItemDto)
+  items: ImportShipmentItemDto[];
+}
+
+export class ImportedRecordDto {
+  id: string;
+  externalRef: string;
+  purchaseOrderId: string;
+  purchaseOrderNumber: string;
+}
+
+export class ImportPaymentsResultDto {
+  @ApiProperty({ type: 'integer' })
+  created: number;
+  payments: ImportedRecordDto[];
+}
+
+export class ImportShipmentsResultDto {
+  @ApiProperty({ type: 'integer' })
+  created: number;
+  shipments: ImportedRecordDto[];
+}
+
+/** What a dry run found: every payment would be booked (checked against the orders as they are). */
+export class ImportPaymentsSummaryDto {
+  dryRun: boolean;
+  @ApiProperty({ type: 'integer' })
+  wouldCreate: number;
+  /** Their sum. */
+  @ApiProperty({ type: 'string', example: '5508000.00' })
+  amount: string;
+}
+
+/** What a dry run found: every shipment would be booked (checked against the orders as they are). */
+export class ImportShipmentsSummaryDto {
+  dryRun: boolean;
+  @ApiProperty({ type: 'integer' })
+  wouldCreate: number;
+  /** Units they ship. */
+  @ApiProperty({ type: 'integer' })
+  quantity: number;
 }

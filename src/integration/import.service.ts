@@ -3,18 +3,42 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { DomainError, UnprocessableError, ValidationFailedError } from '../common/errors';
+import {
+  DomainError,
+  DuplicateError,
+  UnprocessableError,
+  ValidationFailedError,
+} from '../common/errors';
 import { formatMoney, parseMoney } from '../common/money';
-import { PurchaseOrderService } from '../orders/purchase-order.service';
-import { ImportOrder, parseOrdersCsv, RowError } from './import-csv';
+import { PaymentService } from '../orders/payment.service';
+import { NamedOrder, PurchaseOrderService } from '../orders/purchase-order.service';
+import { ShipmentService } from '../orders/shipment.service';
+import {
+  ImportOrder,
+  ImportPayment,
+  ImportShipment,
+  OrderName,
+  Origin,
+  parseOrdersCsv,
+  parsePaymentsCsv,
+  parseShipmentsCsv,
+  RowError,
+} from './import-csv';
 import {
   ImportedOrderDto,
+  ImportedRecordDto,
+  ImportPaymentDto,
+  ImportPaymentsResultDto,
+  ImportPaymentsSummaryDto,
   ImportPurchaseOrderDto,
   ImportResultDto,
+  ImportShipmentDto,
+  ImportShipmentsResultDto,
+  ImportShipmentsSummaryDto,
   ImportSummaryDto,
 } from './import.dto';
 
-/** Per request; the import CLI sends bigger files in batches. */
+/** Orders, payments or shipments per request; the import CLI sends bigger files in batches. */
 export const MAX_IMPORT_ORDERS = 1000;
 export const MAX_IMPORT_ROWS = 50_000;
 
@@ -49,36 +73,31 @@ function flatten(errors: ValidationError[], parent = ''): { path: string; messag
   });
 }
 
-/** JSON: an array of purchase-order bodies, each checked as POST /purchase-orders would. */
-function readJsonOrders(items: unknown[]): { orders: ImportOrder[]; errors: RowError[] } {
-  const orders: ImportOrder[] = [];
+/**
+ * Each element of a JSON array checked as the body `type` (unknown fields refused), with `more`
+ * problems of its own and an externalRef no earlier element has; the valid ones with their index.
+ */
+function readJsonArray<D extends { externalRef: string }>(
+  items: unknown[],
+  type: new () => D,
+  what: string,
+  more: (dto: D, row: number) => RowError[],
+): { valid: { row: number; dto: D }[]; errors: RowError[] } {
+  const valid: { row: number; dto: D }[] = [];
   const errors: RowError[] = [];
   const seen = new Map<string, number>();
   items.forEach((item, row) => {
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-      errors.push({ row, path: '', message: 'must be a purchase-order object' });
+      errors.push({ row, path: '', message: `must be ${what} object` });
       return;
     }
-    const dto = plainToInstance(ImportPurchaseOrderDto, item);
-    const found = flatten(
-      validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: false }),
-    ).map((e) => ({ row, ...e }));
-    if ((dto.customerId === undefined) === (dto.customerExternalRef === undefined)) {
-      found.push({
-        row,
-        path: 'customerId',
-        message: 'give exactly one of customerId and customerExternalRef',
-      });
-    }
-    (Array.isArray(dto.lines) ? dto.lines : []).forEach((line, index) => {
-      if (line && (line.productModelId === undefined) === (line.sku === undefined)) {
-        found.push({
-          row,
-          path: `lines[${index}].productModelId`,
-          message: 'give exactly one of productModelId and sku',
-        });
-      }
-    });
+    const dto = plainToInstance(type, item);
+    const found = [
+      ...flatten(
+        validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: false }),
+      ).map((e) => ({ row, ...e })),
+      ...more(dto, row),
+    ];
     if (typeof dto.externalRef === 'string') {
       const earlier = seen.get(dto.externalRef);
       if (earlier !== undefined) {
@@ -91,10 +110,45 @@ function readJsonOrders(items: unknown[]): { orders: ImportOrder[]; errors: RowE
         seen.set(dto.externalRef, row);
       }
     }
-    if (found.length > 0) {
-      errors.push(...found);
-      return;
-    }
+    if (found.length > 0) errors.push(...found);
+    else valid.push({ row, dto });
+  });
+  return { valid, errors };
+}
+
+/** `{row, path, message}` when not exactly one of two fields is given. */
+const exactlyOne = (row: number, path: string, a: unknown, b: unknown, message: string) =>
+  (a === undefined) === (b === undefined) ? [{ row, path, message }] : [];
+
+/** JSON: an array of purchase-order bodies, each checked as POST /purchase-orders would. */
+function readJsonOrders(items: unknown[]): { orders: ImportOrder[]; errors: RowError[] } {
+  const { valid, errors } = readJsonArray(
+    items,
+    ImportPurchaseOrderDto,
+    'a purchase-order',
+    (dto, row) => [
+      ...exactlyOne(
+        row,
+        'customerId',
+        dto.customerId,
+        dto.customerExternalRef,
+        'give exactly one of customerId and customerExternalRef',
+      ),
+      ...(Array.isArray(dto.lines) ? dto.lines : []).flatMap((line, index) =>
+        line
+          ? exactlyOne(
+              row,
+              `lines[${index}].productModelId`,
+              line.productModelId,
+              line.sku,
+              'give exactly one of productModelId and sku',
+            )
+          : [],
+      ),
+    ],
+  );
+  const orders: ImportOrder[] = [];
+  for (const { row, dto } of valid) {
     orders.push({
       row,
       externalRef: dto.externalRef,
@@ -123,9 +177,87 @@ function readJsonOrders(items: unknown[]): { orders: ImportOrder[]; errors: RowE
       })),
       linesAt: { row, path: 'lines' },
     });
-  });
+  }
   return { orders, errors };
 }
+
+const ORDER_NAMED = 'give exactly one of purchaseOrderExternalRef and purchaseOrderNumber';
+
+const orderName = (
+  dto: { purchaseOrderExternalRef?: string; purchaseOrderNumber?: string },
+  row: number,
+): OrderName =>
+  dto.purchaseOrderExternalRef !== undefined
+    ? { externalRef: dto.purchaseOrderExternalRef, at: { row, path: 'purchaseOrderExternalRef' } }
+    : { number: dto.purchaseOrderNumber, at: { row, path: 'purchaseOrderNumber' } };
+
+/** JSON: an array of payment bodies, each naming its order. */
+function readJsonPayments(items: unknown[]): { payments: ImportPayment[]; errors: RowError[] } {
+  const { valid, errors } = readJsonArray(items, ImportPaymentDto, 'a payment', (dto, row) =>
+    exactlyOne(
+      row,
+      'purchaseOrderExternalRef',
+      dto.purchaseOrderExternalRef,
+      dto.purchaseOrderNumber,
+      ORDER_NAMED,
+    ),
+  );
+  const payments = valid.map(({ row, dto }) => ({
+    row,
+    externalRef: dto.externalRef,
+    externalRefAt: { row, path: 'externalRef' },
+    order: orderName(dto, row),
+    amount: dto.amount,
+    receivedOn: dto.receivedOn,
+    reference: dto.reference,
+  }));
+  return { payments, errors };
+}
+
+/** JSON: an array of shipment bodies, each naming its order and its items' tranches. */
+function readJsonShipments(items: unknown[]): { shipments: ImportShipment[]; errors: RowError[] } {
+  const { valid, errors } = readJsonArray(items, ImportShipmentDto, 'a shipment', (dto, row) => [
+    ...exactlyOne(
+      row,
+      'purchaseOrderExternalRef',
+      dto.purchaseOrderExternalRef,
+      dto.purchaseOrderNumber,
+      ORDER_NAMED,
+    ),
+    ...(Array.isArray(dto.items) ? dto.items : []).flatMap((item, index) =>
+      item
+        ? exactlyOne(
+            row,
+            `items[${index}].trancheId`,
+            item.trancheId,
+            item.trancheSequence,
+            'give exactly one of trancheId and trancheSequence',
+          )
+        : [],
+    ),
+  ]);
+  const shipments = valid.map(({ row, dto }) => ({
+    row,
+    externalRef: dto.externalRef,
+    externalRefAt: { row, path: 'externalRef' },
+    order: orderName(dto, row),
+    shippedOn: dto.shippedOn,
+    reference: dto.reference,
+    items: dto.items.map((item, index) => ({
+      trancheId: item.trancheId?.toLowerCase(),
+      trancheSequence: item.trancheSequence,
+      quantity: item.quantity,
+      at: { row, path: `items[${index}].${item.trancheId ? 'trancheId' : 'trancheSequence'}` },
+    })),
+  }));
+  return { shipments, errors };
+}
+
+/** A payment or a shipment to import, before its order is resolved. */
+type Importable = { row: number; externalRef: string; externalRefAt: Origin; order: OrderName };
+
+/** Thrown to roll a dry run back once every record was booked. */
+class DryRunDone extends Error {}
 
 interface Model {
   id: string;
@@ -145,6 +277,8 @@ export class ImportService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly orders: PurchaseOrderService,
+    private readonly payments: PaymentService,
+    private readonly shipments: ShipmentService,
   ) {}
 
   /**
@@ -156,12 +290,18 @@ export class ImportService {
     body: unknown,
     options: { dryRun?: boolean; confirm?: boolean },
   ): Promise<ImportResultDto | ImportSummaryDto> {
-    const { orders, errors } = this.read(body);
-    if (orders.length > MAX_IMPORT_ORDERS) {
-      throw new ImportTooLargeError(
-        `${orders.length} orders exceed the ${MAX_IMPORT_ORDERS} one request may import`,
-      );
-    }
+    const { records: orders, errors } = readBody(
+      body,
+      'purchase orders',
+      (text) => {
+        const read = parseOrdersCsv(text);
+        return { records: read.orders, errors: read.errors };
+      },
+      (items) => {
+        const read = readJsonOrders(items);
+        return { records: read.orders, errors: read.errors };
+      },
+    );
     if (options.dryRun) {
       const resolved = await this.resolve(this.dataSource.manager, orders, errors);
       return this.summary(resolved);
@@ -191,37 +331,200 @@ export class ImportService {
             status: result.status,
           });
         } catch (error) {
-          throw this.asRowError(error, order);
+          throw asRowError(error, order, 'purchase order', 'purchase_order_external_ref_key');
         }
       }
       return { created: created.length, orders: created };
     });
   }
 
-  private read(body: unknown): { orders: ImportOrder[]; errors: RowError[] } {
-    if (typeof body === 'string') {
-      const rows = body.split('\n').length;
-      if (rows > MAX_IMPORT_ROWS + 2) {
-        throw new ImportTooLargeError(
-          `${rows} lines exceed the ${MAX_IMPORT_ROWS} rows one request may import`,
-        );
-      }
-      return parseOrdersCsv(body);
-    }
-    if (Array.isArray(body)) {
-      if (body.length === 0)
-        return { orders: [], errors: [{ row: 0, path: '', message: 'The array is empty' }] };
-      if (body.length > MAX_IMPORT_ORDERS) {
-        throw new ImportTooLargeError(
-          `${body.length} orders exceed the ${MAX_IMPORT_ORDERS} one request may import`,
-        );
-      }
-      return readJsonOrders(body);
-    }
-    throw new ValidationFailedError(
-      'The body must be text/csv or a JSON array of purchase orders',
-      [{ path: '', message: 'must be text/csv or a JSON array of purchase orders' }],
+  /**
+   * Imports payments from CSV text or a JSON array, all or nothing, each booked as POST
+   * …/payments books it (applied by the order's replay), in the order given. A dry run books them
+   * all in a transaction it then rolls back, so it checks everything a real run would.
+   */
+  async importPayments(
+    body: unknown,
+    options: { dryRun?: boolean },
+  ): Promise<ImportPaymentsResultDto | ImportPaymentsSummaryDto> {
+    const { records, errors } = readBody(
+      body,
+      'payments',
+      (text) => {
+        const read = parsePaymentsCsv(text);
+        return { records: read.payments, errors: read.errors };
+      },
+      (items) => {
+        const read = readJsonPayments(items);
+        return { records: read.payments, errors: read.errors };
+      },
     );
+    const booked = await this.importRecords('payment', records, errors, options, (tx, p, order) =>
+      this.payments.payIn(tx, order.id, {
+        amount: p.amount,
+        receivedOn: p.receivedOn,
+        reference: p.reference,
+        externalRef: p.externalRef,
+      }),
+    );
+    if (options.dryRun) {
+      const cents = records.reduce((sum, p) => sum + parseMoney(p.amount), 0);
+      return { dryRun: true, wouldCreate: records.length, amount: formatMoney(cents) };
+    }
+    return { created: booked.length, payments: booked };
+  }
+
+  /**
+   * Imports shipments from CSV text (one row per item, rows sharing externalRef form a shipment)
+   * or a JSON array, all or nothing, each booked as POST …/shipments books it. A dry run books
+   * them all in a transaction it then rolls back.
+   */
+  async importShipments(
+    body: unknown,
+    options: { dryRun?: boolean },
+  ): Promise<ImportShipmentsResultDto | ImportShipmentsSummaryDto> {
+    const { records, errors } = readBody(
+      body,
+      'shipments',
+      (text) => {
+        const read = parseShipmentsCsv(text);
+        return { records: read.shipments, errors: read.errors };
+      },
+      (items) => {
+        const read = readJsonShipments(items);
+        return { records: read.shipments, errors: read.errors };
+      },
+    );
+    const booked = await this.importRecords(
+      'shipment',
+      records,
+      errors,
+      options,
+      (tx, shipment, order) =>
+        this.shipments.shipIn(tx, order.id, {
+          shippedOn: shipment.shippedOn,
+          reference: shipment.reference,
+          externalRef: shipment.externalRef,
+          items: shipment.items.map((item) => ({
+            trancheId: item.trancheId ?? order.trancheIds.get(item.trancheSequence!)!,
+            quantity: item.quantity,
+          })),
+        }),
+      (shipment, order) =>
+        shipment.items
+          .filter(
+            (i) => i.trancheSequence !== undefined && !order.trancheIds.has(i.trancheSequence),
+          )
+          .map((i) => ({
+            ...i.at,
+            message: `purchase order ${order.number} has no tranche ${i.trancheSequence}`,
+          })),
+    );
+    if (options.dryRun) {
+      const units = records.reduce(
+        (sum, s) => sum + s.items.reduce((n, i) => n + i.quantity, 0),
+        0,
+      );
+      return { dryRun: true, wouldCreate: records.length, quantity: units };
+    }
+    return { created: booked.length, shipments: booked };
+  }
+
+  /**
+   * Books payments or shipments in one transaction, all or nothing: first every order named and
+   * every externalRef is checked (all problems reported at once), then each record is booked in
+   * turn; the first refused one is reported with its row, and nothing is kept. A dry run rolls
+   * back what it booked.
+   */
+  private async importRecords<R extends Importable>(
+    kind: 'payment' | 'shipment',
+    records: R[],
+    errors: RowError[],
+    options: { dryRun?: boolean },
+    book: (tx: EntityManager, record: R, order: NamedOrder) => Promise<{ id: string }>,
+    check: (record: R, order: NamedOrder) => RowError[] = () => [],
+  ): Promise<ImportedRecordDto[]> {
+    if (records.length > MAX_IMPORT_ORDERS) {
+      throw new ImportTooLargeError(
+        `${records.length} ${kind}s exceed the ${MAX_IMPORT_ORDERS} one request may import`,
+      );
+    }
+    const work = (tx: EntityManager) =>
+      this.bookRecords(tx, kind, records, errors, book, check).then((booked) => {
+        if (options.dryRun) throw new DryRunDone();
+        return booked;
+      });
+    try {
+      return await this.dataSource.transaction(work);
+    } catch (error) {
+      if (error instanceof DryRunDone) return [];
+      throw error;
+    }
+  }
+
+  private async bookRecords<R extends Importable>(
+    tx: EntityManager,
+    kind: 'payment' | 'shipment',
+    records: R[],
+    errors: RowError[],
+    book: (tx: EntityManager, record: R, order: NamedOrder) => Promise<{ id: string }>,
+    check: (record: R, order: NamedOrder) => RowError[],
+  ): Promise<ImportedRecordDto[]> {
+    const found = [...errors];
+    const orders = await this.orders.named(tx, {
+      externalRefs: records.flatMap((r) => (r.order.externalRef ? [r.order.externalRef] : [])),
+      numbers: records.flatMap((r) => (r.order.number ? [r.order.number] : [])),
+    });
+    const held = await this.orders.externalRefsHeld(
+      tx,
+      kind,
+      records.map((r) => r.externalRef),
+    );
+    const resolved: { record: R; order: NamedOrder }[] = [];
+    for (const record of records) {
+      const { externalRef, number, at } = record.order;
+      const order = externalRef
+        ? orders.byExternalRef.get(externalRef)
+        : orders.byNumber.get(number!);
+      const problems: RowError[] = [];
+      const holder = held.get(record.externalRef);
+      if (holder) {
+        problems.push({
+          ...record.externalRefAt,
+          message: `${kind} ${holder} already has externalRef ${record.externalRef}`,
+        });
+      }
+      if (!order) {
+        problems.push({
+          ...at,
+          message: externalRef
+            ? `no purchase order has externalRef ${externalRef}`
+            : `no purchase order is numbered ${number}`,
+        });
+      } else {
+        problems.push(...check(record, order));
+      }
+      if (problems.length > 0) found.push(...problems);
+      else resolved.push({ record, order: order! });
+    }
+    if (found.length > 0) throw new ImportInvalidError(found);
+    if (records.length === 0)
+      throw new ImportInvalidError([{ row: 0, path: '', message: 'Nothing to import' }]);
+    const booked: ImportedRecordDto[] = [];
+    for (const { record, order } of resolved) {
+      try {
+        const { id } = await book(tx, record, order);
+        booked.push({
+          id,
+          externalRef: record.externalRef,
+          purchaseOrderId: order.id,
+          purchaseOrderNumber: order.number,
+        });
+      } catch (error) {
+        throw asRowError(error, record, kind, `${kind}_external_ref_key`);
+      }
+    }
+    return booked;
   }
 
   /** Looks every reference up at once; throws IMPORT_INVALID with all problems, earlier ones included. */
@@ -359,31 +662,75 @@ export class ImportService {
       orders,
     };
   }
+}
 
-  /** A failure while writing one order: reported against that order's row, and nothing is kept. */
-  private asRowError(error: unknown, order: ImportOrder): Error {
-    if (error instanceof DomainError) {
-      const details = error.errors?.length ? error.errors : [{ path: '', message: error.message }];
-      return new ImportInvalidError(
-        details.map((e) => ({ row: order.row, path: e.path, message: e.message })),
+/**
+ * The records of a CSV text or a JSON array (what else: 400), read by `csv` or `json`; an empty
+ * array or an oversized file refused before anything is read.
+ */
+function readBody<R>(
+  body: unknown,
+  what: string,
+  csv: (text: string) => { records: R[]; errors: RowError[] },
+  json: (items: unknown[]) => { records: R[]; errors: RowError[] },
+): { records: R[]; errors: RowError[] } {
+  if (typeof body === 'string') {
+    const rows = body.split('\n').length;
+    if (rows > MAX_IMPORT_ROWS + 2) {
+      throw new ImportTooLargeError(
+        `${rows} lines exceed the ${MAX_IMPORT_ROWS} rows one request may import`,
       );
     }
-    const driver = (
-      error as QueryFailedError & { driverError?: { code?: string; constraint?: string } }
-    ).driverError;
-    if (
-      error instanceof QueryFailedError &&
-      driver?.code === '23505' &&
-      driver.constraint === 'purchase_order_external_ref_key'
-    ) {
-      return new ImportInvalidError([
-        {
-          row: order.row,
-          path: order.externalRefAt.path,
-          message: `a purchase order with externalRef ${order.externalRef} was created meanwhile`,
-        },
-      ]);
-    }
-    return error as Error;
+    return csv(body);
   }
+  if (Array.isArray(body)) {
+    if (body.length === 0)
+      return { records: [], errors: [{ row: 0, path: '', message: 'The array is empty' }] };
+    if (body.length > MAX_IMPORT_ORDERS) {
+      throw new ImportTooLargeError(
+        `${body.length} ${what} exceed the ${MAX_IMPORT_ORDERS} one request may import`,
+      );
+    }
+    return json(body);
+  }
+  throw new ValidationFailedError(`The body must be text/csv or a JSON array of ${what}`, [
+    { path: '', message: `must be text/csv or a JSON array of ${what}` },
+  ]);
+}
+
+/**
+ * A failure while writing one record (an order, a payment, a shipment): reported against its row,
+ * and nothing is kept. An externalRef another request took meanwhile is that row's error too.
+ */
+function asRowError(
+  error: unknown,
+  record: { row: number; externalRef: string; externalRefAt: Origin },
+  what: string,
+  externalRefKey: string,
+): Error {
+  if (error instanceof DuplicateError) {
+    return new ImportInvalidError([{ ...record.externalRefAt, message: error.message }]);
+  }
+  if (error instanceof DomainError) {
+    const details = error.errors?.length ? error.errors : [{ path: '', message: error.message }];
+    return new ImportInvalidError(
+      details.map((e) => ({ row: record.row, path: e.path, message: e.message })),
+    );
+  }
+  const driver = (
+    error as QueryFailedError & { driverError?: { code?: string; constraint?: string } }
+  ).driverError;
+  if (
+    error instanceof QueryFailedError &&
+    driver?.code === '23505' &&
+    driver.constraint === externalRefKey
+  ) {
+    return new ImportInvalidError([
+      {
+        ...record.externalRefAt,
+        message: `a ${what} with externalRef ${record.externalRef} was created meanwhile`,
+      },
+    ]);
+  }
+  return error as Error;
 }

@@ -251,6 +251,19 @@ export class PurchaseOrderRepository {
     );
   }
 
+  /** The orders named by these externalRefs or numbers (for imports that name orders so). */
+  ordersNamed(
+    db: EntityManager,
+    externalRefs: string[],
+    numbers: string[],
+  ): Promise<{ id: string; number: string; external_ref: string | null }[]> {
+    return db.query(
+      `SELECT id, number, external_ref FROM purchase_order
+        WHERE external_ref = ANY($1::text[]) OR number = ANY($2::text[])`,
+      [externalRefs, numbers],
+    );
+  }
+
   /** With what their shipped units are worth, from the current segment of the replayed book. */
   tranchesOf(db: EntityManager, orderIds: string[]): Promise<TrancheRow[]> {
     return db.query(
@@ -573,7 +586,7 @@ export class PurchaseOrderRepository {
     return row?.id ?? null;
   }
 
-  /** Of every kind, the externalRefs among `refs` already used, with the ids that hold them. */
+  /** The externalRefs among `refs` that records of `kind` already hold, with their ids. */
   async externalRefHolders(
     db: EntityManager,
     kind: ExternalRefKind,

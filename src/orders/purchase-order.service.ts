@@ -31,12 +31,26 @@ import {
 import { PurchaseOrder } from './purchase-order.entity';
 import { toAmendmentDto, toInstalmentDto, toPurchaseOrderDto } from './purchase-order.mapper';
 import {
+  ExternalRefKind,
   ModelFacts,
   NewLine,
   NewTranche,
   openQuantity,
   PurchaseOrderRepository,
 } from './purchase-order.repository';
+
+/** An order as an import names it, with its tranche ids by sequence. */
+export interface NamedOrder {
+  id: string;
+  number: string;
+  externalRef: string | null;
+  trancheIds: Map<number, string>;
+}
+
+export interface NamedOrders {
+  byExternalRef: Map<string, NamedOrder>;
+  byNumber: Map<string, NamedOrder>;
+}
 
 /** What a draft is made of. */
 export interface DraftInput {
@@ -244,6 +258,42 @@ export class PurchaseOrderService {
       await this.opportunities.markConverted(tx, opportunity, order.id);
       return order;
     });
+  }
+
+  /**
+   * For imports that name orders by externalRef or number: each name's order, and the order's
+   * tranche ids by sequence.
+   */
+  async named(
+    db: EntityManager,
+    names: { externalRefs: string[]; numbers: string[] },
+  ): Promise<NamedOrders> {
+    const rows = await this.orders.ordersNamed(db, names.externalRefs, names.numbers);
+    const tranches = await this.orders.tranchesOf(
+      db,
+      rows.map((r) => r.id),
+    );
+    const found = rows.map((r) => ({
+      id: r.id,
+      number: r.number,
+      externalRef: r.external_ref,
+      trancheIds: new Map(
+        tranches.filter((t) => t.purchase_order_id === r.id).map((t) => [t.sequence, t.id]),
+      ),
+    }));
+    return {
+      byExternalRef: new Map(found.filter((o) => o.externalRef).map((o) => [o.externalRef!, o])),
+      byNumber: new Map(found.map((o) => [o.number, o])),
+    };
+  }
+
+  /** The externalRefs among `refs` that payments, shipments or refunds already hold, with their ids. */
+  externalRefsHeld(
+    db: EntityManager,
+    kind: ExternalRefKind,
+    refs: string[],
+  ): Promise<Map<string, string>> {
+    return this.orders.externalRefHolders(db, kind, refs);
   }
 
   async get(id: string): Promise<PurchaseOrderDto> {

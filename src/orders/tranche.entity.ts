@@ -70,7 +70,10 @@ export class Tranche {
   @Column({ type: 'date' })
   contractShipDate: string;
 
-  /** Unit price at signing (or when an amendment added it); later price changes live in the amendments. */
+  /**
+   * Unit price at signing (or when an amendment added it); later price changes live in the
+   * amendments. Inserted without it, a tranche takes its unit price (a trigger of the migration).
+   */
   @Column(centsColumn())
   contractUnitPriceCents: number;
 

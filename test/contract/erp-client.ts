@@ -18,6 +18,23 @@ type EventPage = Json<paths['/api/v1/events']['get']['responses']['200']>;
 type Problem = Schemas['Problem'];
 type CreateWebhook = Json<paths['/api/v1/webhooks']['post']['requestBody']>;
 type ImportResult = Json<paths['/api/v1/imports/purchase-orders']['post']['responses']['201']>;
+type CreatePayment = Json<paths['/api/v1/purchase-orders/{id}/payments']['post']['requestBody']>;
+type Payment = Json<paths['/api/v1/purchase-orders/{id}/payments']['post']['responses']['201']>;
+type CreateShipment = Json<paths['/api/v1/purchase-orders/{id}/shipments']['post']['requestBody']>;
+type Shipment = Json<paths['/api/v1/purchase-orders/{id}/shipments']['post']['responses']['201']>;
+type CreateRefund = Json<paths['/api/v1/purchase-orders/{id}/refunds']['post']['requestBody']>;
+type Refund = Json<paths['/api/v1/purchase-orders/{id}/refunds']['post']['responses']['201']>;
+type Reversal = Json<
+  paths['/api/v1/purchase-orders/{id}/payments/{paymentId}/reverse']['post']['requestBody']
+>;
+type PaymentImport = Json<paths['/api/v1/imports/payments']['post']['responses']['201']>;
+
+/** A problem+json answer; `existingId` names the record holding a DUPLICATE business key. */
+export class ProblemError extends Error {
+  constructor(readonly problem: Problem) {
+    super(`${problem.status} ${problem.code}: ${problem.detail}`);
+  }
+}
 
 export class HashbookClient {
   constructor(
@@ -38,7 +55,7 @@ export class HashbookClient {
     });
     if (!response.ok) {
       const problem = (await response.json()) as Problem;
-      throw new Error(`${problem.status} ${problem.code}: ${problem.detail}`);
+      throw new ProblemError(problem);
     }
     return (await response.json()) as T;
   }
@@ -64,6 +81,66 @@ export class HashbookClient {
 
   subscribe(webhook: CreateWebhook): Promise<Schemas['WebhookDto']> {
     return this.call('POST', '/api/v1/webhooks', webhook);
+  }
+
+  /**
+   * Records a payment under the ERP's reference. Sent again after the idempotency window, the
+   * reference is refused (409 DUPLICATE) and the payment already booked is read back instead.
+   */
+  async pay(orderId: string, payment: CreatePayment & { externalRef: string }): Promise<Payment> {
+    try {
+      return await this.call('POST', `/api/v1/purchase-orders/${orderId}/payments`, payment);
+    } catch (error) {
+      if (error instanceof ProblemError && error.problem.code === 'DUPLICATE')
+        return this.paymentByExternalRef(payment.externalRef);
+      throw error;
+    }
+  }
+
+  paymentByExternalRef(ref: string): Promise<Payment> {
+    return this.call('GET', `/api/v1/payments/by-external-ref/${encodeURIComponent(ref)}`);
+  }
+
+  reversePayment(orderId: string, paymentId: string, reversal: Reversal): Promise<Payment> {
+    return this.call(
+      'POST',
+      `/api/v1/purchase-orders/${orderId}/payments/${paymentId}/reverse`,
+      reversal,
+    );
+  }
+
+  /** Records a shipment under the ERP's reference; a re-sent one reads back the one booked. */
+  async ship(
+    orderId: string,
+    shipment: CreateShipment & { externalRef: string },
+  ): Promise<Shipment> {
+    try {
+      return await this.call('POST', `/api/v1/purchase-orders/${orderId}/shipments`, shipment);
+    } catch (error) {
+      if (error instanceof ProblemError && error.problem.code === 'DUPLICATE')
+        return this.shipmentByExternalRef(shipment.externalRef);
+      throw error;
+    }
+  }
+
+  shipmentByExternalRef(ref: string): Promise<Shipment> {
+    return this.call('GET', `/api/v1/shipments/by-external-ref/${encodeURIComponent(ref)}`);
+  }
+
+  reverseShipment(shipmentId: string, reversal: Reversal): Promise<Shipment> {
+    return this.call('POST', `/api/v1/shipments/${shipmentId}/reverse`, reversal);
+  }
+
+  refund(orderId: string, refund: CreateRefund): Promise<Refund> {
+    return this.call('POST', `/api/v1/purchase-orders/${orderId}/refunds`, refund);
+  }
+
+  importPaymentsCsv(csv: string): Promise<PaymentImport> {
+    return fetch(`${this.baseUrl}/api/v1/imports/payments`, {
+      method: 'POST',
+      headers: { 'x-api-key': this.apiKey, 'content-type': 'text/csv' },
+      body: csv,
+    }).then((response) => response.json() as Promise<PaymentImport>);
   }
 
   importCsv(csv: string, confirm: boolean): Promise<ImportResult> {
@@ -137,5 +214,39 @@ export async function syncOnce(
     created,
     imported.orders.map((o) => o.number),
   );
+
+  // Money and goods under the ERP's own references, safe to re-send after any outage.
+  const payment = await client.pay(confirmed.id, {
+    amount: '5508000.00',
+    receivedOn: '2021-02-14',
+    reference: 'WIRE-0214',
+    externalRef: 'SAP-PAY-4711-1',
+  });
+  const reversedOn: string | null = payment.reversedOn;
+  const shipment = await client.ship(confirmed.id, {
+    shippedOn: '2021-03-20',
+    externalRef: 'SAP-DLV-4711-1',
+    items: [{ trancheId: confirmed.lines[0].tranches[0].id, quantity: 1000 }],
+  });
+  const returned = await client.reverseShipment(shipment.id, {
+    reversedOn: '2021-03-25',
+    reason: 'Container returned',
+  });
+  const reversal: string | null = returned.reversalReason;
+  const recalled = await client.reversePayment(confirmed.id, payment.id, {
+    reversedOn: '2021-03-01',
+    reason: 'Wire recalled',
+  });
+  const refund = await client.refund(confirmed.id, {
+    amount: '100.00',
+    paidOn: '2021-03-02',
+    reference: 'RFD-1',
+    externalRef: 'SAP-RFD-4711-1',
+  });
+  const again = await client.shipmentByExternalRef('SAP-DLV-4711-1');
+  const paid = await client.importPaymentsCsv(
+    'externalRef,purchaseOrderExternalRef,purchaseOrderNumber,amount,receivedOn,reference\n',
+  );
+  console.log(reversedOn, reversal, recalled.reversedOn, refund.amount, again.items, paid.payments);
   return next;
 }

@@ -985,6 +985,57 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/imports/payments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Imports payments, all or nothing, each applied as POST /purchase-orders/{id}/payments applies
+     *     it. `text/csv` with the header
+     *     `externalRef,purchaseOrderExternalRef,purchaseOrderNumber,amount,receivedOn,reference` (one
+     *     row per payment; the order by externalRef or by number, one of the two), or a JSON array of
+     *     payment bodies. Every payment needs an `externalRef` no payment has yet. Any bad row: 422
+     *     `IMPORT_INVALID` with `errors: [{row, path, message}]` and nothing written. `dryRun=true` books
+     *     everything and rolls it back (200 with a summary). At most 1,000 payments per request.
+     */
+    post: operations['import_importPayments'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/imports/shipments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Imports shipments, all or nothing, each booked as POST /purchase-orders/{id}/shipments books
+     *     it. `text/csv` with the header
+     *     `externalRef,purchaseOrderExternalRef,purchaseOrderNumber,shippedOn,reference,trancheSequence,quantity`
+     *     (one row per item, the tranche by its sequence on the order; rows sharing externalRef form one
+     *     shipment), or a JSON array of shipment bodies (items by `trancheId` or `trancheSequence`).
+     *     Every shipment needs an `externalRef` no shipment has yet. Any bad row: 422 `IMPORT_INVALID`
+     *     and nothing written. `dryRun=true` books everything and rolls it back. At most 1,000
+     *     shipments per request.
+     */
+    post: operations['import_importShipments'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2555,6 +2606,79 @@ export interface components {
     ImportResultDto: {
       created: number;
       orders: components['schemas']['ImportedOrderDto'][];
+    };
+    ImportPaymentDto: {
+      /**
+       * @description Money: USD, a decimal string with exactly two decimals
+       * @example 3060.00
+       */
+      amount: string;
+      /**
+       * Format: date
+       * @example 2021-03-20
+       */
+      receivedOn: string;
+      /** @description The ERP's reference; must not exist yet. */
+      externalRef: string;
+      reference?: string;
+      /** @description The order, by its externalRef … */
+      purchaseOrderExternalRef?: string;
+      /** @description … or by its number, e.g. PO-2021-00017 (exactly one of the two). */
+      purchaseOrderNumber?: string;
+    };
+    ImportPaymentsSummaryDto: {
+      wouldCreate: number;
+      /**
+       * @description Their sum.
+       * @example 5508000.00
+       */
+      amount: string;
+      dryRun: boolean;
+    };
+    ImportedRecordDto: {
+      id: string;
+      externalRef: string;
+      purchaseOrderId: string;
+      purchaseOrderNumber: string;
+    };
+    ImportPaymentsResultDto: {
+      created: number;
+      payments: components['schemas']['ImportedRecordDto'][];
+    };
+    ImportShipmentItemDto: {
+      /** @description … or by its sequence on the order (exactly one of the two). */
+      trancheSequence?: number;
+      quantity: number;
+      /**
+       * Format: uuid
+       * @description The tranche, by id …
+       */
+      trancheId?: string;
+    };
+    ImportShipmentDto: {
+      /**
+       * Format: date
+       * @example 2021-03-20
+       */
+      shippedOn: string;
+      /** @description The ERP's reference; must not exist yet. */
+      externalRef: string;
+      reference?: string;
+      items: components['schemas']['ImportShipmentItemDto'][];
+      /** @description The order, by its externalRef … */
+      purchaseOrderExternalRef?: string;
+      /** @description … or by its number, e.g. PO-2021-00017 (exactly one of the two). */
+      purchaseOrderNumber?: string;
+    };
+    ImportShipmentsSummaryDto: {
+      wouldCreate: number;
+      /** @description Units they ship. */
+      quantity: number;
+      dryRun: boolean;
+    };
+    ImportShipmentsResultDto: {
+      created: number;
+      shipments: components['schemas']['ImportedRecordDto'][];
     };
     Problem: {
       /** @example https://hashbook.dev/problems/validation-failed */
@@ -8555,6 +8679,188 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ImportResultDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or an unknown or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key's role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  import_importPayments: {
+    parameters: {
+      query?: {
+        /** @description Validate only: nothing is written. */
+        dryRun?: boolean;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': components['schemas']['ImportPaymentDto'][] | string;
+        'application/json': components['schemas']['ImportPaymentDto'][] | string;
+      };
+    };
+    responses: {
+      /** @description Dry run: valid, nothing kept */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportPaymentsSummaryDto'];
+        };
+      };
+      /** @description Every payment booked */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportPaymentsResultDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or an unknown or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key's role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  import_importShipments: {
+    parameters: {
+      query?: {
+        /** @description Validate only: nothing is written. */
+        dryRun?: boolean;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': components['schemas']['ImportShipmentDto'][] | string;
+        'application/json': components['schemas']['ImportShipmentDto'][] | string;
+      };
+    };
+    responses: {
+      /** @description Dry run: valid, nothing kept */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportShipmentsSummaryDto'];
+        };
+      };
+      /** @description Every shipment booked */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportShipmentsResultDto'];
         };
       };
       /** @description Invalid request (validation errors carry field paths) */

@@ -1,5 +1,5 @@
 import type { ReportFilters } from './backlog.queries';
-import { customerFilter, customerValues } from './filters';
+import { customerFilter, periodValues } from './filters';
 import { ForecastGroup, groupJoins, groupNeeds, periodGrouping } from './forecast.queries';
 
 export interface BookingRow {
@@ -55,13 +55,6 @@ export function bookingsQuery(
        WHERE true ${customerFilter('b', filters)}
        GROUP BY ${grouping.sets}
        ORDER BY 1, 2 NULLS FIRST`,
-    values: [
-      filters.asOf,
-      ...customerValues(filters),
-      filters.from,
-      filters.to,
-      filters.granularity,
-      filters.productModelId ?? null,
-    ],
+    values: [...periodValues(filters), filters.productModelId ?? null],
   };
 }

@@ -24,6 +24,21 @@ export function wantsCsv(format: string | undefined, accept: string | undefined)
   return format === 'csv' || (format === undefined && !!accept && /\btext\/csv\b/.test(accept));
 }
 
+/**
+ * The report as JSON, or, when asked for (`format=csv` or `Accept: text/csv`), `rows(report)` as a
+ * CSV attachment named `<name>-<asOf>.csv`.
+ */
+export function jsonOrCsv<R extends { asOf: string }>(
+  report: R,
+  ask: { format?: string; accept?: string; reply: FastifyReply },
+  name: string,
+  rows: (report: R) => object[],
+): R | string {
+  return wantsCsv(ask.format, ask.accept)
+    ? sendCsv(ask.reply, `${name}-${report.asOf}`, rows(report))
+    : report;
+}
+
 /** Answers `rows` as a CSV attachment named `name`.csv. */
 export function sendCsv(reply: FastifyReply, name: string, rows: object[]): string {
   void reply

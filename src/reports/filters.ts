@@ -21,6 +21,16 @@ export function customerValues(filters: ReportFilters): unknown[] {
   return [filters.customerId ?? null, filters.segment ?? null, filters.region ?? null];
 }
 
+/**
+ * $1 to $7 of a report over periods: asOf, the customer filters ($2–$4), the first period's start,
+ * the last one's end (exclusive) and the granularity.
+ */
+export function periodValues(
+  filters: ReportFilters & { from: string; to: string; granularity: 'month' | 'quarter' },
+): unknown[] {
+  return [filters.asOf, ...customerValues(filters), filters.from, filters.to, filters.granularity];
+}
+
 /** An entity group key of the aggregated rows `a`, and the join that gives its label. */
 export const ENTITY_LABELS = {
   customer: { label: 'lc.name', join: 'LEFT JOIN customer lc ON lc.id = a.key' },

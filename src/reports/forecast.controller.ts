@@ -4,7 +4,7 @@ import { FastifyReply } from 'fastify';
 import { AnyRole, Roles } from '../access/roles.decorator';
 import { ApiPage, Page, PageQueryDto } from '../common/pagination';
 import { ParseIdPipe } from '../common/validation';
-import { periodRows, sendCsv, wantsCsv } from './csv';
+import { jsonOrCsv, periodRows } from './csv';
 import {
   CashForecastDto,
   CashForecastQueryDto,
@@ -33,9 +33,12 @@ export class ForecastController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RevenueForecastDto | string> {
     const report = await this.forecasts.revenueForecast(query);
-    return wantsCsv(query.format, accept)
-      ? sendCsv(reply, `revenue-forecast-${report.asOf}`, periodRows(report))
-      : report;
+    return jsonOrCsv(
+      report,
+      { format: query.format, accept, reply },
+      'revenue-forecast',
+      periodRows,
+    );
   }
 
   /** Cash received and expected from the billing schedule per month or quarter. */
@@ -48,9 +51,12 @@ export class ForecastController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CashForecastDto | string> {
     const report = await this.forecasts.cashForecast(query);
-    return wantsCsv(query.format, accept)
-      ? sendCsv(reply, `cash-forecast-${report.asOf}`, report.periods)
-      : report;
+    return jsonOrCsv(
+      report,
+      { format: query.format, accept, reply },
+      'cash-forecast',
+      (r) => r.periods,
+    );
   }
 
   /** Freezes today's revenue forecast. */
@@ -87,8 +93,6 @@ export class ForecastController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<VarianceDto | string> {
     const report = await this.forecasts.variance(id, query.asOf);
-    return wantsCsv(query.format, accept)
-      ? sendCsv(reply, `variance-${report.asOf}`, report.periods)
-      : report;
+    return jsonOrCsv(report, { format: query.format, accept, reply }, 'variance', (r) => r.periods);
   }
 }

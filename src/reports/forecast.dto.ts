@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
-import { IsDateOnly } from '../common/dates';
-import { GRANULARITIES, IsMonth, PeriodQueryDto } from './report-query.dto';
+import { IsDateOnly, IsMonth } from '../common/dates';
+import { GRANULARITIES, PeriodQueryDto } from './report-query.dto';
 
 export const BASES = ['contract', 'plan'] as const;
 export const FORECAST_GROUPS = [
@@ -107,10 +107,10 @@ export class CreateSnapshotDto {
   @Length(1, 200)
   name: string;
 
-  @IsMonth()
+  @IsMonth({ description: 'First month, YYYY-MM' })
   from: string;
 
-  @IsMonth()
+  @IsMonth({ description: 'Last month, YYYY-MM (inclusive)' })
   to: string;
 
   @ApiProperty({ enum: GRANULARITIES, enumName: 'Granularity' })

@@ -20,7 +20,7 @@ import {
 } from './forecast.dto';
 import { cashQuery, CashRow, revenueQuery, RevenueRow } from './forecast.queries';
 import { ForecastSnapshot } from './forecast-snapshot.entity';
-import { Granularity, periodOf, periodRange, periods } from './periods';
+import { periodOf, periodRange } from './periods';
 
 /** What the delivery plan contributes to a plan-basis forecast. */
 export interface PlanForecastRow {
@@ -77,16 +77,13 @@ export class ForecastService {
     @Optional() @Inject(PLAN_FORECAST) private readonly plan?: PlanForecastProvider,
   ) {}
 
-  private range(query: { from?: string; to?: string; asOf?: string }) {
+  private range(query: RevenueForecastQueryDto | CashForecastQueryDto) {
     return periodRange(query, this.clock.today(), 'ahead');
   }
 
   async revenueForecast(query: RevenueForecastQueryDto): Promise<RevenueForecastDto> {
-    const { asOf, from, to, current } = this.range(query);
-    const granularity: Granularity = query.granularity ?? 'month';
+    const { asOf, from, to, current, granularity, list, bounds } = this.range(query);
     const basis = query.basis ?? 'contract';
-    const list = periods(from, to, granularity);
-    const bounds = { from: list[0].start, to: list[list.length - 1].end };
     const { text, values } = revenueQuery({
       ...query,
       asOf,
@@ -210,17 +207,8 @@ export class ForecastService {
   }
 
   async cashForecast(query: CashForecastQueryDto): Promise<CashForecastDto> {
-    const { asOf, from, to, current } = this.range(query);
-    const granularity: Granularity = query.granularity ?? 'month';
-    const list = periods(from, to, granularity);
-    const { text, values } = cashQuery({
-      ...query,
-      asOf,
-      current,
-      from: list[0].start,
-      to: list[list.length - 1].end,
-      granularity,
-    });
+    const { asOf, from, to, current, granularity, list, bounds } = this.range(query);
+    const { text, values } = cashQuery({ ...query, asOf, current, ...bounds, granularity });
     const rows = (await this.dataSource.query(text, values)) as CashRow[];
     const byPeriod = new Map<string, CashRow>();
     let overdue = 0;

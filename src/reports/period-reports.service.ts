@@ -13,7 +13,7 @@ import {
   RollforwardQueryDto,
   RollforwardReportDto,
 } from './period-reports.dto';
-import { Granularity, periodOf, periodRange, periods } from './periods';
+import { periodOf, periodRange } from './periods';
 import { RollforwardRow, rollforwardQuery } from './rollforward.queries';
 
 type BookingSums = Omit<BookingRow, 'period_start' | 'key' | 'label' | 'is_group'>;
@@ -63,13 +63,9 @@ export class PeriodReportsService {
     private readonly clock: Clock,
   ) {}
 
-  /** The periods the query covers (the twelve months up to asOf's by default) and their bounds. */
+  /** The periods the query covers: the twelve months up to asOf's by default. */
   private range(query: BookingsQueryDto | RollforwardQueryDto) {
-    const range = periodRange(query, this.clock.today(), 'behind');
-    const granularity: Granularity = query.granularity ?? 'month';
-    const list = periods(range.from, range.to, granularity);
-    const bounds = { from: list[0].start, to: list[list.length - 1].end };
-    return { ...range, granularity, list, bounds };
+    return periodRange(query, this.clock.today(), 'behind');
   }
 
   async bookings(query: BookingsQueryDto): Promise<BookingsReportDto> {

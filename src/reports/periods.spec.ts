@@ -51,12 +51,22 @@ describe('periodRange', () => {
       '2023-01',
       '2023-12',
     ]);
-    expect(periodRange({ asOf: '2025-01-31' }, today, 'behind')).toEqual({
+    const range = periodRange({ asOf: '2025-01-31', granularity: 'quarter' }, today, 'behind');
+    expect(range).toMatchObject({
       asOf: '2025-01-31',
       from: '2024-02',
       to: '2025-01',
       current: false,
+      granularity: 'quarter',
+      bounds: { from: '2024-01-01', to: '2025-04-01' },
     });
+    expect(range.list.map((p) => p.period)).toEqual([
+      '2024-Q1',
+      '2024-Q2',
+      '2024-Q3',
+      '2024-Q4',
+      '2025-Q1',
+    ]);
   });
 
   it('refuses a range that ends before it starts or spans more than 120 months', () => {

@@ -11,12 +11,6 @@ export interface Period {
   end: string;
 }
 
-const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
-
-export function isMonth(value: unknown): value is string {
-  return typeof value === 'string' && MONTH.test(value);
-}
-
 const monthIndex = (month: string) =>
   Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
 const monthOf = (index: number) =>
@@ -61,16 +55,18 @@ export function periodOf(date: string, granularity: Granularity): string {
 export const MAX_MONTHS = 120;
 
 /**
- * The asOf (default `today`) and the months a period report covers. Looking `ahead` (forecasts):
- * from the month of asOf, twelve months unless `to` is given. Looking `behind` (bookings, the
- * roll-forward): the twelve months ending with the month of asOf, or twelve months from `from` or
- * up to `to` when only one is given. 400 when `to` is before `from` or the range exceeds MAX_MONTHS.
+ * The asOf (default `today`), the months a period report covers, its periods and the dates they
+ * span (`bounds`: from the first period's start to the last one's end, exclusive). Looking `ahead`
+ * (forecasts): from the month of asOf, twelve months unless `to` is given. Looking `behind`
+ * (bookings, the roll-forward): the twelve months ending with the month of asOf, or twelve months
+ * from `from` or up to `to` when only one is given. 400 when `to` is before `from` or the range
+ * exceeds MAX_MONTHS.
  */
 export function periodRange(
-  query: { from?: string; to?: string; asOf?: string },
+  query: { from?: string; to?: string; asOf?: string; granularity?: Granularity },
   today: string,
   looking: 'ahead' | 'behind',
-): { asOf: string; from: string; to: string; current: boolean } {
+) {
   const asOf = query.asOf ?? today;
   let { from, to } = query;
   if (looking === 'ahead') {
@@ -88,5 +84,8 @@ export function periodRange(
       { path: 'to', message: `at most ${MAX_MONTHS} months after from` },
     ]);
   }
-  return { asOf, from, to, current: asOf >= today };
+  const granularity: Granularity = query.granularity ?? 'month';
+  const list = periods(from, to, granularity);
+  const bounds = { from: list[0].start, to: list[list.length - 1].end };
+  return { asOf, from, to, current: asOf >= today, granularity, list, bounds };
 }

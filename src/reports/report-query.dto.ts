@@ -1,7 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID, registerDecorator } from 'class-validator';
-import { IsDateOnly } from '../common/dates';
-import { isMonth } from './periods';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsDateOnly, IsMonth } from '../common/dates';
 
 export const SEGMENTS = [
   'public_miner',
@@ -40,32 +39,14 @@ export class ReportFiltersDto {
 
 export const GRANULARITIES = ['month', 'quarter'] as const;
 
-export function IsMonth(optional = false) {
-  return (target: object, propertyName: string) => {
-    ApiProperty({
-      type: 'string',
-      example: '2021-03',
-      required: !optional,
-      description: 'A month, YYYY-MM',
-    })(target, propertyName);
-    registerDecorator({
-      name: 'isMonth',
-      target: target.constructor,
-      propertyName,
-      options: { message: `${propertyName} must be a month YYYY-MM` },
-      validator: { validate: (value: unknown) => isMonth(value) },
-    });
-  };
-}
-
 /** A report over the months or quarters from `from` to `to`. */
 export class PeriodQueryDto extends ReportFiltersDto {
   @IsOptional()
-  @IsMonth(true)
+  @IsMonth({ optional: true, description: 'First month, YYYY-MM' })
   from?: string;
 
   @IsOptional()
-  @IsMonth(true)
+  @IsMonth({ optional: true, description: 'Last month, YYYY-MM (inclusive)' })
   to?: string;
 
   @ApiPropertyOptional({ enum: GRANULARITIES, enumName: 'Granularity', default: 'month' })

@@ -2,7 +2,7 @@ import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { AnyRole } from '../access/roles.decorator';
-import { groupRows, periodRows, sendCsv, wantsCsv } from './csv';
+import { groupRows, jsonOrCsv, periodRows } from './csv';
 import {
   BookingsQueryDto,
   BookingsReportDto,
@@ -42,9 +42,7 @@ export class ReportsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<BacklogReportDto | string> {
     const report = await this.reports.backlog(query);
-    return wantsCsv(query.format, accept)
-      ? sendCsv(reply, `backlog-${report.asOf}`, groupRows(report))
-      : report;
+    return jsonOrCsv(report, { format: query.format, accept, reply }, 'backlog', groupRows);
   }
 
   /** Cash, refunds, recognised and forfeited revenue, contract liability and receivable at the end of asOf (BR-5). */
@@ -58,9 +56,12 @@ export class ReportsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ContractBalancesReportDto | string> {
     const report = await this.reports.contractBalances(query);
-    return wantsCsv(query.format, accept)
-      ? sendCsv(reply, `contract-balances-${report.asOf}`, groupRows(report))
-      : report;
+    return jsonOrCsv(
+      report,
+      { format: query.format, accept, reply },
+      'contract-balances',
+      groupRows,
+    );
   }
 
   /**
@@ -77,9 +78,12 @@ export class ReportsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ReceivablesAgingReportDto | string> {
     const report = await this.reports.receivablesAging(query);
-    return wantsCsv(query.format, accept)
-      ? sendCsv(reply, `receivables-aging-${report.asOf}`, groupRows(report))
-      : report;
+    return jsonOrCsv(
+      report,
+      { format: query.format, accept, reply },
+      'receivables-aging',
+      groupRows,
+    );
   }
 
   /**
@@ -96,9 +100,7 @@ export class ReportsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<BookingsReportDto | string> {
     const report = await this.periodReports.bookings(query);
-    return wantsCsv(query.format, accept)
-      ? sendCsv(reply, `bookings-${report.asOf}`, periodRows(report))
-      : report;
+    return jsonOrCsv(report, { format: query.format, accept, reply }, 'bookings', periodRows);
   }
 
   /**
@@ -115,8 +117,11 @@ export class ReportsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RollforwardReportDto | string> {
     const report = await this.periodReports.rollforward(query);
-    return wantsCsv(query.format, accept)
-      ? sendCsv(reply, `contract-liability-rollforward-${report.asOf}`, report.periods)
-      : report;
+    return jsonOrCsv(
+      report,
+      { format: query.format, accept, reply },
+      'contract-liability-rollforward',
+      (r) => r.periods,
+    );
   }
 }

@@ -1,5 +1,5 @@
 import type { ReportFilters } from './backlog.queries';
-import { customerFilter, customerJoin, customerValues } from './filters';
+import { customerFilter, customerJoin, periodValues } from './filters';
 
 export interface RollforwardRow {
   period_start: string;
@@ -68,13 +68,6 @@ export function rollforwardQuery(
       WINDOW before AS (ORDER BY p.period_start ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
              upto AS (ORDER BY p.period_start ROWS UNBOUNDED PRECEDING)
        ORDER BY p.period_start`,
-    values: [
-      filters.asOf,
-      ...customerValues(filters),
-      filters.from,
-      filters.to,
-      filters.granularity,
-      filters.periodStarts,
-    ],
+    values: [...periodValues(filters), filters.periodStarts],
   };
 }

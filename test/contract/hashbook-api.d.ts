@@ -2186,13 +2186,13 @@ export interface components {
     ForecastGroupBy: 'productModel' | 'customer' | 'segment' | 'region' | 'purchaseOrder';
     CreateSnapshotDto: {
       /**
-       * @description A month, YYYY-MM
-       * @example 2021-03
+       * @description First month, YYYY-MM
+       * @example 2026-03
        */
       from: string;
       /**
-       * @description A month, YYYY-MM
-       * @example 2021-03
+       * @description Last month, YYYY-MM (inclusive)
+       * @example 2026-03
        */
       to: string;
       granularity: components['schemas']['Granularity'];
@@ -7214,9 +7214,9 @@ export interface operations {
         region?: components['schemas']['Region'];
         /** @description `csv` for CSV (or send Accept: text/csv). */
         format?: 'json' | 'csv';
-        /** @description A month, YYYY-MM */
+        /** @description First month, YYYY-MM */
         from?: string;
-        /** @description A month, YYYY-MM */
+        /** @description Last month, YYYY-MM (inclusive) */
         to?: string;
         granularity?: components['schemas']['Granularity'];
         groupBy?: components['schemas']['BookingsGroupBy'];
@@ -7286,9 +7286,9 @@ export interface operations {
         region?: components['schemas']['Region'];
         /** @description `csv` for CSV (or send Accept: text/csv). */
         format?: 'json' | 'csv';
-        /** @description A month, YYYY-MM */
+        /** @description First month, YYYY-MM */
         from?: string;
-        /** @description A month, YYYY-MM */
+        /** @description Last month, YYYY-MM (inclusive) */
         to?: string;
         granularity?: components['schemas']['Granularity'];
         customerId?: string;
@@ -7356,9 +7356,9 @@ export interface operations {
         region?: components['schemas']['Region'];
         /** @description `csv` for CSV (or send Accept: text/csv). */
         format?: 'json' | 'csv';
-        /** @description A month, YYYY-MM */
+        /** @description First month, YYYY-MM */
         from?: string;
-        /** @description A month, YYYY-MM */
+        /** @description Last month, YYYY-MM (inclusive) */
         to?: string;
         granularity?: components['schemas']['Granularity'];
         /** @description `contract`: open units by contracted ship date; `plan`: by the delivery plan. */
@@ -7429,9 +7429,9 @@ export interface operations {
         region?: components['schemas']['Region'];
         /** @description `csv` for CSV (or send Accept: text/csv). */
         format?: 'json' | 'csv';
-        /** @description A month, YYYY-MM */
+        /** @description First month, YYYY-MM */
         from?: string;
-        /** @description A month, YYYY-MM */
+        /** @description Last month, YYYY-MM (inclusive) */
         to?: string;
         granularity?: components['schemas']['Granularity'];
         customerId?: string;

@@ -1,20 +1,9 @@
 import { OrderFactory, tranchesOf } from '../support/order-factories';
+import { bookingRow } from '../support/report-rows';
 import { createTestApp, TestApp } from '../support/test-app';
 
 type Figures = Record<string, string | number>;
-/** [period or key, orderCount, grossUnits, grossValue, added…, cancelled…, priceChangeValue, netValue] */
-const row = (p: Figures, first: 'period' | 'key' = 'period') => [
-  p[first],
-  p.orderCount,
-  p.grossUnits,
-  p.grossValue,
-  p.addedUnits,
-  p.addedValue,
-  p.cancelledUnits,
-  p.cancelledValue,
-  p.priceChangeValue,
-  p.netValue,
-];
+const row = bookingRow;
 
 /**
  * Bookings computed by hand. O1 (customer X, model M1) signed in January: T1 10 × $1,000, T2 5 ×

@@ -1,6 +1,7 @@
 import { Clock } from '../../src/common/clock';
 import { parseMoney } from '../../src/common/money';
 import { OrderFactory, tranchesOf } from '../support/order-factories';
+import { bookingRow } from '../support/report-rows';
 import { createTestApp, TestApp } from '../support/test-app';
 
 /** A roll-forward period as [period, opening L, opening R, cash, refunded, recognised, forfeited, closing L, closing R]. */
@@ -254,19 +255,7 @@ describe('the contract-liability roll-forward of a book with every correction, c
 
   it('books the signing, the price cut, the cancellation and the added tranche', async () => {
     const report = await f.report('bookings', { from: '2025-01', to: '2025-04', customerId });
-    const figures = (p: Record<string, string | number>) => [
-      p.period,
-      p.orderCount,
-      p.grossUnits,
-      p.grossValue,
-      p.addedUnits,
-      p.addedValue,
-      p.cancelledUnits,
-      p.cancelledValue,
-      p.priceChangeValue,
-      p.netValue,
-    ];
-    expect(report.periods.map(figures)).toEqual([
+    expect(report.periods.map((p: Record<string, string>) => bookingRow(p))).toEqual([
       ['2025-01', 1, 20, '30000.00', 0, '0.00', 0, '0.00', '0.00', '30000.00'],
       ['2025-02', 0, 0, '0.00', 0, '0.00', 0, '0.00', '0.00', '0.00'],
       // −5,000 (T2 10 × −$500) − 3,000 (T1 3 × $1,000); the reversals change neither

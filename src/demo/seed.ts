@@ -341,19 +341,13 @@ async function correct(
 ): Promise<void> {
   switch (correction.kind) {
     case 'overpayment':
-      await s.payments.pay(order.id, {
-        amount: correction.amount,
-        receivedOn: correction.on,
-        reference: correction.reference,
-      });
+    case 'refund': {
+      const { amount, reference, on } = correction;
+      await (correction.kind === 'refund'
+        ? s.payments.refund(order.id, { amount, reference, paidOn: on })
+        : s.payments.pay(order.id, { amount, reference, receivedOn: on }));
       return;
-    case 'refund':
-      await s.payments.refund(order.id, {
-        amount: correction.amount,
-        paidOn: correction.on,
-        reference: correction.reference,
-      });
-      return;
+    }
     case 'payment_reversal': {
       const [last] = (await s.dataSource.query(
         `SELECT id FROM payment WHERE purchase_order_id = $1 AND received_on <= $2

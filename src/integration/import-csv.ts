@@ -22,6 +22,12 @@ export interface RowError {
   message: string;
 }
 
+/** What an import read from a file: the records it could read, and every problem with the rest. */
+export interface Read<R> {
+  records: R[];
+  errors: RowError[];
+}
+
 /** Where a value came from, to point an error at it. */
 export interface Origin {
   row: number;
@@ -255,7 +261,7 @@ function checkRecordRow<C extends string>(
 }
 
 /** Reads a payment CSV, one row per payment; every problem found with its row and column. */
-export function parsePaymentsCsv(text: string): { payments: ImportPayment[]; errors: RowError[] } {
+export function parsePaymentsCsv(text: string): Read<ImportPayment> {
   const { rows, errors } = readCsv(text, PAYMENT_CSV_COLUMNS);
   const payments: ImportPayment[] = [];
   const seen = new Map<string, number>();
@@ -283,7 +289,7 @@ export function parsePaymentsCsv(text: string): { payments: ImportPayment[]; err
       reference: value.reference || undefined,
     });
   }
-  return { payments, errors };
+  return { records: payments, errors };
 }
 
 /**
@@ -291,10 +297,7 @@ export function parsePaymentsCsv(text: string): { payments: ImportPayment[]; err
  * appearance) and must agree on its order, date and reference; each row is an item, its tranche
  * named by sequence. Every problem found with its row and column.
  */
-export function parseShipmentsCsv(text: string): {
-  shipments: ImportShipment[];
-  errors: RowError[];
-} {
+export function parseShipmentsCsv(text: string): Read<ImportShipment> {
   type ShipmentColumn = (typeof SHIPMENT_CSV_COLUMNS)[number];
   const { rows, errors } = readCsv(text, SHIPMENT_CSV_COLUMNS);
   const byRef = new Map<string, { shipment: ImportShipment; first: CsvRow<ShipmentColumn> }>();
@@ -349,7 +352,7 @@ export function parseShipmentsCsv(text: string): {
       at: { row, path: 'trancheSequence' },
     });
   }
-  return { shipments: [...byRef.values()].map((g) => g.shipment), errors };
+  return { records: [...byRef.values()].map((g) => g.shipment), errors };
 }
 
 /**
@@ -357,7 +360,7 @@ export function parseShipmentsCsv(text: string): {
  * appearance), rows of an order sharing `sku` and `unitPrice` one line, each row a tranche.
  * Returns every problem found, each with its data row and column.
  */
-export function parseOrdersCsv(text: string): { orders: ImportOrder[]; errors: RowError[] } {
+export function parseOrdersCsv(text: string): Read<ImportOrder> {
   const { rows, errors } = readCsv(text, CSV_COLUMNS);
   const byRef = new Map<string, ImportOrder & { first: CsvRow<Column> }>();
   const lineOf = new Map<string, ImportLine>();
@@ -450,5 +453,5 @@ export function parseOrdersCsv(text: string): { orders: ImportOrder[]; errors: R
     line.tranches.push({ shipDate: value.shipDate, quantity });
   }
   const orders = [...byRef.values()].map(({ first: _first, ...order }) => order);
-  return { orders, errors };
+  return { records: orders, errors };
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Post, Query, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Post, Query, Res, Type } from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
@@ -26,6 +26,32 @@ import {
 } from './import.dto';
 import { ImportService } from './import.service';
 
+/**
+ * An import route (erp): CSV with these columns or a JSON array of `item` bodies; 201 with what was
+ * created, or 200 with a dry run's summary.
+ */
+const ApiImport = (
+  item: Type<unknown>,
+  columns: readonly string[],
+  created: Type<unknown>,
+  summary: Type<unknown>,
+) =>
+  applyDecorators(
+    Roles('erp'),
+    ApiConsumes('text/csv', 'application/json'),
+    ApiExtraModels(item),
+    ApiBody({
+      schema: {
+        oneOf: [
+          { type: 'array', items: { $ref: getSchemaPath(item) } },
+          { type: 'string', description: `CSV with the header ${columns.join(',')}` },
+        ],
+      },
+    }),
+    ApiCreatedResponse({ type: created, description: 'Everything created' }),
+    ApiOkResponse({ type: summary, description: 'Dry run: valid, nothing kept' }),
+  );
+
 @ApiTags('imports')
 @Controller('imports')
 export class ImportController {
@@ -42,19 +68,7 @@ export class ImportController {
    * orders per request.
    */
   @Post('purchase-orders')
-  @Roles('erp')
-  @ApiConsumes('text/csv', 'application/json')
-  @ApiExtraModels(ImportPurchaseOrderDto)
-  @ApiBody({
-    schema: {
-      oneOf: [
-        { type: 'array', items: { $ref: getSchemaPath(ImportPurchaseOrderDto) } },
-        { type: 'string', description: `CSV with the header ${CSV_COLUMNS.join(',')}` },
-      ],
-    },
-  })
-  @ApiCreatedResponse({ type: ImportResultDto, description: 'Every order created' })
-  @ApiOkResponse({ type: ImportSummaryDto, description: 'Dry run: valid, nothing written' })
+  @ApiImport(ImportPurchaseOrderDto, CSV_COLUMNS, ImportResultDto, ImportSummaryDto)
   async importPurchaseOrders(
     @Body() body: unknown,
     @Query() query: ImportQueryDto,
@@ -74,19 +88,12 @@ export class ImportController {
    * everything and rolls it back (200 with a summary). At most 1,000 payments per request.
    */
   @Post('payments')
-  @Roles('erp')
-  @ApiConsumes('text/csv', 'application/json')
-  @ApiExtraModels(ImportPaymentDto)
-  @ApiBody({
-    schema: {
-      oneOf: [
-        { type: 'array', items: { $ref: getSchemaPath(ImportPaymentDto) } },
-        { type: 'string', description: `CSV with the header ${PAYMENT_CSV_COLUMNS.join(',')}` },
-      ],
-    },
-  })
-  @ApiCreatedResponse({ type: ImportPaymentsResultDto, description: 'Every payment booked' })
-  @ApiOkResponse({ type: ImportPaymentsSummaryDto, description: 'Dry run: valid, nothing kept' })
+  @ApiImport(
+    ImportPaymentDto,
+    PAYMENT_CSV_COLUMNS,
+    ImportPaymentsResultDto,
+    ImportPaymentsSummaryDto,
+  )
   async importPayments(
     @Body() body: unknown,
     @Query() query: DryRunQueryDto,
@@ -107,19 +114,12 @@ export class ImportController {
    * shipments per request.
    */
   @Post('shipments')
-  @Roles('erp')
-  @ApiConsumes('text/csv', 'application/json')
-  @ApiExtraModels(ImportShipmentDto)
-  @ApiBody({
-    schema: {
-      oneOf: [
-        { type: 'array', items: { $ref: getSchemaPath(ImportShipmentDto) } },
-        { type: 'string', description: `CSV with the header ${SHIPMENT_CSV_COLUMNS.join(',')}` },
-      ],
-    },
-  })
-  @ApiCreatedResponse({ type: ImportShipmentsResultDto, description: 'Every shipment booked' })
-  @ApiOkResponse({ type: ImportShipmentsSummaryDto, description: 'Dry run: valid, nothing kept' })
+  @ApiImport(
+    ImportShipmentDto,
+    SHIPMENT_CSV_COLUMNS,
+    ImportShipmentsResultDto,
+    ImportShipmentsSummaryDto,
+  )
   async importShipments(
     @Body() body: unknown,
     @Query() query: DryRunQueryDto,

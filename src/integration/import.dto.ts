@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType, OmitType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -17,7 +17,12 @@ import {
 } from 'class-validator';
 import { IsDateOnly } from '../common/dates';
 import { IsMoney } from '../common/money';
-import { TrancheInputDto } from '../orders/purchase-order.dto';
+import {
+  CreatePaymentDto,
+  CreateShipmentDto,
+  ShipmentItemInputDto,
+  TrancheInputDto,
+} from '../orders/purchase-order.dto';
 import { MAX_ITEMS, MAX_LINES, MAX_TRANCHES } from './import-csv';
 
 const toBoolean = ({ value }: { value: unknown }) =>
@@ -173,26 +178,21 @@ class OrderNamedDto {
   purchaseOrderNumber?: string;
 }
 
-/** A payment body as for POST /purchase-orders/{id}/payments, with its order named and `externalRef` required. */
-export class ImportPaymentDto extends OrderNamedDto {
-  /** The ERP's reference; must not exist yet. */
+/** The ERP's reference of an imported payment or shipment: required, and not in use yet. */
+class ImportReferenceDto {
+  /** The ERP's reference; no record of its kind may have it yet. */
   @IsString()
   @Length(1, 100)
   externalRef: string;
-
-  @IsMoney({ positive: true })
-  amount: string;
-
-  @IsDateOnly()
-  receivedOn: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  reference?: string;
 }
 
-export class ImportShipmentItemDto {
+/** A payment body as for POST /purchase-orders/{id}/payments, its order named, `externalRef` required. */
+export class ImportPaymentDto extends IntersectionType(
+  IntersectionType(OrderNamedDto, ImportReferenceDto),
+  OmitType(CreatePaymentDto, ['externalRef'] as const),
+) {}
+
+export class ImportShipmentItemDto extends OmitType(ShipmentItemInputDto, ['trancheId'] as const) {
   /** The tranche, by id … */
   @IsOptional()
   @IsUUID()
@@ -205,29 +205,13 @@ export class ImportShipmentItemDto {
   @Min(1)
   @Max(100_000)
   trancheSequence?: number;
-
-  @ApiProperty({ type: 'integer', minimum: 1, maximum: 10_000_000 })
-  @IsInt()
-  @Min(1)
-  @Max(10_000_000)
-  quantity: number;
 }
 
-/** A shipment body as for POST /purchase-orders/{id}/shipments, with its order named and `externalRef` required. */
-export class ImportShipmentDto extends OrderNamedDto {
-  /** The ERP's reference; must not exist yet. */
-  @IsString()
-  @Length(1, 100)
-  externalRef: string;
-
-  @IsDateOnly()
-  shippedOn: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  reference?: string;
-
+/** A shipment body as for POST /purchase-orders/{id}/shipments, its order named, `externalRef` required. */
+export class ImportShipmentDto extends IntersectionType(
+  IntersectionType(OrderNamedDto, ImportReferenceDto),
+  OmitType(CreateShipmentDto, ['externalRef', 'items'] as const),
+) {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_ITEMS)

@@ -22,6 +22,7 @@ import {
   parseOrdersCsv,
   parsePaymentsCsv,
   parseShipmentsCsv,
+  Read,
   RowError,
 } from './import-csv';
 import {
@@ -121,7 +122,7 @@ const exactlyOne = (row: number, path: string, a: unknown, b: unknown, message: 
   (a === undefined) === (b === undefined) ? [{ row, path, message }] : [];
 
 /** JSON: an array of purchase-order bodies, each checked as POST /purchase-orders would. */
-function readJsonOrders(items: unknown[]): { orders: ImportOrder[]; errors: RowError[] } {
+function readJsonOrders(items: unknown[]): Read<ImportOrder> {
   const { valid, errors } = readJsonArray(
     items,
     ImportPurchaseOrderDto,
@@ -178,7 +179,7 @@ function readJsonOrders(items: unknown[]): { orders: ImportOrder[]; errors: RowE
       linesAt: { row, path: 'lines' },
     });
   }
-  return { orders, errors };
+  return { records: orders, errors };
 }
 
 const ORDER_NAMED = 'give exactly one of purchaseOrderExternalRef and purchaseOrderNumber';
@@ -192,7 +193,7 @@ const orderName = (
     : { number: dto.purchaseOrderNumber, at: { row, path: 'purchaseOrderNumber' } };
 
 /** JSON: an array of payment bodies, each naming its order. */
-function readJsonPayments(items: unknown[]): { payments: ImportPayment[]; errors: RowError[] } {
+function readJsonPayments(items: unknown[]): Read<ImportPayment> {
   const { valid, errors } = readJsonArray(items, ImportPaymentDto, 'a payment', (dto, row) =>
     exactlyOne(
       row,
@@ -211,11 +212,11 @@ function readJsonPayments(items: unknown[]): { payments: ImportPayment[]; errors
     receivedOn: dto.receivedOn,
     reference: dto.reference,
   }));
-  return { payments, errors };
+  return { records: payments, errors };
 }
 
 /** JSON: an array of shipment bodies, each naming its order and its items' tranches. */
-function readJsonShipments(items: unknown[]): { shipments: ImportShipment[]; errors: RowError[] } {
+function readJsonShipments(items: unknown[]): Read<ImportShipment> {
   const { valid, errors } = readJsonArray(items, ImportShipmentDto, 'a shipment', (dto, row) => [
     ...exactlyOne(
       row,
@@ -250,7 +251,7 @@ function readJsonShipments(items: unknown[]): { shipments: ImportShipment[]; err
       at: { row, path: `items[${index}].${item.trancheId ? 'trancheId' : 'trancheSequence'}` },
     })),
   }));
-  return { shipments, errors };
+  return { records: shipments, errors };
 }
 
 /** A payment or a shipment to import, before its order is resolved. */
@@ -293,14 +294,8 @@ export class ImportService {
     const { records: orders, errors } = readBody(
       body,
       'purchase orders',
-      (text) => {
-        const read = parseOrdersCsv(text);
-        return { records: read.orders, errors: read.errors };
-      },
-      (items) => {
-        const read = readJsonOrders(items);
-        return { records: read.orders, errors: read.errors };
-      },
+      parseOrdersCsv,
+      readJsonOrders,
     );
     if (options.dryRun) {
       const resolved = await this.resolve(this.dataSource.manager, orders, errors);
@@ -347,18 +342,7 @@ export class ImportService {
     body: unknown,
     options: { dryRun?: boolean },
   ): Promise<ImportPaymentsResultDto | ImportPaymentsSummaryDto> {
-    const { records, errors } = readBody(
-      body,
-      'payments',
-      (text) => {
-        const read = parsePaymentsCsv(text);
-        return { records: read.payments, errors: read.errors };
-      },
-      (items) => {
-        const read = readJsonPayments(items);
-        return { records: read.payments, errors: read.errors };
-      },
-    );
+    const { records, errors } = readBody(body, 'payments', parsePaymentsCsv, readJsonPayments);
     const booked = await this.importRecords('payment', records, errors, options, (tx, p, order) =>
       this.payments.payIn(tx, order.id, {
         amount: p.amount,
@@ -383,18 +367,7 @@ export class ImportService {
     body: unknown,
     options: { dryRun?: boolean },
   ): Promise<ImportShipmentsResultDto | ImportShipmentsSummaryDto> {
-    const { records, errors } = readBody(
-      body,
-      'shipments',
-      (text) => {
-        const read = parseShipmentsCsv(text);
-        return { records: read.shipments, errors: read.errors };
-      },
-      (items) => {
-        const read = readJsonShipments(items);
-        return { records: read.shipments, errors: read.errors };
-      },
-    );
+    const { records, errors } = readBody(body, 'shipments', parseShipmentsCsv, readJsonShipments);
     const booked = await this.importRecords(
       'shipment',
       records,
@@ -671,9 +644,9 @@ export class ImportService {
 function readBody<R>(
   body: unknown,
   what: string,
-  csv: (text: string) => { records: R[]; errors: RowError[] },
-  json: (items: unknown[]) => { records: R[]; errors: RowError[] },
-): { records: R[]; errors: RowError[] } {
+  csv: (text: string) => Read<R>,
+  json: (items: unknown[]) => Read<R>,
+): Read<R> {
   if (typeof body === 'string') {
     const rows = body.split('\n').length;
     if (rows > MAX_IMPORT_ROWS + 2) {

@@ -1,14 +1,6 @@
-import {
-  Check,
-  Column,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-} from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Customer } from '../customers/customer.entity';
-import { centsColumn, createdAtColumn } from '../database/columns';
+import { MoneyEntry, ReversalEntry } from './order-entry';
 import { PurchaseOrder } from './purchase-order.entity';
 
 @Entity()
@@ -20,31 +12,9 @@ import { PurchaseOrder } from './purchase-order.entity';
   where: 'external_ref IS NOT NULL',
 })
 @Check('payment_amount_check', 'amount_cents > 0')
-export class Payment {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column({ type: 'uuid' })
-  purchaseOrderId: string;
-
-  @Column({ type: 'uuid' })
-  customerId: string;
-
-  @Column(centsColumn())
-  amountCents: number;
-
+export class Payment extends MoneyEntry {
   @Column({ type: 'date' })
   receivedOn: string;
-
-  @Column({ type: 'varchar', length: 100, nullable: true })
-  reference: string | null;
-
-  /** The ERP's own reference; unique among payments. */
-  @Column({ type: 'varchar', length: 100, nullable: true })
-  externalRef: string | null;
-
-  @Column(createdAtColumn)
-  createdAt: Date;
 
   @ManyToOne(() => PurchaseOrder, { onDelete: 'RESTRICT' })
   @JoinColumn({
@@ -64,27 +34,9 @@ export class Payment {
 @Index('payment_reversal_purchase_order_id_idx', ['purchaseOrderId'])
 @Index('payment_reversal_customer_id_idx', ['customerId'])
 @Index('payment_reversal_reversed_on_idx', ['reversedOn'])
-export class PaymentReversal {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
+export class PaymentReversal extends ReversalEntry {
   @Column({ type: 'uuid' })
   paymentId: string;
-
-  @Column({ type: 'uuid' })
-  purchaseOrderId: string;
-
-  @Column({ type: 'uuid' })
-  customerId: string;
-
-  @Column({ type: 'date' })
-  reversedOn: string;
-
-  @Column({ type: 'varchar', length: 500 })
-  reason: string;
-
-  @Column(createdAtColumn)
-  createdAt: Date;
 
   @ManyToOne(() => Payment, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'payment_id', foreignKeyConstraintName: 'payment_reversal_payment_id_fkey' })

@@ -5,6 +5,8 @@ import { ConflictError, NotFoundError } from '../common/errors';
 import { parseMoney } from '../common/money';
 import { Page, PageQueryDto } from '../common/pagination';
 import { businessDate, OrderChangeService } from './order-change.service';
+import { MoneyEntry } from './order-entry';
+import { Payment, PaymentReversal } from './payment.entity';
 import {
   CreatePaymentDto,
   CreateRefundDto,
@@ -13,7 +15,23 @@ import {
   ReversalDto,
 } from './purchase-order.dto';
 import { toPaymentDto, toRefundDto } from './purchase-order.mapper';
+import { PurchaseOrder } from './purchase-order.entity';
 import { PurchaseOrderRepository } from './purchase-order.repository';
+import { Refund } from './refund.entity';
+
+/** The columns a payment and a refund share, from the order and the request. */
+function moneyEntry(
+  order: PurchaseOrder,
+  body: { amount: string; reference?: string; externalRef?: string },
+): Omit<MoneyEntry, 'id' | 'createdAt'> {
+  return {
+    purchaseOrderId: order.id,
+    customerId: order.customerId,
+    amountCents: parseMoney(body.amount),
+    reference: body.reference ?? null,
+    externalRef: body.externalRef ?? null,
+  };
+}
 
 /**
  * Money in and out of orders past draft: payments (applied to open instalments by the book's
@@ -38,13 +56,9 @@ export class PaymentService {
     const dated = businessDate(body.receivedOn, 'receivedOn');
     const { result } = await this.changes.change(tx, orderId, 'pay', { dated }, async (order) => {
       await this.changes.assertNewExternalRef(tx, { kind: 'payment', ref: body.externalRef });
-      const payment = await this.orders.insertPayment(tx, {
-        purchaseOrderId: orderId,
-        customerId: order.customerId,
-        amountCents: parseMoney(body.amount),
+      const payment = await this.orders.insert(tx, Payment, {
+        ...moneyEntry(order, body),
         receivedOn: body.receivedOn,
-        reference: body.reference ?? null,
-        externalRef: body.externalRef ?? null,
       });
       const dto = toPaymentDto({ payment, reversal: null });
       return {
@@ -90,7 +104,7 @@ export class PaymentService {
             );
           }
           const reversal = { reversedOn: body.reversedOn, reason: body.reason };
-          await this.orders.insertPaymentReversal(tx, {
+          await this.orders.insert(tx, PaymentReversal, {
             paymentId,
             purchaseOrderId: orderId,
             customerId: order.customerId,
@@ -138,13 +152,9 @@ export class PaymentService {
           { dated },
           async (order) => {
             await this.changes.assertNewExternalRef(tx, { kind: 'refund', ref: body.externalRef });
-            const refund = await this.orders.insertRefund(tx, {
-              purchaseOrderId: orderId,
-              customerId: order.customerId,
-              amountCents: parseMoney(body.amount),
+            const refund = await this.orders.insert(tx, Refund, {
+              ...moneyEntry(order, body),
               paidOn: body.paidOn,
-              reference: body.reference ?? null,
-              externalRef: body.externalRef ?? null,
             });
             const dto = toRefundDto(refund);
             return {

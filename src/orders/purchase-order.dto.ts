@@ -345,20 +345,26 @@ export class ShipmentItemInputDto {
   quantity: number;
 }
 
-export class CreateShipmentDto {
-  @IsDateOnly()
-  shippedOn: string;
-
+/** How a shipment, a payment or a refund may be named: a free reference and the ERP's own key. */
+export class EntryReferencesDto {
   @IsOptional()
   @IsString()
   @MaxLength(100)
   reference?: string;
 
-  /** The ERP's own reference, unique among shipments: sent again, it is refused (409 DUPLICATE). */
+  /**
+   * The ERP's own reference, unique among the records of this kind: sent again, it is refused
+   * (409 DUPLICATE, `existingId` naming the record that holds it) and nothing is written.
+   */
   @IsOptional()
   @IsString()
   @Length(1, 100)
   externalRef?: string;
+}
+
+export class CreateShipmentDto extends EntryReferencesDto {
+  @IsDateOnly()
+  shippedOn: string;
 
   @IsArray()
   @ArrayMinSize(1)
@@ -368,24 +374,13 @@ export class CreateShipmentDto {
   items: ShipmentItemInputDto[];
 }
 
-export class CreatePaymentDto {
+export class CreatePaymentDto extends EntryReferencesDto {
   @IsMoney({ positive: true })
   amount: string;
 
   /** Not after today. */
   @IsDateOnly()
   receivedOn: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  reference?: string;
-
-  /** The ERP's own reference, unique among payments: sent again, it is refused (409 DUPLICATE). */
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
-  externalRef?: string;
 }
 
 /** Takes a payment or a shipment back from `reversedOn`. */
@@ -399,7 +394,7 @@ export class ReversalDto {
   reason: string;
 }
 
-export class CreateRefundDto {
+export class CreateRefundDto extends EntryReferencesDto {
   /** At most the order's unapplied credit as of paidOn. */
   @IsMoney({ positive: true })
   amount: string;
@@ -407,17 +402,6 @@ export class CreateRefundDto {
   /** Between the signing date and today. */
   @IsDateOnly()
   paidOn: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  reference?: string;
-
-  /** The ERP's own reference, unique among refunds: sent again, it is refused (409 DUPLICATE). */
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
-  externalRef?: string;
 }
 
 export class ShipmentQueryDto extends PageQueryDto {

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { DeepPartial, EntityManager, In } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { NotFoundError } from '../common/errors';
 import { Page, PageQueryDto, paginate } from '../common/pagination';
 import { PreparedQueries } from '../database/prepared-queries';
 import { Amendment } from './amendment.entity';
+import { OrderEntry } from './order-entry';
 import { OrderLine } from './order-line.entity';
 import { PaymentTerms } from './payment-terms.entity';
 import { Payment, PaymentReversal } from './payment.entity';
@@ -421,18 +423,29 @@ export class PurchaseOrderRepository {
     return paginate(qb, query, (amendment) => amendment);
   }
 
-  // ---- shipments ----
+  // ---- shipments, payments, refunds and their reversals ----
+
+  /**
+   * Inserts one record booked against an order (a payment, a refund, a reversal) and returns it
+   * with what the database gave it (its id and creation instant).
+   */
+  async insert<E extends OrderEntry>(
+    tx: EntityManager,
+    type: new () => E,
+    values: Omit<E, 'id' | 'createdAt'>,
+  ): Promise<E> {
+    const repository = tx.getRepository(type);
+    const row = repository.create(values as DeepPartial<E>);
+    await repository.insert(row as QueryDeepPartialEntity<E>);
+    return row;
+  }
 
   async insertShipment(
     tx: EntityManager,
-    shipment: Pick<
-      Shipment,
-      'purchaseOrderId' | 'customerId' | 'shippedOn' | 'reference' | 'externalRef'
-    >,
+    shipment: Omit<Shipment, 'id' | 'createdAt'>,
     items: { trancheId: string; quantity: number }[],
   ): Promise<Shipment> {
-    const row = tx.getRepository(Shipment).create(shipment);
-    await tx.getRepository(Shipment).insert(row);
+    const row = await this.insert(tx, Shipment, shipment);
     await tx
       .getRepository(ShipmentItem)
       .insert(items.map((item) => ({ shipmentId: row.id, ...item })));
@@ -484,29 +497,7 @@ export class PurchaseOrderRepository {
     }));
   }
 
-  async insertShipmentReversal(
-    tx: EntityManager,
-    reversal: Pick<
-      ShipmentReversal,
-      'shipmentId' | 'purchaseOrderId' | 'customerId' | 'reversedOn' | 'reason'
-    >,
-  ): Promise<void> {
-    await tx.getRepository(ShipmentReversal).insert(reversal);
-  }
-
   // ---- payments and the billing schedule ----
-
-  async insertPayment(
-    tx: EntityManager,
-    payment: Pick<
-      Payment,
-      'purchaseOrderId' | 'customerId' | 'amountCents' | 'receivedOn' | 'reference' | 'externalRef'
-    >,
-  ): Promise<Payment> {
-    const row = tx.getRepository(Payment).create(payment);
-    await tx.getRepository(Payment).insert(row);
-    return row;
-  }
 
   async paymentPage(
     db: EntityManager,
@@ -539,30 +530,6 @@ export class PurchaseOrderRepository {
       payment,
       reversal: reversals.find((r) => r.paymentId === payment.id) ?? null,
     }));
-  }
-
-  async insertPaymentReversal(
-    tx: EntityManager,
-    reversal: Pick<
-      PaymentReversal,
-      'paymentId' | 'purchaseOrderId' | 'customerId' | 'reversedOn' | 'reason'
-    >,
-  ): Promise<void> {
-    await tx.getRepository(PaymentReversal).insert(reversal);
-  }
-
-  // ---- refunds ----
-
-  async insertRefund(
-    tx: EntityManager,
-    refund: Pick<
-      Refund,
-      'purchaseOrderId' | 'customerId' | 'amountCents' | 'paidOn' | 'reference' | 'externalRef'
-    >,
-  ): Promise<Refund> {
-    const row = tx.getRepository(Refund).create(refund);
-    await tx.getRepository(Refund).insert(row);
-    return row;
   }
 
   refundPage(db: EntityManager, orderId: string, query: PageQueryDto): Promise<Page<Refund>> {

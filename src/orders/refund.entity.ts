@@ -1,14 +1,6 @@
-import {
-  Check,
-  Column,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-} from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Customer } from '../customers/customer.entity';
-import { centsColumn, createdAtColumn } from '../database/columns';
+import { MoneyEntry } from './order-entry';
 import { PurchaseOrder } from './purchase-order.entity';
 
 /** Unapplied credit paid back to the customer, on `paidOn`; never more than the credit then. */
@@ -21,31 +13,9 @@ import { PurchaseOrder } from './purchase-order.entity';
   where: 'external_ref IS NOT NULL',
 })
 @Check('refund_amount_check', 'amount_cents > 0')
-export class Refund {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column({ type: 'uuid' })
-  purchaseOrderId: string;
-
-  @Column({ type: 'uuid' })
-  customerId: string;
-
-  @Column(centsColumn())
-  amountCents: number;
-
+export class Refund extends MoneyEntry {
   @Column({ type: 'date' })
   paidOn: string;
-
-  @Column({ type: 'varchar', length: 100, nullable: true })
-  reference: string | null;
-
-  /** The ERP's own reference; unique among refunds. */
-  @Column({ type: 'varchar', length: 100, nullable: true })
-  externalRef: string | null;
-
-  @Column(createdAtColumn)
-  createdAt: Date;
 
   @ManyToOne(() => PurchaseOrder, { onDelete: 'RESTRICT' })
   @JoinColumn({

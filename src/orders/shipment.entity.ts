@@ -1,15 +1,6 @@
-import {
-  Check,
-  Column,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryColumn,
-  PrimaryGeneratedColumn,
-} from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { Customer } from '../customers/customer.entity';
-import { createdAtColumn } from '../database/columns';
+import { ReferencedEntry, ReversalEntry } from './order-entry';
 import { PurchaseOrder } from './purchase-order.entity';
 import { Tranche } from './tranche.entity';
 
@@ -22,28 +13,9 @@ import { Tranche } from './tranche.entity';
   unique: true,
   where: 'external_ref IS NOT NULL',
 })
-export class Shipment {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column({ type: 'uuid' })
-  purchaseOrderId: string;
-
-  @Column({ type: 'uuid' })
-  customerId: string;
-
+export class Shipment extends ReferencedEntry {
   @Column({ type: 'date' })
   shippedOn: string;
-
-  @Column({ type: 'varchar', length: 100, nullable: true })
-  reference: string | null;
-
-  /** The ERP's own reference; unique among shipments. */
-  @Column({ type: 'varchar', length: 100, nullable: true })
-  externalRef: string | null;
-
-  @Column(createdAtColumn)
-  createdAt: Date;
 
   @ManyToOne(() => PurchaseOrder, { onDelete: 'RESTRICT' })
   @JoinColumn({
@@ -63,27 +35,9 @@ export class Shipment {
 @Index('shipment_reversal_purchase_order_id_idx', ['purchaseOrderId'])
 @Index('shipment_reversal_customer_id_idx', ['customerId'])
 @Index('shipment_reversal_reversed_on_idx', ['reversedOn'])
-export class ShipmentReversal {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
+export class ShipmentReversal extends ReversalEntry {
   @Column({ type: 'uuid' })
   shipmentId: string;
-
-  @Column({ type: 'uuid' })
-  purchaseOrderId: string;
-
-  @Column({ type: 'uuid' })
-  customerId: string;
-
-  @Column({ type: 'date' })
-  reversedOn: string;
-
-  @Column({ type: 'varchar', length: 500 })
-  reason: string;
-
-  @Column(createdAtColumn)
-  createdAt: Date;
 
   @ManyToOne(() => Shipment, { onDelete: 'RESTRICT' })
   @JoinColumn({

@@ -18,6 +18,7 @@ import {
 } from './purchase-order.dto';
 import { toShipmentDto } from './purchase-order.mapper';
 import { openQuantity, PurchaseOrderRepository, TrancheRow } from './purchase-order.repository';
+import { ShipmentReversal } from './shipment.entity';
 
 /**
  * The items of a shipment checked against the order's tranches: each tranche once, of this order,
@@ -128,7 +129,7 @@ export class ShipmentService {
             );
           }
           const reversal = { reversedOn: body.reversedOn, reason: body.reason };
-          await this.orders.insertShipmentReversal(tx, {
+          await this.orders.insert(tx, ShipmentReversal, {
             shipmentId,
             purchaseOrderId: shipment.purchaseOrderId,
             customerId: shipment.customerId,

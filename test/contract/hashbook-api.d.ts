@@ -1733,10 +1733,13 @@ export interface components {
        * @example 2021-03-20
        */
       shippedOn: string;
-      reference?: string;
-      /** @description The ERP's own reference, unique among shipments: sent again, it is refused (409 DUPLICATE). */
-      externalRef?: string;
       items: components['schemas']['ShipmentItemInputDto'][];
+      reference?: string;
+      /**
+       * @description The ERP's own reference, unique among the records of this kind: sent again, it is refused
+       *     (409 DUPLICATE, `existingId` naming the record that holds it) and nothing is written.
+       */
+      externalRef?: string;
     };
     ShipmentItemDto: {
       quantity: number;
@@ -1772,7 +1775,10 @@ export interface components {
        */
       receivedOn: string;
       reference?: string;
-      /** @description The ERP's own reference, unique among payments: sent again, it is refused (409 DUPLICATE). */
+      /**
+       * @description The ERP's own reference, unique among the records of this kind: sent again, it is refused
+       *     (409 DUPLICATE, `existingId` naming the record that holds it) and nothing is written.
+       */
       externalRef?: string;
     };
     PaymentDto: {
@@ -1815,7 +1821,10 @@ export interface components {
        */
       paidOn: string;
       reference?: string;
-      /** @description The ERP's own reference, unique among refunds: sent again, it is refused (409 DUPLICATE). */
+      /**
+       * @description The ERP's own reference, unique among the records of this kind: sent again, it is refused
+       *     (409 DUPLICATE, `existingId` naming the record that holds it) and nothing is written.
+       */
       externalRef?: string;
     };
     RefundDto: {
@@ -2615,16 +2624,17 @@ export interface components {
       amount: string;
       /**
        * Format: date
+       * @description Not after today.
        * @example 2021-03-20
        */
       receivedOn: string;
-      /** @description The ERP's reference; must not exist yet. */
-      externalRef: string;
       reference?: string;
       /** @description The order, by its externalRef … */
       purchaseOrderExternalRef?: string;
       /** @description … or by its number, e.g. PO-2021-00017 (exactly one of the two). */
       purchaseOrderNumber?: string;
+      /** @description The ERP's reference; no record of its kind may have it yet. */
+      externalRef: string;
     };
     ImportPaymentsSummaryDto: {
       wouldCreate: number;
@@ -2646,9 +2656,9 @@ export interface components {
       payments: components['schemas']['ImportedRecordDto'][];
     };
     ImportShipmentItemDto: {
+      quantity: number;
       /** @description … or by its sequence on the order (exactly one of the two). */
       trancheSequence?: number;
-      quantity: number;
       /**
        * Format: uuid
        * @description The tranche, by id …
@@ -2661,14 +2671,14 @@ export interface components {
        * @example 2021-03-20
        */
       shippedOn: string;
-      /** @description The ERP's reference; must not exist yet. */
-      externalRef: string;
       reference?: string;
       items: components['schemas']['ImportShipmentItemDto'][];
       /** @description The order, by its externalRef … */
       purchaseOrderExternalRef?: string;
       /** @description … or by its number, e.g. PO-2021-00017 (exactly one of the two). */
       purchaseOrderNumber?: string;
+      /** @description The ERP's reference; no record of its kind may have it yet. */
+      externalRef: string;
     };
     ImportShipmentsSummaryDto: {
       wouldCreate: number;
@@ -8663,7 +8673,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Dry run: valid, nothing written */
+      /** @description Dry run: valid, nothing kept */
       200: {
         headers: {
           [name: string]: unknown;
@@ -8672,7 +8682,7 @@ export interface operations {
           'application/json': components['schemas']['ImportSummaryDto'];
         };
       };
-      /** @description Every order created */
+      /** @description Everything created */
       201: {
         headers: {
           [name: string]: unknown;
@@ -8763,7 +8773,7 @@ export interface operations {
           'application/json': components['schemas']['ImportPaymentsSummaryDto'];
         };
       };
-      /** @description Every payment booked */
+      /** @description Everything created */
       201: {
         headers: {
           [name: string]: unknown;
@@ -8854,7 +8864,7 @@ export interface operations {
           'application/json': components['schemas']['ImportShipmentsSummaryDto'];
         };
       };
-      /** @description Every shipment booked */
+      /** @description Everything created */
       201: {
         headers: {
           [name: string]: unknown;

@@ -70,6 +70,16 @@ describe('corrections computed by hand', () => {
       ),
     };
   };
+  /** 10 × 1,000.00 shipping on `shipDate`. */
+  const oneTranche = (customerId: string, terms: string, shipDate: string) =>
+    f.order({
+      customerId,
+      signedOn: '2024-01-10',
+      paymentTermsCode: terms,
+      lines: [
+        { productModelId: modelId, unitPrice: '1000.00', tranches: [{ shipDate, quantity: 10 }] },
+      ],
+    });
   const twoTranches = (customerId: string, terms: string) =>
     f.order({
       customerId,
@@ -201,18 +211,7 @@ describe('corrections computed by hand', () => {
 
     beforeAll(async () => {
       customerId = (await f.customer()).id;
-      order = await f.order({
-        customerId,
-        signedOn: '2024-01-10',
-        paymentTermsCode: 'PT-40/60',
-        lines: [
-          {
-            productModelId: modelId,
-            unitPrice: '1000.00',
-            tranches: [{ shipDate: '2024-04-01', quantity: 10 }],
-          },
-        ],
-      });
+      order = await oneTranche(customerId, 'PT-40/60', '2024-04-01');
       await f.pay(order.id, '2024-01-20', '4000.00');
       await f.pay(order.id, '2024-03-02', '3000.00');
       const [tranche] = tranchesOf(order);
@@ -309,18 +308,7 @@ describe('corrections computed by hand', () => {
 
     beforeAll(async () => {
       customerId = (await f.customer()).id;
-      order = await f.order({
-        customerId,
-        signedOn: '2024-01-10',
-        paymentTermsCode: 'PT-50/50',
-        lines: [
-          {
-            productModelId: modelId,
-            unitPrice: '1000.00',
-            tranches: [{ shipDate: '2024-06-01', quantity: 10 }],
-          },
-        ],
-      });
+      order = await oneTranche(customerId, 'PT-50/50', '2024-06-01');
       const [tranche] = tranchesOf(order);
       await f.pay(order.id, '2024-01-17', '5000.00');
       await f.pay(order.id, '2024-02-01', '4000.00');
@@ -443,18 +431,7 @@ describe('corrections computed by hand', () => {
     // M1 6,000.00 due 2024-05-02). Raised to 1,100.00 on 2024-03-01: Δ = 100 × 10 = 1,000.00,
     // due 2024-06-01; the tranche then moves to 2024-07-01 on 2024-03-15, and so does Δ.
     const customerId = (await f.customer()).id;
-    const order = await f.order({
-      customerId,
-      signedOn: '2024-01-10',
-      paymentTermsCode: 'PT-40/60',
-      lines: [
-        {
-          productModelId: modelId,
-          unitPrice: '1000.00',
-          tranches: [{ shipDate: '2024-06-01', quantity: 10 }],
-        },
-      ],
-    });
+    const order = await oneTranche(customerId, 'PT-40/60', '2024-06-01');
     const [tranche] = tranchesOf(order);
     const raised = await f.amend(order.id, '2024-03-01', [
       { trancheId: tranche.id, unitPrice: '1100.00' },

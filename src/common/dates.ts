@@ -53,6 +53,33 @@ export function IsDateOnly(options: { optional?: boolean; description?: string }
   );
 }
 
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** A calendar month written YYYY-MM. */
+export function isMonth(value: unknown): value is string {
+  return typeof value === 'string' && MONTH.test(value);
+}
+
+/** A calendar month written YYYY-MM. */
+export function IsMonth(options: { optional?: boolean; description?: string } = {}) {
+  return (target: object, propertyName: string) => {
+    ApiProperty({
+      type: 'string',
+      example: '2026-03',
+      pattern: MONTH.source,
+      required: !options.optional,
+      description: options.description,
+    })(target, propertyName);
+    registerDecorator({
+      name: 'isMonth',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be a month YYYY-MM` },
+      validator: { validate: (value: unknown) => isMonth(value) },
+    });
+  };
+}
+
 /** 400 unless `from` ≤ `to` (either may be absent): the range of a query, in dates or months. */
 export function assertOrderedRange(from: string | undefined, to: string | undefined): void {
   if (from !== undefined && to !== undefined && from > to) {

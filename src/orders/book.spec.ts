@@ -1283,6 +1283,77 @@ describe('replayBook — price changes and refunds', () => {
   });
 });
 
+describe('replayBook — bookings', () => {
+  it('books units and value at signing, added and cancelled units at the price in force, and the Δ of price changes', () => {
+    // No terms. T1 10 × $1,000 (06-20), T2 5 × $2,000 (07-20).
+    const r = replayChecked(
+      order(
+        null,
+        [T1, tranche('t2', 2, 5, 200_000, '2021-07-20')],
+        [
+          amend('a1', '2021-04-03', {
+            type: 'add_tranche',
+            trancheId: 't3',
+            sequence: 3,
+            shipDate: '2021-08-20',
+            quantity: 4,
+            unitPriceCents: 150_000,
+          }),
+          amend('a2', '2021-04-10', { type: 'set_quantity', trancheId: 't1', quantity: 7 }),
+          amend('a3', '2021-04-20', reprice('t2', 180_000)),
+          amend('a4', '2021-05-05', reprice('t3', 160_000)),
+          ship('2021-06-20', { t1: 7 }),
+          amend('a5', '2021-06-25', { type: 'cancel', trancheId: 't2' }),
+        ],
+      ),
+    );
+    expect(r.bookings.map((b) => [b.on, b.trancheId, b.kind, b.units, b.amountCents])).toEqual([
+      ['2021-03-01', 't1', 'signed', 10, 1_000_000],
+      ['2021-03-01', 't2', 'signed', 5, 1_000_000],
+      ['2021-04-03', 't3', 'added', 4, 600_000], // 4 × $1,500
+      ['2021-04-10', 't1', 'cancelled', 3, 300_000], // 3 × $1,000
+      ['2021-04-20', 't2', 'repriced', 5, -100_000], // ($1,800 − $2,000) × 5
+      ['2021-05-05', 't3', 'repriced', 4, 40_000], // ($1,600 − $1,500) × 4
+      ['2021-06-25', 't2', 'cancelled', 5, 900_000], // 5 × $1,800
+    ]);
+    // 20,000 + 6,000 − 3,000 − 1,000 + 400 − 9,000 = 13,400: t1 7 shipped at $1,000, t3 4 × $1,600
+    expect(balancesAsOf(r, '2021-12-31').inForceValueCents).toBe(1_340_000);
+  });
+
+  it('books on a shipment reversal what the reversed book changes in repricing and cancelling; a payment reversal books nothing', () => {
+    // No terms, 10 × $1,000 (06-20). 4 ship on 05-01; the 6 open go to $900 (Δ −$600); the 6
+    // are cancelled (6 × $900). Reversed on 05-20, the book without the shipment repriced 10
+    // (Δ −$1,000) and cancelled 10 (10 × $900): 4 more repriced, 4 more cancelled that day.
+    const p = pay('2021-03-10', 50_000);
+    const s = ship('2021-05-01', { t1: 4 });
+    const r = replayChecked(
+      order(
+        null,
+        [T1],
+        [
+          p,
+          reversePayment('2021-03-20', p),
+          s,
+          amend('cut', '2021-05-10', reprice('t1', 90_000)),
+          amend('end', '2021-05-15', { type: 'cancel', trancheId: 't1' }),
+          reverseShipment('2021-05-20', s),
+        ],
+      ),
+    );
+    expect(r.bookings.map((b) => [b.on, b.kind, b.units, b.amountCents])).toEqual([
+      ['2021-03-01', 'signed', 10, 1_000_000],
+      ['2021-05-10', 'repriced', 6, -60_000],
+      ['2021-05-15', 'cancelled', 6, 540_000],
+      ['2021-05-20', 'repriced', 4, -40_000],
+      ['2021-05-20', 'cancelled', 4, 360_000],
+    ]);
+    // 10,000 − 1,000 − 9,000 = 0: nothing shipped, nothing open. Before the reversal:
+    // 10,000 − 600 − 5,400 = 4,000, the 4 units shipped at $1,000.
+    expect(balancesAsOf(r, '2021-05-20').inForceValueCents).toBe(0);
+    expect(balancesAsOf(r, '2021-05-19').inForceValueCents).toBe(400_000);
+  });
+});
+
 describe('instalmentStatus', () => {
   it('is paid once settled with some cash, void once settled by voiding alone, else open', () => {
     expect(instalmentStatus(100, 100, 0)).toBe('paid');

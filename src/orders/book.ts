@@ -7,6 +7,8 @@ import {
 } from './billing-schedule';
 import {
   AmendmentChange,
+  Booking,
+  BookingKind,
   BookEvent,
   BookInput,
   BookResult,
@@ -150,6 +152,7 @@ class Replay {
   private readonly credit: CreditSegment[] = [];
   private readonly forfeitures: Forfeiture[] = [];
   private readonly refunds: Refund[] = [];
+  private readonly bookings: Booking[] = [];
   private unapplied = 0;
   private creditChanged = true;
   private readonly dirtyTranches = new Set<TrancheState>();
@@ -181,6 +184,7 @@ class Replay {
     for (const t of this.input.tranches) {
       if (this.tranches.has(t.id)) throw new Error(`Tranche ${t.id} appears twice`);
       this.addTrancheState(t.id, t.sequence, t.unitPriceCents, t.quantity, t.shipDate);
+      this.book(t.id, signedOn, 'signed', t.quantity, t.quantity * t.unitPriceCents);
     }
     if (schedule.deposit && schedule.deposit.amountCents > 0) {
       const deposit = this.newGroup(
@@ -362,6 +366,7 @@ class Replay {
   private addUnits(t: TrancheState, units: number, eventId: string, on: IsoDate) {
     t.quantity += units;
     this.dirtyTranches.add(t);
+    this.book(t.id, on, 'added', units, units * t.unitPriceCents);
     const billing = addedUnitsSchedule(on, this.input.terms, units * t.unitPriceCents, t.shipDate);
     if (billing.deposit && billing.deposit.amountCents > 0) {
       const key = `deposit:${eventId}:${t.id}`;
@@ -420,6 +425,10 @@ class Replay {
     }
     this.setCredit(this.unapplied - amount);
     this.refunds.push({ id: event.id, on, amountCents: amount });
+  }
+
+  private book(trancheId: string, on: IsoDate, kind: BookingKind, units: number, cents: number) {
+    this.bookings.push({ trancheId, on, kind, units, amountCents: cents });
   }
 
   private setCredit(value: number) {
@@ -489,6 +498,7 @@ class Replay {
     t.forfeited += forfeited;
     t.cancelled += units;
     this.forfeitures.push({ trancheId: t.id, on, units, amountCents: forfeited });
+    this.book(t.id, on, 'cancelled', units, units * t.unitPriceCents);
     this.dirtyTranches.add(t);
 
     const parts = t.parts.filter((p) => unpaid(p) > 0);
@@ -516,6 +526,7 @@ class Replay {
       throw new RangeError(`Tranche ${t.id}: price change too large`);
     t.unitPriceCents = unitPriceCents;
     this.dirtyTranches.add(t);
+    if (delta !== 0) this.book(t.id, on, 'repriced', open, delta);
     if (delta > 0) {
       const key = `milestone:${t.id}:price:${eventId}`;
       this.addOrGrow(key, 'milestone', t, on, t.shipDate, 0, delta);
@@ -649,6 +660,7 @@ class Replay {
       credit: this.credit,
       forfeitures: this.forfeitures,
       refunds: this.refunds,
+      bookings: this.bookings,
     };
   }
 }
@@ -751,6 +763,7 @@ export function replayBook(input: BookInput): BookResult {
     ),
     forfeitures: spliceForfeitures(windows),
     refunds: last.refunds,
+    bookings: spliceBookings(windows),
   };
 }
 
@@ -862,6 +875,48 @@ function spliceForfeitures(windows: readonly Window[]): Forfeiture[] {
   return out;
 }
 
+/**
+ * Each window's own bookings, and on each reversal date, per tranche and kind, the change the
+ * reversal made to what was booked before that date (a shipment reversal gives the units that come
+ * back the price in force, and the amendments since act on them as well).
+ */
+function spliceBookings(windows: readonly Window[]): Booking[] {
+  const out: Booking[] = [];
+  const sums = (bookings: readonly Booking[], before: IsoDate) => {
+    const map = new Map<string, Booking>();
+    for (const b of bookings) {
+      if (b.on >= before) continue;
+      const key = `${b.trancheId} ${b.kind}`;
+      const sum = map.get(key);
+      if (sum) {
+        sum.units += b.units;
+        sum.amountCents += b.amountCents;
+      } else map.set(key, { ...b });
+    }
+    return map;
+  };
+  windows.forEach(({ from, to, result }, i) => {
+    if (i > 0) {
+      const was = sums(windows[i - 1].result.bookings, from);
+      const now = sums(result.bookings, from);
+      for (const key of new Set([...was.keys(), ...now.keys()])) {
+        const a = was.get(key);
+        const b = now.get(key);
+        const units = (b?.units ?? 0) - (a?.units ?? 0);
+        const amountCents = (b?.amountCents ?? 0) - (a?.amountCents ?? 0);
+        if (units !== 0 || amountCents !== 0) {
+          const { trancheId, kind } = (b ?? a)!;
+          out.push({ trancheId, on: from, kind, units, amountCents });
+        }
+      }
+    }
+    for (const b of result.bookings) {
+      if (b.on >= from && (to === null || b.on < to)) out.push(b);
+    }
+  });
+  return out;
+}
+
 function groupBy<S>(segments: readonly S[], keyOf: (s: S) => string): Map<string, S[]> {
   const map = new Map<string, S[]>();
   for (const s of segments) {
@@ -965,7 +1020,8 @@ export function balancesAsOf(result: BookResult, date: IsoDate): BookBalances {
  * - the schedule: Σ (amount − voided) = value of the units in force + forfeited; Σ paid + unapplied
  *   credit = cash received − refunded; paid + voided ≤ amount; with no price changed by `date`,
  *   Σ amounts = value of every unit ever contracted;
- * - the flows: Σ forfeitures up to `date` = forfeited revenue; unapplied credit ≥ 0.
+ * - the flows: Σ forfeitures up to `date` = forfeited revenue; unapplied credit ≥ 0; Σ bookings up
+ *   to `date` (signed + added − cancelled + repriced) = value of the units in force.
  */
 export function checkInvariant(input: BookInput, result: BookResult, date: IsoDate): BookBalances {
   const fail = (what: string) => {
@@ -1038,6 +1094,13 @@ export function checkInvariant(input: BookInput, result: BookResult, date: IsoDa
   for (const f of result.forfeitures) if (f.on <= date) forfeitures += f.amountCents;
   if (forfeitures !== b.forfeitedCents) {
     fail(`forfeitures ${forfeitures} ≠ forfeited revenue ${b.forfeitedCents}`);
+  }
+  let booked = 0;
+  for (const x of result.bookings) {
+    if (x.on <= date) booked += x.kind === 'cancelled' ? -x.amountCents : x.amountCents;
+  }
+  if (booked !== b.inForceValueCents) {
+    fail(`bookings ${booked} ≠ value in force ${b.inForceValueCents}`);
   }
   return b;
 }

@@ -160,6 +160,25 @@ export interface Forfeiture {
   amountCents: number;
 }
 
+/**
+ * A change to the value of a tranche's units in force, for bookings: its units at signing
+ * (`signed`, on signedOn), units added or cancelled by an amendment (on its effective date, valued
+ * at the price in force then), or a price change (`repriced`: the open units it repriced and Δ =
+ * (new − old price) × those units). On a reversal date, an entry of a kind carries the change the
+ * reversal made to what that kind booked before the date (units and amount may then be negative).
+ * Σ signed + added − cancelled + repriced up to D = the value of the units in force at D (shipped
+ * ones at the prices they shipped at, open ones at the price in force).
+ */
+export interface Booking {
+  trancheId: string;
+  on: IsoDate;
+  kind: BookingKind;
+  units: number;
+  amountCents: number;
+}
+
+export type BookingKind = 'signed' | 'added' | 'cancelled' | 'repriced';
+
 /** Credit paid back to the customer (cash received stays gross of refunds). */
 export interface Refund {
   id: string;
@@ -177,6 +196,8 @@ export interface BookResult {
   forfeitures: Forfeiture[];
   /** By date; Σ up to D is what was refunded as of D. */
   refunds: Refund[];
+  /** By date; what was signed, added, cancelled and repriced (see Booking). */
+  bookings: Booking[];
 }
 
 /** Refusals the replay detects (the service maps them to 409s). */

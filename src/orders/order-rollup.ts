@@ -1,10 +1,11 @@
 // What the replay writes beside each order's tranche segments, derived from them in memory: the
 // order's sums per product model over time (order segments), the revenue recognised on each
-// tranche's shipping and shipment-reversal days (recognitions), and the order's contract balances
-// over time (balance segments). Pure functions, so the reports' faster rows are checked against the
+// tranche's shipping and shipment-reversal days (recognitions), the order's contract balances
+// over time (balance segments) and their changes day by day (balance movements), and its bookings
+// per product model and day. Pure functions, so the reports' faster rows are checked against the
 // rows they summarise.
 import { balancesAsOf } from './book';
-import type { BookResult, IsoDate, TrancheSegment } from './book.types';
+import type { Booking, BookingKind, BookResult, IsoDate, TrancheSegment } from './book.types';
 
 /** One order's figures for one model over [from, to): the sums of its tranche segments in force. */
 export interface OrderSegment {
@@ -156,4 +157,77 @@ export function balanceSegments(result: BookResult): BalanceSegment[] {
     out.push(next);
   }
   return out;
+}
+
+/**
+ * How one order's contract balances changed on one day (each figure's value at the end of the day
+ * less its value the day before): cash received (net of reversals), refunds, recognised and
+ * forfeited revenue, contract liability and receivable. Each movement keeps the BR-5 identity:
+ * cash received − refunded − recognised − forfeited = liability − receivable.
+ */
+export interface BalanceMovement {
+  on: IsoDate;
+  cashReceivedCents: number;
+  refundedCents: number;
+  recognisedCents: number;
+  forfeitedCents: number;
+  contractLiabilityCents: number;
+  receivableCents: number;
+}
+
+const MOVING = [
+  'cashReceivedCents',
+  'refundedCents',
+  'recognisedCents',
+  'forfeitedCents',
+  'contractLiabilityCents',
+  'receivableCents',
+] as const;
+
+/** The day-by-day differences of balanceSegments; Σ movements up to D = the balances at D. */
+export function balanceMovements(result: BookResult): BalanceMovement[] {
+  const out: BalanceMovement[] = [];
+  let before: BalanceSegment | null = null;
+  for (const segment of balanceSegments(result)) {
+    const move = { on: segment.from } as BalanceMovement;
+    for (const k of MOVING) move[k] = segment[k] - (before?.[k] ?? 0);
+    if (MOVING.some((k) => move[k] !== 0)) out.push(move);
+    before = segment;
+  }
+  return out;
+}
+
+/** One order's bookings of one kind for one product model on one day. */
+export interface BookingRow {
+  productModelId: string;
+  on: IsoDate;
+  kind: BookingKind;
+  units: number;
+  amountCents: number;
+}
+
+/** The replay's bookings summed per product model, day and kind; rows that sum to nothing left out. */
+export function bookingRows(
+  bookings: readonly Booking[],
+  modelOf: (trancheId: string) => string,
+): BookingRow[] {
+  const rows = new Map<string, BookingRow>();
+  for (const b of bookings) {
+    const productModelId = modelOf(b.trancheId);
+    const key = `${productModelId} ${b.on} ${b.kind}`;
+    const row = rows.get(key);
+    if (row) {
+      row.units += b.units;
+      row.amountCents += b.amountCents;
+    } else {
+      rows.set(key, {
+        productModelId,
+        on: b.on,
+        kind: b.kind,
+        units: b.units,
+        amountCents: b.amountCents,
+      });
+    }
+  }
+  return [...rows.values()].filter((r) => r.units !== 0 || r.amountCents !== 0);
 }

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { centsColumn } from '../database/columns';
 
 // The replayed book of every order past draft, rewritten in the transaction of each change to the
@@ -200,6 +200,9 @@ export class Instalment {
 @Entity()
 @Index('instalment_segment_as_of_idx', ['validFrom', 'validTo'])
 @Index('instalment_segment_purchase_order_id_idx', ['purchaseOrderId'])
+// Covering and partial: the current instalments with something unpaid, for receivables ageing as
+// of today (see the Bookings migration).
+@Index('instalment_segment_unpaid_now_idx', { synchronize: false })
 export class InstalmentSegment {
   @PrimaryGeneratedColumn('identity', { type: 'bigint' })
   id: string;
@@ -282,4 +285,90 @@ export class Forfeiture {
 
   @Column(centsColumn())
   amountCents: number;
+}
+
+/**
+ * What one order booked for one product model on one day (the replay's bookings summed): units and
+ * value at signing, units added or cancelled by amendments at the price in force, and the Δ of
+ * price changes (with the open units they repriced). On a reversal date, the change the reversal
+ * made to what was booked before it, which may be negative. The bookings report reads these.
+ */
+@Entity()
+@Check('booking_kind_check', `kind IN ('signed','added','cancelled','repriced')`)
+@Index('booking_purchase_order_id_idx', ['purchaseOrderId'])
+// Covering: a bookings report is an index-only range scan (see the Bookings migration).
+@Index('booking_on_date_idx', { synchronize: false })
+export class Booking {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  purchaseOrderId: string;
+
+  @Column({ type: 'uuid' })
+  customerId: string;
+
+  @Column({ type: 'uuid' })
+  productModelId: string;
+
+  @Column({ type: 'date' })
+  onDate: string;
+
+  @Column({ type: 'varchar', length: 10 })
+  kind: 'signed' | 'added' | 'cancelled' | 'repriced';
+
+  @Column({ type: 'int' })
+  units: number;
+
+  @Column(centsColumn())
+  amountCents: number;
+}
+
+/**
+ * How one order's contract balances changed on one day (BR-5, SPEC §10): Σ of an order's rows up
+ * to D is its balances at D. Each row keeps the identity, so any sum of rows does too. The
+ * contract-liability roll-forward and the cash forecast read these.
+ */
+@Entity()
+@Check(
+  'balance_movement_identity_check',
+  'cash_received_cents - refunded_cents - recognised_cents - forfeited_cents = liability_cents - receivable_cents',
+)
+@Index('balance_movement_purchase_order_id_idx', ['purchaseOrderId'])
+// Covering: the roll-forward and the cash forecast are index-only range scans (see the
+// Bookings migration).
+@Index('balance_movement_on_date_idx', { synchronize: false })
+// Partial: the movements with a refund, which contract balances add up (see the Bookings migration).
+@Index('balance_movement_refunds_idx', { synchronize: false })
+export class BalanceMovement {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  purchaseOrderId: string;
+
+  @Column({ type: 'uuid' })
+  customerId: string;
+
+  @Column({ type: 'date' })
+  onDate: string;
+
+  /** Payments received less payments reversed, gross of refunds. */
+  @Column(centsColumn())
+  cashReceivedCents: number;
+
+  @Column(centsColumn())
+  refundedCents: number;
+
+  @Column(centsColumn())
+  recognisedCents: number;
+
+  @Column(centsColumn())
+  forfeitedCents: number;
+
+  @Column(centsColumn())
+  liabilityCents: number;
+
+  @Column(centsColumn())
+  receivableCents: number;
 }

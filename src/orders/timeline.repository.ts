@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { orderSegments, recognitions } from './order-rollup';
+import { balanceMovements, bookingRows, orderSegments, recognitions } from './order-rollup';
 import { AmendmentChange, BookEvent, BookResult, BookTranche } from './book.types';
 
 interface TrancheRow {
@@ -127,6 +127,8 @@ export class TimelineRepository {
       'credit_segment',
       'forfeiture',
       'instalment',
+      'booking',
+      'balance_movement',
     ]) {
       await tx.query(`DELETE FROM ${table} WHERE purchase_order_id = $1`, [order.id]);
     }
@@ -249,6 +251,54 @@ export class TimelineRepository {
           forfeitures.map((f) => f.on),
           forfeitures.map((f) => f.units),
           forfeitures.map((f) => f.amountCents),
+        ],
+      );
+    }
+    await this.writeBookingsAndMovements(tx, order, result, modelOf);
+  }
+
+  /** The order's bookings per model and day, and its balance movements (see order-rollup). */
+  private async writeBookingsAndMovements(
+    tx: EntityManager,
+    order: TimelineOwner,
+    result: BookResult,
+    modelOf: Map<string, string>,
+  ): Promise<void> {
+    const booked = bookingRows(result.bookings, (trancheId) => modelOf.get(trancheId)!);
+    if (booked.length > 0) {
+      await tx.query(
+        `INSERT INTO booking (purchase_order_id, customer_id, product_model_id, on_date, kind, units, amount_cents)
+         SELECT $1, $2, b.model, b.on_date, b.kind, b.units, b.amount
+           FROM unnest($3::uuid[], $4::date[], $5::varchar[], $6::int[], $7::bigint[]) AS b(model, on_date, kind, units, amount)`,
+        [
+          order.id,
+          order.customerId,
+          booked.map((b) => b.productModelId),
+          booked.map((b) => b.on),
+          booked.map((b) => b.kind),
+          booked.map((b) => b.units),
+          booked.map((b) => b.amountCents),
+        ],
+      );
+    }
+    const moves = balanceMovements(result);
+    if (moves.length > 0) {
+      await tx.query(
+        `INSERT INTO balance_movement (purchase_order_id, customer_id, on_date, cash_received_cents, refunded_cents,
+            recognised_cents, forfeited_cents, liability_cents, receivable_cents)
+         SELECT $1, $2, m.on_date, m.cash, m.refunded, m.recognised, m.forfeited, m.liability, m.receivable
+           FROM unnest($3::date[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[])
+             AS m(on_date, cash, refunded, recognised, forfeited, liability, receivable)`,
+        [
+          order.id,
+          order.customerId,
+          moves.map((m) => m.on),
+          moves.map((m) => m.cashReceivedCents),
+          moves.map((m) => m.refundedCents),
+          moves.map((m) => m.recognisedCents),
+          moves.map((m) => m.forfeitedCents),
+          moves.map((m) => m.contractLiabilityCents),
+          moves.map((m) => m.receivableCents),
         ],
       );
     }

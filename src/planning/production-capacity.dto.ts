@@ -9,36 +9,10 @@ import {
   IsUUID,
   Max,
   Min,
-  registerDecorator,
   ValidateNested,
 } from 'class-validator';
+import { IsMonth } from '../common/dates';
 import { PageQueryDto } from '../common/pagination';
-
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-
-export function isMonth(value: unknown): value is string {
-  return typeof value === 'string' && MONTH.test(value);
-}
-
-/** A calendar month written YYYY-MM. */
-export function IsMonth(options: { optional?: boolean; description?: string } = {}) {
-  return (target: object, propertyName: string) => {
-    ApiProperty({
-      type: 'string',
-      example: '2026-03',
-      pattern: MONTH.source,
-      required: !options.optional,
-      description: options.description,
-    })(target, propertyName);
-    registerDecorator({
-      name: 'isMonth',
-      target: target.constructor,
-      propertyName,
-      options: { message: `${propertyName} must be a month YYYY-MM` },
-      validator: { validate: (value: unknown) => isMonth(value) },
-    });
-  };
-}
 
 /** The most units a month can hold: far above any factory, far below int overflow in sums. */
 export const MAX_MONTH_UNITS = 10_000_000;

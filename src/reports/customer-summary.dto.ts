@@ -21,12 +21,16 @@ export class CustomerSummaryDto {
   shippedUnits: number;
   @money('Shipped units × their unit price')
   recognizedRevenue: string;
-  @money('Payments received')
+  @money('Payments received less payments reversed, gross of refunds')
   cashReceived: string;
+  @money('Unapplied credit paid back')
+  refunded: string;
   @money('Cash received for units not yet shipped, plus unapplied credit')
   contractLiability: string;
   @money('Shipped value not yet paid')
   receivable: string;
+  @money('What instalments due before today still owe (neither paid nor voided)')
+  overdueAmount: string;
   @money(
     'Σ over open opportunities (stages lead to negotiation) of quantity × unit price × probability, rounded half up to the cent',
   )

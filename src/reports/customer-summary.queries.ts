@@ -10,8 +10,9 @@ export interface CustomerFiguresRow {
 
 /**
  * What the customer summary adds to the backlog and the contract balances, for one customer as of
- * the end of `asOf`: whether it exists, its confirmed orders, the units shipped, the weighted
- * pipeline of its open opportunities and its latest activity. The pipeline is exact numeric
+ * the end of `asOf`: whether it exists, its confirmed orders, the units shipped (as the replayed
+ * tranches hold them: a reversed shipment's units are open again), the weighted pipeline of its
+ * open opportunities and its latest activity. The pipeline is exact numeric
  * arithmetic, summed first and rounded once, half up (PostgreSQL rounds numeric halves away from
  * zero, and every term is ≥ 0).
  */
@@ -23,8 +24,9 @@ export function customerFiguresQuery(
     text: `
       SELECT EXISTS (SELECT 1 FROM customer WHERE id = $1) AS customer_exists,
              (SELECT count(*) FROM purchase_order WHERE customer_id = $1 AND status = 'confirmed')::int AS open_orders,
-             (SELECT coalesce(sum(i.quantity), 0) FROM shipment s JOIN shipment_item i ON i.shipment_id = s.id
-               WHERE s.customer_id = $1 AND s.shipped_on <= $2::date)::bigint AS shipped_units,
+             (SELECT coalesce(sum(s.shipped_units), 0) FROM tranche_segment s
+               WHERE s.customer_id = $1 AND s.valid_from <= $2::date
+                 AND (s.valid_to IS NULL OR s.valid_to > $2::date))::bigint AS shipped_units,
              (SELECT round(coalesce(sum(o.quantity::numeric * o.unit_price_cents * o.probability), 0) / 100)::bigint
                 FROM opportunity o
                WHERE o.customer_id = $1 AND o.stage = ANY($3)) AS weighted_pipeline_cents,

@@ -4,7 +4,7 @@ import { FastifyReply } from 'fastify';
 import { AnyRole, Roles } from '../access/roles.decorator';
 import { ApiPage, Page, PageQueryDto } from '../common/pagination';
 import { ParseIdPipe } from '../common/validation';
-import { toCsv, wantsCsv } from './csv';
+import { jsonOrCsv, periodRows } from './csv';
 import {
   CashForecastDto,
   CashForecastQueryDto,
@@ -17,20 +17,6 @@ import {
   VarianceQueryDto,
 } from './forecast.dto';
 import { ForecastService } from './forecast.service';
-
-function csv(reply: FastifyReply, name: string, rows: object[]): string {
-  void reply
-    .header('content-type', 'text/csv; charset=utf-8')
-    .header('content-disposition', `attachment; filename="${name}.csv"`);
-  return toCsv(rows as Record<string, unknown>[]);
-}
-
-/** One row per period, or per period and group when grouped. */
-function revenueRows(report: { periods: RevenueForecastDto['periods'] }): object[] {
-  return report.periods.flatMap(({ groups, ...period }) =>
-    groups ? groups.map((group) => ({ period: period.period, ...group })) : [period],
-  );
-}
 
 @ApiTags('reports')
 @Controller('reports')
@@ -47,9 +33,12 @@ export class ForecastController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RevenueForecastDto | string> {
     const report = await this.forecasts.revenueForecast(query);
-    return wantsCsv(query.format, accept)
-      ? csv(reply, `revenue-forecast-${report.asOf}`, revenueRows(report))
-      : report;
+    return jsonOrCsv(
+      report,
+      { format: query.format, accept, reply },
+      'revenue-forecast',
+      periodRows,
+    );
   }
 
   /** Cash received and expected from the billing schedule per month or quarter. */
@@ -62,9 +51,12 @@ export class ForecastController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CashForecastDto | string> {
     const report = await this.forecasts.cashForecast(query);
-    return wantsCsv(query.format, accept)
-      ? csv(reply, `cash-forecast-${report.asOf}`, report.periods)
-      : report;
+    return jsonOrCsv(
+      report,
+      { format: query.format, accept, reply },
+      'cash-forecast',
+      (r) => r.periods,
+    );
   }
 
   /** Freezes today's revenue forecast. */
@@ -101,8 +93,6 @@ export class ForecastController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<VarianceDto | string> {
     const report = await this.forecasts.variance(id, query.asOf);
-    return wantsCsv(query.format, accept)
-      ? csv(reply, `variance-${report.asOf}`, report.periods)
-      : report;
+    return jsonOrCsv(report, { format: query.format, accept, reply }, 'variance', (r) => r.periods);
   }
 }

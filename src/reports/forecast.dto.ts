@@ -1,10 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, Length, registerDecorator } from 'class-validator';
-import { IsDateOnly } from '../common/dates';
-import { isMonth } from './periods';
-import { ReportFiltersDto } from './report-query.dto';
+import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsDateOnly, IsMonth } from '../common/dates';
+import { GRANULARITIES, PeriodQueryDto } from './report-query.dto';
 
-export const GRANULARITIES = ['month', 'quarter'] as const;
 export const BASES = ['contract', 'plan'] as const;
 export const FORECAST_GROUPS = [
   'productModel',
@@ -14,38 +12,7 @@ export const FORECAST_GROUPS = [
   'purchaseOrder',
 ] as const;
 
-function IsMonth(optional = false) {
-  return (target: object, propertyName: string) => {
-    ApiProperty({
-      type: 'string',
-      example: '2021-03',
-      required: !optional,
-      description: 'A month, YYYY-MM',
-    })(target, propertyName);
-    registerDecorator({
-      name: 'isMonth',
-      target: target.constructor,
-      propertyName,
-      options: { message: `${propertyName} must be a month YYYY-MM` },
-      validator: { validate: (value: unknown) => isMonth(value) },
-    });
-  };
-}
-
-export class RevenueForecastQueryDto extends ReportFiltersDto {
-  @IsOptional()
-  @IsMonth(true)
-  from?: string;
-
-  @IsOptional()
-  @IsMonth(true)
-  to?: string;
-
-  @ApiPropertyOptional({ enum: GRANULARITIES, enumName: 'Granularity', default: 'month' })
-  @IsOptional()
-  @IsIn(GRANULARITIES)
-  granularity?: 'month' | 'quarter';
-
+export class RevenueForecastQueryDto extends PeriodQueryDto {
   /** `contract`: open units by contracted ship date; `plan`: by the delivery plan. */
   @ApiPropertyOptional({ enum: BASES, enumName: 'ForecastBasis', default: 'contract' })
   @IsOptional()
@@ -62,20 +29,7 @@ export class RevenueForecastQueryDto extends ReportFiltersDto {
   productModelId?: string;
 }
 
-export class CashForecastQueryDto extends ReportFiltersDto {
-  @IsOptional()
-  @IsMonth(true)
-  from?: string;
-
-  @IsOptional()
-  @IsMonth(true)
-  to?: string;
-
-  @ApiPropertyOptional({ enum: GRANULARITIES, enumName: 'Granularity', default: 'month' })
-  @IsOptional()
-  @IsIn(GRANULARITIES)
-  granularity?: 'month' | 'quarter';
-}
+export class CashForecastQueryDto extends PeriodQueryDto {}
 
 export class RevenueFiguresDto {
   @ApiProperty({ type: 'string', example: '3060000.00' })
@@ -129,6 +83,7 @@ export class RevenueForecastDto {
 
 export class CashPeriodDto {
   period: string;
+  /** Payments received in the period, on or before asOf, less payments reversed and refunds paid in it. */
   @ApiProperty({ type: 'string', example: '2142000.00' })
   receivedCash: string;
   @ApiProperty({ type: 'string', example: '2142000.00' })
@@ -152,10 +107,10 @@ export class CreateSnapshotDto {
   @Length(1, 200)
   name: string;
 
-  @IsMonth()
+  @IsMonth({ description: 'First month, YYYY-MM' })
   from: string;
 
-  @IsMonth()
+  @IsMonth({ description: 'Last month, YYYY-MM (inclusive)' })
   to: string;
 
   @ApiProperty({ enum: GRANULARITIES, enumName: 'Granularity' })

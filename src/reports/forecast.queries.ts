@@ -11,6 +11,38 @@ export const GROUP_COLUMNS: Record<ForecastGroup, { key: string; label: string }
   purchaseOrder: { key: 'o.id::text', label: 'o.number' },
 };
 
+/** Which of the customer (c), the model (m) and the order (o) a grouping or a filter needs joined. */
+export function groupNeeds(groupBy: ForecastGroup | undefined, filters: ReportFilters) {
+  return {
+    customer:
+      !!filters.segment ||
+      !!filters.region ||
+      ['customer', 'segment', 'region'].includes(groupBy ?? ''),
+    model: groupBy === 'productModel',
+    order: groupBy === 'purchaseOrder',
+  };
+}
+
+/** The joins groupNeeds asks for, on rows `alias` that carry the ids. */
+export function groupJoins(needs: ReturnType<typeof groupNeeds>, alias: string): string {
+  return [
+    needs.customer ? `JOIN customer c ON c.id = ${alias}.customer_id` : '',
+    needs.model ? `JOIN product_model m ON m.id = ${alias}.product_model_id` : '',
+    needs.order ? `JOIN purchase_order o ON o.id = ${alias}.purchase_order_id` : '',
+  ].join('\n        ');
+}
+
+/** Per period alone, or per period and per group of `groupBy` as well (is_group tells them apart). */
+export function periodGrouping(groupBy: ForecastGroup | undefined, period: string) {
+  const group = groupBy ? GROUP_COLUMNS[groupBy] : null;
+  return {
+    columns: group
+      ? `${group.key} AS key, ${group.label} AS label, GROUPING(${group.key}) = 0 AS is_group,`
+      : 'NULL AS key, NULL AS label, false AS is_group,',
+    sets: group ? `GROUPING SETS ((${period}), (${period}, ${group.key}, ${group.label}))` : period,
+  };
+}
+
 export interface RevenueRow {
   /** Null for units overdue at asOf (in no period). */
   period_start: string | null;
@@ -40,19 +72,9 @@ export function revenueQuery(
     withForecast: boolean;
   },
 ): { text: string; values: unknown[] } {
-  const group = filters.groupBy ? GROUP_COLUMNS[filters.groupBy] : null;
   // Only the joins a filter or the grouping needs: the flows carry the ids already.
-  const needs = {
-    customer:
-      !!filters.segment ||
-      !!filters.region ||
-      ['customer', 'segment', 'region'].includes(filters.groupBy ?? ''),
-    model: filters.groupBy === 'productModel',
-    order: filters.groupBy === 'purchaseOrder',
-  };
-  const groupSets = group
-    ? `GROUPING SETS ((period_start), (period_start, ${group.key}, ${group.label}))`
-    : 'period_start';
+  const needs = groupNeeds(filters.groupBy, filters);
+  const grouping = periodGrouping(filters.groupBy, 'period_start');
   // Without a grouping by customer or order, each kind of flow is summed per day (and model) first,
   // so the per-period aggregation sees a few thousand rows, not one per tranche. Customers and
   // orders are too many for that to pay.
@@ -96,20 +118,18 @@ export function revenueQuery(
           FROM flows
       )
       SELECT p.period_start::text AS period_start,
-             ${group ? `${group.key} AS key, ${group.label} AS label, GROUPING(${group.key}) = 0 AS is_group,` : 'NULL AS key, NULL AS label, false AS is_group,'}
+             ${grouping.columns}
              coalesce(sum(p.cents) FILTER (WHERE p.kind = 'recognized'), 0)::bigint AS recognized,
              coalesce(sum(p.cents) FILTER (WHERE p.kind = 'forfeited'), 0)::bigint AS forfeited,
              coalesce(sum(p.cents) FILTER (WHERE p.kind IN ('forecast', 'overdue')), 0)::bigint AS forecast,
              coalesce(sum(p.units) FILTER (WHERE p.kind = 'recognized'), 0)::bigint AS shipped_quantity,
              coalesce(sum(p.units) FILTER (WHERE p.kind IN ('forecast', 'overdue')), 0)::bigint AS forecast_quantity
         FROM placed p
-        ${needs.customer ? 'JOIN customer c ON c.id = p.customer_id' : ''}
-        ${needs.model ? 'JOIN product_model m ON m.id = p.product_model_id' : ''}
-        ${needs.order ? 'JOIN purchase_order o ON o.id = p.purchase_order_id' : ''}
+        ${groupJoins(needs, 'p')}
        WHERE true
          ${filters.segment ? 'AND c.segment = $6::text' : 'AND $6::text IS NULL'}
          ${filters.region ? 'AND c.region = $7::text' : 'AND $7::text IS NULL'}
-       GROUP BY ${groupSets}
+       GROUP BY ${grouping.sets}
        ORDER BY 1 NULLS FIRST, 2 NULLS FIRST`,
     values: [
       filters.asOf,
@@ -132,8 +152,10 @@ export interface CashRow {
 }
 
 /**
- * Cash per period: payments received on or before asOf, and what the instalments open at asOf
- * (schedule in force at asOf) still expect, by due date; due on or before asOf is overdue.
+ * Cash per period: payments received on or before asOf less payments reversed and refunds paid by
+ * then (from the orders' balance movements: a reversal or a refund is negative cash on its date),
+ * and what the instalments open at asOf (schedule in force at asOf) still expect, by due date; due
+ * on or before asOf is overdue.
  */
 export function cashQuery(
   filters: ReportFilters & { from: string; to: string; granularity: 'month' | 'quarter' },
@@ -141,9 +163,10 @@ export function cashQuery(
   return {
     text: `
       WITH flows AS (
-        SELECT p.received_on AS on_date, 'received' AS kind, p.amount_cents AS cents, p.customer_id
-          FROM payment p
-         WHERE p.received_on <= $1::date AND p.received_on >= $2::date AND p.received_on < $3::date
+        SELECT m.on_date, 'received' AS kind, m.cash_received_cents - m.refunded_cents AS cents, m.customer_id
+          FROM balance_movement m
+         WHERE m.on_date <= $1::date AND m.on_date >= $2::date AND m.on_date < $3::date
+           AND (m.cash_received_cents <> 0 OR m.refunded_cents <> 0)
         UNION ALL
         SELECT i.due_on, CASE WHEN i.due_on <= $1::date THEN 'overdue' ELSE 'expected' END,
                i.amount_cents - i.paid_cents - i.voided_cents, i.customer_id

@@ -3,8 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
-import { assertOrderedRange } from '../common/dates';
-import { NotFoundError, UnprocessableError, ValidationFailedError } from '../common/errors';
+import { NotFoundError, UnprocessableError } from '../common/errors';
 import { formatMoney, parseMoney } from '../common/money';
 import { paginate, Page, PageQueryDto } from '../common/pagination';
 import {
@@ -21,7 +20,7 @@ import {
 } from './forecast.dto';
 import { cashQuery, CashRow, revenueQuery, RevenueRow } from './forecast.queries';
 import { ForecastSnapshot } from './forecast-snapshot.entity';
-import { addMonths, Granularity, monthsBetween, periodOf, periods } from './periods';
+import { periodOf, periodRange } from './periods';
 
 /** What the delivery plan contributes to a plan-basis forecast. */
 export interface PlanForecastRow {
@@ -43,8 +42,6 @@ export interface PlanForecastProvider {
 }
 
 export const PLAN_FORECAST = Symbol('PLAN_FORECAST');
-
-const MAX_MONTHS = 120;
 
 interface Figures {
   recognized: number;
@@ -80,26 +77,13 @@ export class ForecastService {
     @Optional() @Inject(PLAN_FORECAST) private readonly plan?: PlanForecastProvider,
   ) {}
 
-  private range(query: { from?: string; to?: string; asOf?: string }) {
-    const now = this.clock.today();
-    const asOf = query.asOf ?? now;
-    const from = query.from ?? asOf.slice(0, 7);
-    const to = query.to ?? addMonths(from, 11);
-    assertOrderedRange(from, to);
-    if (monthsBetween(from, to) >= MAX_MONTHS) {
-      throw new ValidationFailedError(`at most ${MAX_MONTHS} months at once`, [
-        { path: 'to', message: `at most ${MAX_MONTHS} months after from` },
-      ]);
-    }
-    return { asOf, from, to, current: asOf >= now };
+  private range(query: RevenueForecastQueryDto | CashForecastQueryDto) {
+    return periodRange(query, this.clock.today(), 'ahead');
   }
 
   async revenueForecast(query: RevenueForecastQueryDto): Promise<RevenueForecastDto> {
-    const { asOf, from, to, current } = this.range(query);
-    const granularity: Granularity = query.granularity ?? 'month';
+    const { asOf, from, to, current, granularity, list, bounds } = this.range(query);
     const basis = query.basis ?? 'contract';
-    const list = periods(from, to, granularity);
-    const bounds = { from: list[0].start, to: list[list.length - 1].end };
     const { text, values } = revenueQuery({
       ...query,
       asOf,
@@ -223,17 +207,8 @@ export class ForecastService {
   }
 
   async cashForecast(query: CashForecastQueryDto): Promise<CashForecastDto> {
-    const { asOf, from, to, current } = this.range(query);
-    const granularity: Granularity = query.granularity ?? 'month';
-    const list = periods(from, to, granularity);
-    const { text, values } = cashQuery({
-      ...query,
-      asOf,
-      current,
-      from: list[0].start,
-      to: list[list.length - 1].end,
-      granularity,
-    });
+    const { asOf, from, to, current, granularity, list, bounds } = this.range(query);
+    const { text, values } = cashQuery({ ...query, asOf, current, ...bounds, granularity });
     const rows = (await this.dataSource.query(text, values)) as CashRow[];
     const byPeriod = new Map<string, CashRow>();
     let overdue = 0;

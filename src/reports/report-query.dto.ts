@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
-import { IsDateOnly } from '../common/dates';
+import { IsDateOnly, IsMonth } from '../common/dates';
 
 export const SEGMENTS = [
   'public_miner',
@@ -35,6 +35,24 @@ export class ReportFiltersDto {
   @IsOptional()
   @IsIn(['json', 'csv'])
   format?: 'json' | 'csv';
+}
+
+export const GRANULARITIES = ['month', 'quarter'] as const;
+
+/** A report over the months or quarters from `from` to `to`. */
+export class PeriodQueryDto extends ReportFiltersDto {
+  @IsOptional()
+  @IsMonth({ optional: true, description: 'First month, YYYY-MM' })
+  from?: string;
+
+  @IsOptional()
+  @IsMonth({ optional: true, description: 'Last month, YYYY-MM (inclusive)' })
+  to?: string;
+
+  @ApiPropertyOptional({ enum: GRANULARITIES, enumName: 'Granularity', default: 'month' })
+  @IsOptional()
+  @IsIn(GRANULARITIES)
+  granularity?: 'month' | 'quarter';
 }
 
 export const BACKLOG_GROUPS = [
@@ -92,7 +110,10 @@ export class BacklogReportDto {
 }
 
 export class BalanceFiguresDto {
+  /** Payments received less payments reversed, gross of refunds. */
   cashReceived: string;
+  /** Unapplied credit paid back; cash received − refunded − recognised − forfeited = liability − receivable. */
+  refunded: string;
   recognizedRevenue: string;
   forfeitedRevenue: string;
   contractLiability: string;
@@ -109,4 +130,39 @@ export class ContractBalancesReportDto {
   asOf: string;
   totals: BalanceFiguresDto;
   groups: BalanceGroupDto[];
+}
+
+export class ReceivablesAgingQueryDto extends ReportFiltersDto {
+  @ApiPropertyOptional({ enum: BALANCE_GROUPS, enumName: 'ReceivablesAgingGroupBy' })
+  @IsOptional()
+  @IsIn(BALANCE_GROUPS)
+  groupBy?: BalanceGroup;
+}
+
+/** Unpaid, unvoided instalment amounts by days past the due date in force at asOf. */
+export class AgingFiguresDto {
+  /** Due on or after asOf. */
+  notDue: string;
+  /** Due 1 to 30 days before asOf. */
+  days1to30: string;
+  /** Due 31 to 60 days before asOf. */
+  days31to60: string;
+  /** Due 61 to 90 days before asOf. */
+  days61to90: string;
+  /** Due more than 90 days before asOf. */
+  over90: string;
+  /** Σ of the buckets. */
+  total: string;
+}
+
+export class AgingGroupDto extends AgingFiguresDto {
+  key: string;
+  label: string;
+}
+
+export class ReceivablesAgingReportDto {
+  asOf: string;
+  totals: AgingFiguresDto;
+  /** Groups with nothing unpaid are left out. */
+  groups: AgingGroupDto[];
 }

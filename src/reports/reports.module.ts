@@ -3,12 +3,13 @@ import { CustomerSummaryController } from './customer-summary.controller';
 import { CustomerSummaryService } from './customer-summary.service';
 import { ForecastController } from './forecast.controller';
 import { ForecastService } from './forecast.service';
+import { PeriodReportsService } from './period-reports.service';
 import { ReportsController } from './reports.controller';
 import { ReportsService } from './reports.service';
 
 @Module({
   controllers: [ReportsController, ForecastController, CustomerSummaryController],
-  providers: [ReportsService, ForecastService, CustomerSummaryService],
+  providers: [ReportsService, ForecastService, CustomerSummaryService, PeriodReportsService],
   exports: [ReportsService],
 })
 export class ReportsModule {}

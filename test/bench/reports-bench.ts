@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- reports`: builds a large book (≥ 20,000 orders, ≥ 100,000 tranches,
  * ≥ 2,000,000 open units, with shipments, payments and amendments), then times the backlog by
- * customer, a 24-month revenue forecast and the contract balances over HTTP against a bare
+ * customer, a 24-month revenue forecast, the contract balances, the receivables ageing, and the
+ * bookings and contract-liability roll-forward of the last 24 months over HTTP against a bare
  * `SELECT sum(...)` over the same tranche rows. Every order's history goes in with SQL and is
  * replayed by the app's own OrderChangeService.replay, so the timeline is exactly what the API
  * would have built.
@@ -20,6 +21,7 @@ import { runAs, systemActor } from '../../src/common/request-context';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { runMigrations } from '../../src/database/migrate';
 import { OrderChangeService } from '../../src/orders/order-change.service';
+import { addMonths } from '../../src/reports/periods';
 import { DataSource } from 'typeorm';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 20000);
@@ -93,11 +95,9 @@ async function main() {
     const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     const key = (await app.get(ApiKeyService).create('bench', 'finance')).key;
     const from = now.slice(0, 7);
-    const to = (() => {
-      const [y, m] = from.split('-').map(Number);
-      const index = y * 12 + m - 1 + 23;
-      return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-    })();
+    const to = addMonths(from, 23);
+    // The 24 months up to this one: every order of the book was signed in them.
+    const past = addMonths(from, -23);
     const bare = new Client(url);
     await bare.connect();
     const time = async (run: () => Promise<void>) => {
@@ -135,6 +135,15 @@ async function main() {
       ),
       'GET /reports/backlog?groupBy=customer (asOf a year ago)': await time(
         get(`/api/v1/reports/backlog?groupBy=customer&asOf=${addDays(now, -365)}`),
+      ),
+      'GET /reports/receivables-aging?groupBy=customer': await time(
+        get('/api/v1/reports/receivables-aging?groupBy=customer'),
+      ),
+      [`GET /reports/bookings (24 months ${past}…${from})`]: await time(
+        get(`/api/v1/reports/bookings?from=${past}&to=${from}`),
+      ),
+      [`GET /reports/contract-liability-rollforward (24 months ${past}…${from})`]: await time(
+        get(`/api/v1/reports/contract-liability-rollforward?from=${past}&to=${from}`),
       ),
     };
     await bare.end();

@@ -870,8 +870,68 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Cash, recognised and forfeited revenue, contract liability and receivable at the end of asOf (BR-5). */
+    /** Cash, refunds, recognised and forfeited revenue, contract liability and receivable at the end of asOf (BR-5). */
     get: operations['reports_contractBalances'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/reports/receivables-aging': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * What every instalment still owes at the end of asOf (neither paid nor voided), by days past its
+     *     due date in force: not due (due on or after asOf), 1–30, 31–60, 61–90, over 90.
+     */
+    get: operations['reports_receivablesAging'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/reports/bookings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Per month or quarter: orders signed with their units and value, units added and cancelled by
+     *     amendments and the value of price changes, and the net booked value.
+     */
+    get: operations['reports_bookings'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/reports/contract-liability-rollforward': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Per month or quarter: contract liability and receivable at its start and end, and the cash,
+     *     refunds, recognised and forfeited revenue that move one into the other.
+     */
+    get: operations['reports_rollforward'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2185,23 +2245,339 @@ export interface components {
     /** @enum {string} */
     BacklogGroupBy:
       'productModel' | 'customer' | 'segment' | 'region' | 'shipMonth' | 'purchaseOrder';
+    BacklogFiguresDto: {
+      openQuantity: number;
+      /** @description Money. */
+      openValue: string;
+      hashrateThs: number;
+      /** @description TH/s ÷ 1,000,000, 4 dp. */
+      hashrateEhs: number;
+      /** @description Σ W ÷ 10^6, 2 dp. */
+      powerMw: number;
+      orderCount: number;
+    };
+    BacklogGroupDto: {
+      openQuantity: number;
+      /** @description Money. */
+      openValue: string;
+      hashrateThs: number;
+      /** @description TH/s ÷ 1,000,000, 4 dp. */
+      hashrateEhs: number;
+      /** @description Σ W ÷ 10^6, 2 dp. */
+      powerMw: number;
+      orderCount: number;
+      key: string;
+      label: string;
+    };
+    BacklogReportDto: {
+      asOf: string;
+      totals: components['schemas']['BacklogFiguresDto'];
+      groups: components['schemas']['BacklogGroupDto'][];
+    };
     /** @enum {string} */
     ContractBalancesGroupBy: 'customer' | 'purchaseOrder';
+    BalanceFiguresDto: {
+      /** @description Payments received less payments reversed, gross of refunds. */
+      cashReceived: string;
+      /** @description Unapplied credit paid back; cash received − refunded − recognised − forfeited = liability − receivable. */
+      refunded: string;
+      recognizedRevenue: string;
+      forfeitedRevenue: string;
+      contractLiability: string;
+      receivable: string;
+      unappliedCredit: string;
+    };
+    BalanceGroupDto: {
+      /** @description Payments received less payments reversed, gross of refunds. */
+      cashReceived: string;
+      /** @description Unapplied credit paid back; cash received − refunded − recognised − forfeited = liability − receivable. */
+      refunded: string;
+      recognizedRevenue: string;
+      forfeitedRevenue: string;
+      contractLiability: string;
+      receivable: string;
+      unappliedCredit: string;
+      key: string;
+      label: string;
+    };
+    ContractBalancesReportDto: {
+      asOf: string;
+      totals: components['schemas']['BalanceFiguresDto'];
+      groups: components['schemas']['BalanceGroupDto'][];
+    };
+    /** @enum {string} */
+    ReceivablesAgingGroupBy: 'customer' | 'purchaseOrder';
+    AgingFiguresDto: {
+      /** @description Due on or after asOf. */
+      notDue: string;
+      /** @description Due 1 to 30 days before asOf. */
+      days1to30: string;
+      /** @description Due 31 to 60 days before asOf. */
+      days31to60: string;
+      /** @description Due 61 to 90 days before asOf. */
+      days61to90: string;
+      /** @description Due more than 90 days before asOf. */
+      over90: string;
+      /** @description Σ of the buckets. */
+      total: string;
+    };
+    AgingGroupDto: {
+      /** @description Due on or after asOf. */
+      notDue: string;
+      /** @description Due 1 to 30 days before asOf. */
+      days1to30: string;
+      /** @description Due 31 to 60 days before asOf. */
+      days31to60: string;
+      /** @description Due 61 to 90 days before asOf. */
+      days61to90: string;
+      /** @description Due more than 90 days before asOf. */
+      over90: string;
+      /** @description Σ of the buckets. */
+      total: string;
+      key: string;
+      label: string;
+    };
+    ReceivablesAgingReportDto: {
+      asOf: string;
+      totals: components['schemas']['AgingFiguresDto'];
+      /** @description Groups with nothing unpaid are left out. */
+      groups: components['schemas']['AgingGroupDto'][];
+    };
     /** @enum {string} */
     Granularity: 'month' | 'quarter';
+    /** @enum {string} */
+    BookingsGroupBy: 'productModel' | 'customer' | 'segment' | 'region' | 'purchaseOrder';
+    BookingGroupDto: {
+      /** @description Orders past draft signed in the period. */
+      orderCount: number;
+      /** @description Units of those orders at signing. */
+      grossUnits: number;
+      /**
+       * @description Their value at signing.
+       * @example 18360000.00
+       */
+      grossValue: string;
+      /** @description Units added by amendments effective in the period. */
+      addedUnits: number;
+      /**
+       * @description Their value at the price in force when added.
+       * @example 0.00
+       */
+      addedValue: string;
+      /** @description Units cancelled with effect in the period. */
+      cancelledUnits: number;
+      /**
+       * @description Their value at the price in force when cancelled.
+       * @example 0.00
+       */
+      cancelledValue: string;
+      /**
+       * @description Σ (new − old unit price) × open units of the price changes effective in the period.
+       * @example 0.00
+       */
+      priceChangeValue: string;
+      /**
+       * @description gross + added − cancelled + price change.
+       * @example 18360000.00
+       */
+      netValue: string;
+      key: string;
+      label: string;
+    };
+    BookingPeriodDto: {
+      /** @description Orders past draft signed in the period. */
+      orderCount: number;
+      /** @description Units of those orders at signing. */
+      grossUnits: number;
+      /**
+       * @description Their value at signing.
+       * @example 18360000.00
+       */
+      grossValue: string;
+      /** @description Units added by amendments effective in the period. */
+      addedUnits: number;
+      /**
+       * @description Their value at the price in force when added.
+       * @example 0.00
+       */
+      addedValue: string;
+      /** @description Units cancelled with effect in the period. */
+      cancelledUnits: number;
+      /**
+       * @description Their value at the price in force when cancelled.
+       * @example 0.00
+       */
+      cancelledValue: string;
+      /**
+       * @description Σ (new − old unit price) × open units of the price changes effective in the period.
+       * @example 0.00
+       */
+      priceChangeValue: string;
+      /**
+       * @description gross + added − cancelled + price change.
+       * @example 18360000.00
+       */
+      netValue: string;
+      /** @description YYYY-MM or YYYY-Qn. */
+      period: string;
+      /** @description With groupBy: the groups that booked anything in the period, sorted by key. */
+      groups?: components['schemas']['BookingGroupDto'][];
+    };
+    BookingFiguresDto: {
+      /** @description Orders past draft signed in the period. */
+      orderCount: number;
+      /** @description Units of those orders at signing. */
+      grossUnits: number;
+      /**
+       * @description Their value at signing.
+       * @example 18360000.00
+       */
+      grossValue: string;
+      /** @description Units added by amendments effective in the period. */
+      addedUnits: number;
+      /**
+       * @description Their value at the price in force when added.
+       * @example 0.00
+       */
+      addedValue: string;
+      /** @description Units cancelled with effect in the period. */
+      cancelledUnits: number;
+      /**
+       * @description Their value at the price in force when cancelled.
+       * @example 0.00
+       */
+      cancelledValue: string;
+      /**
+       * @description Σ (new − old unit price) × open units of the price changes effective in the period.
+       * @example 0.00
+       */
+      priceChangeValue: string;
+      /**
+       * @description gross + added − cancelled + price change.
+       * @example 18360000.00
+       */
+      netValue: string;
+    };
+    BookingsReportDto: {
+      granularity: components['schemas']['Granularity'];
+      asOf: string;
+      from: string;
+      to: string;
+      periods: components['schemas']['BookingPeriodDto'][];
+      totals: components['schemas']['BookingFiguresDto'];
+    };
+    RollforwardPeriodDto: {
+      /**
+       * @description Contract liability at the end of the day before the period.
+       * @example 0.00
+       */
+      openingLiability: string;
+      /**
+       * @description Receivable at the end of the day before the period.
+       * @example 0.00
+       */
+      openingReceivable: string;
+      /**
+       * @description Payments received in the period less payments reversed in it.
+       * @example 5508000.00
+       */
+      cashReceived: string;
+      /**
+       * @description Unapplied credit paid back in the period.
+       * @example 0.00
+       */
+      refunded: string;
+      /**
+       * @description Shipped value in the period less the value of shipments reversed in it.
+       * @example 0.00
+       */
+      recognizedRevenue: string;
+      /**
+       * @description Pool forfeited by cancellations in the period, and what reversals in it changed of earlier forfeitures.
+       * @example 0.00
+       */
+      forfeitedRevenue: string;
+      /**
+       * @description Contract liability at the period's last day (or asOf, if earlier). closingLiability −
+       *     closingReceivable = openingLiability − openingReceivable + cashReceived − refunded −
+       *     recognizedRevenue − forfeitedRevenue.
+       * @example 5508000.00
+       */
+      closingLiability: string;
+      /**
+       * @description Receivable at the period's last day (or asOf, if earlier).
+       * @example 0.00
+       */
+      closingReceivable: string;
+      /** @description YYYY-MM or YYYY-Qn. */
+      period: string;
+    };
+    RollforwardFiguresDto: {
+      /**
+       * @description Contract liability at the end of the day before the period.
+       * @example 0.00
+       */
+      openingLiability: string;
+      /**
+       * @description Receivable at the end of the day before the period.
+       * @example 0.00
+       */
+      openingReceivable: string;
+      /**
+       * @description Payments received in the period less payments reversed in it.
+       * @example 5508000.00
+       */
+      cashReceived: string;
+      /**
+       * @description Unapplied credit paid back in the period.
+       * @example 0.00
+       */
+      refunded: string;
+      /**
+       * @description Shipped value in the period less the value of shipments reversed in it.
+       * @example 0.00
+       */
+      recognizedRevenue: string;
+      /**
+       * @description Pool forfeited by cancellations in the period, and what reversals in it changed of earlier forfeitures.
+       * @example 0.00
+       */
+      forfeitedRevenue: string;
+      /**
+       * @description Contract liability at the period's last day (or asOf, if earlier). closingLiability −
+       *     closingReceivable = openingLiability − openingReceivable + cashReceived − refunded −
+       *     recognizedRevenue − forfeitedRevenue.
+       * @example 5508000.00
+       */
+      closingLiability: string;
+      /**
+       * @description Receivable at the period's last day (or asOf, if earlier).
+       * @example 0.00
+       */
+      closingReceivable: string;
+    };
+    RollforwardReportDto: {
+      granularity: components['schemas']['Granularity'];
+      asOf: string;
+      from: string;
+      to: string;
+      periods: components['schemas']['RollforwardPeriodDto'][];
+      /** @description Opening of the first period, the flows of all, closing of the last. */
+      totals: components['schemas']['RollforwardFiguresDto'];
+    };
     /** @enum {string} */
     ForecastBasis: 'contract' | 'plan';
     /** @enum {string} */
     ForecastGroupBy: 'productModel' | 'customer' | 'segment' | 'region' | 'purchaseOrder';
     CreateSnapshotDto: {
       /**
-       * @description A month, YYYY-MM
-       * @example 2021-03
+       * @description First month, YYYY-MM
+       * @example 2026-03
        */
       from: string;
       /**
-       * @description A month, YYYY-MM
-       * @example 2021-03
+       * @description Last month, YYYY-MM (inclusive)
+       * @example 2026-03
        */
       to: string;
       granularity: components['schemas']['Granularity'];
@@ -2314,10 +2690,15 @@ export interface components {
        */
       recognizedRevenue: string;
       /**
-       * @description Payments received, USD
+       * @description Payments received less payments reversed, gross of refunds, USD
        * @example 0.00
        */
       cashReceived: string;
+      /**
+       * @description Unapplied credit paid back, USD
+       * @example 0.00
+       */
+      refunded: string;
       /**
        * @description Cash received for units not yet shipped, plus unapplied credit, USD
        * @example 0.00
@@ -2328,6 +2709,11 @@ export interface components {
        * @example 0.00
        */
       receivable: string;
+      /**
+       * @description What instalments due before today still owe (neither paid nor voided), USD
+       * @example 0.00
+       */
+      overdueAmount: string;
       /**
        * @description Σ over open opportunities (stages lead to negotiation) of quantity × unit price × probability, rounded half up to the cent, USD
        * @example 0.00
@@ -7953,13 +8339,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The report as JSON, or as CSV (format=csv or Accept: text/csv): one row per group or period */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
-          'text/csv': Record<string, never>;
+          'application/json': components['schemas']['BacklogReportDto'];
+          'text/csv': components['schemas']['BacklogReportDto'];
         };
       };
       /** @description Invalid request (validation errors carry field paths) */
@@ -8018,13 +8405,222 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The report as JSON, or as CSV (format=csv or Accept: text/csv): one row per group or period */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
-          'text/csv': Record<string, never>;
+          'application/json': components['schemas']['ContractBalancesReportDto'];
+          'text/csv': components['schemas']['ContractBalancesReportDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or an unknown or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key's role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  reports_receivablesAging: {
+    parameters: {
+      query?: {
+        /** @description As of the end of this date; default today. */
+        asOf?: string;
+        segment?: components['schemas']['CustomerSegment'];
+        region?: components['schemas']['Region'];
+        /** @description `csv` for CSV (or send Accept: text/csv). */
+        format?: 'json' | 'csv';
+        groupBy?: components['schemas']['ReceivablesAgingGroupBy'];
+        customerId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The report as JSON, or as CSV (format=csv or Accept: text/csv): one row per group or period */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReceivablesAgingReportDto'];
+          'text/csv': components['schemas']['ReceivablesAgingReportDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or an unknown or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key's role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  reports_bookings: {
+    parameters: {
+      query?: {
+        /** @description As of the end of this date; default today. */
+        asOf?: string;
+        segment?: components['schemas']['CustomerSegment'];
+        region?: components['schemas']['Region'];
+        /** @description `csv` for CSV (or send Accept: text/csv). */
+        format?: 'json' | 'csv';
+        /** @description First month, YYYY-MM */
+        from?: string;
+        /** @description Last month, YYYY-MM (inclusive) */
+        to?: string;
+        granularity?: components['schemas']['Granularity'];
+        groupBy?: components['schemas']['BookingsGroupBy'];
+        productModelId?: string;
+        customerId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The report as JSON, or as CSV (format=csv or Accept: text/csv): one row per group or period */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BookingsReportDto'];
+          'text/csv': components['schemas']['BookingsReportDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or an unknown or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key's role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  reports_rollforward: {
+    parameters: {
+      query?: {
+        /** @description As of the end of this date; default today. */
+        asOf?: string;
+        segment?: components['schemas']['CustomerSegment'];
+        region?: components['schemas']['Region'];
+        /** @description `csv` for CSV (or send Accept: text/csv). */
+        format?: 'json' | 'csv';
+        /** @description First month, YYYY-MM */
+        from?: string;
+        /** @description Last month, YYYY-MM (inclusive) */
+        to?: string;
+        granularity?: components['schemas']['Granularity'];
+        customerId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The report as JSON, or as CSV (format=csv or Accept: text/csv): one row per group or period */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RollforwardReportDto'];
+          'text/csv': components['schemas']['RollforwardReportDto'];
         };
       };
       /** @description Invalid request (validation errors carry field paths) */
@@ -8074,9 +8670,9 @@ export interface operations {
         region?: components['schemas']['Region'];
         /** @description `csv` for CSV (or send Accept: text/csv). */
         format?: 'json' | 'csv';
-        /** @description A month, YYYY-MM */
+        /** @description First month, YYYY-MM */
         from?: string;
-        /** @description A month, YYYY-MM */
+        /** @description Last month, YYYY-MM (inclusive) */
         to?: string;
         granularity?: components['schemas']['Granularity'];
         /** @description `contract`: open units by contracted ship date; `plan`: by the delivery plan. */
@@ -8147,9 +8743,9 @@ export interface operations {
         region?: components['schemas']['Region'];
         /** @description `csv` for CSV (or send Accept: text/csv). */
         format?: 'json' | 'csv';
-        /** @description A month, YYYY-MM */
+        /** @description First month, YYYY-MM */
         from?: string;
-        /** @description A month, YYYY-MM */
+        /** @description Last month, YYYY-MM (inclusive) */
         to?: string;
         granularity?: components['schemas']['Granularity'];
         customerId?: string;
@@ -9652,6 +10248,15 @@ export const pathsApiV1ReportsBacklogGetParametersQueryFormatValues: ReadonlyArr
 export const pathsApiV1ReportsContractBalancesGetParametersQueryFormatValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/v1/reports/contract-balances']['get']['parameters']['query']['format']
 > = ['json', 'csv'];
+export const pathsApiV1ReportsReceivablesAgingGetParametersQueryFormatValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/v1/reports/receivables-aging']['get']['parameters']['query']['format']
+> = ['json', 'csv'];
+export const pathsApiV1ReportsBookingsGetParametersQueryFormatValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/v1/reports/bookings']['get']['parameters']['query']['format']
+> = ['json', 'csv'];
+export const pathsApiV1ReportsContractLiabilityRollforwardGetParametersQueryFormatValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/v1/reports/contract-liability-rollforward']['get']['parameters']['query']['format']
+> = ['json', 'csv'];
 export const pathsApiV1ReportsRevenueForecastGetParametersQueryFormatValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/v1/reports/revenue-forecast']['get']['parameters']['query']['format']
 > = ['json', 'csv'];
@@ -9738,9 +10343,15 @@ export const backlogGroupByValues: ReadonlyArray<
 export const contractBalancesGroupByValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['ContractBalancesGroupBy']
 > = ['customer', 'purchaseOrder'];
+export const receivablesAgingGroupByValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ReceivablesAgingGroupBy']
+> = ['customer', 'purchaseOrder'];
 export const granularityValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['Granularity']
 > = ['month', 'quarter'];
+export const bookingsGroupByValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['BookingsGroupBy']
+> = ['productModel', 'customer', 'segment', 'region', 'purchaseOrder'];
 export const forecastBasisValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['ForecastBasis']
 > = ['contract', 'plan'];

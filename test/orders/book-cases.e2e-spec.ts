@@ -89,6 +89,7 @@ describe('order book cases computed by hand', () => {
       const balances = await f.report('contract-balances', { asOf: '2024-03-01', customerId });
       expect(balances.totals).toEqual({
         cashReceived: '92000.00',
+        refunded: '0.00',
         recognizedRevenue: '100000.00',
         forfeitedRevenue: '0.00',
         contractLiability: '12000.00',
@@ -119,6 +120,7 @@ describe('order book cases computed by hand', () => {
       const after = await f.report('contract-balances', { asOf: '2024-03-10', customerId });
       expect(after.totals).toEqual({
         cashReceived: '92000.00',
+        refunded: '0.00',
         recognizedRevenue: '100000.00',
         forfeitedRevenue: '12000.00',
         contractLiability: '0.00',

@@ -78,6 +78,7 @@ describe('the worked example of the business rules', () => {
     const balances = await f.report('contract-balances', { asOf: '2021-02-28' });
     expect(balances.totals).toEqual({
       cashReceived: '5508000.00',
+      refunded: '0.00',
       recognizedRevenue: '0.00',
       forfeitedRevenue: '0.00',
       contractLiability: '5508000.00',
@@ -97,6 +98,7 @@ describe('the worked example of the business rules', () => {
     const balances = await f.report('contract-balances', { asOf: '2021-05-31' });
     expect(balances.totals).toEqual({
       cashReceived: '11934000.00',
+      refunded: '0.00',
       recognizedRevenue: '9180000.00',
       forfeitedRevenue: '0.00',
       contractLiability: '2754000.00',
@@ -132,10 +134,10 @@ describe('the worked example of the business rules', () => {
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     const [header, row] = res.text.trim().split('\n');
     expect(header).toBe(
-      'key,label,cashReceived,recognizedRevenue,forfeitedRevenue,contractLiability,receivable,unappliedCredit',
+      'key,label,cashReceived,refunded,recognizedRevenue,forfeitedRevenue,contractLiability,receivable,unappliedCredit',
     );
     expect(row).toBe(
-      `${customerId},Core Scientific,11934000.00,9180000.00,0.00,2754000.00,0.00,0.00`,
+      `${customerId},Core Scientific,11934000.00,0.00,9180000.00,0.00,2754000.00,0.00,0.00`,
     );
   });
 });

@@ -55,8 +55,10 @@ describe('customer summary', () => {
       shippedUnits: 0,
       recognizedRevenue: '0.00',
       cashReceived: '0.00',
+      refunded: '0.00',
       contractLiability: '0.00',
       receivable: '0.00',
+      overdueAmount: '0.00',
       weightedPipelineValue: '787719.15',
       lastActivityAt: null,
     });

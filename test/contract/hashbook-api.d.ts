@@ -8424,7 +8424,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -8433,7 +8433,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -8442,7 +8442,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -8490,7 +8490,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -8499,7 +8499,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -8508,7 +8508,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -8562,7 +8562,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No API key, or an unknown or revoked one */
+      /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
           [name: string]: unknown;
@@ -8571,7 +8571,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The key's role may not do this */
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
           [name: string]: unknown;
@@ -8580,7 +8580,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Rate limited */
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
         headers: {
           [name: string]: unknown;

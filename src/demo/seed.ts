@@ -20,6 +20,7 @@ import { PurchaseOrderDto } from '../orders/purchase-order.dto';
 import { PaymentService } from '../orders/payment.service';
 import { PurchaseOrderService } from '../orders/purchase-order.service';
 import { ShipmentService } from '../orders/shipment.service';
+import { ProductionCapacityService } from '../planning/production-capacity.service';
 import {
   DemoBook,
   DemoChange,
@@ -68,6 +69,7 @@ interface Services {
   orders: PurchaseOrderService;
   shipments: ShipmentService;
   payments: PaymentService;
+  capacity: ProductionCapacityService;
 }
 
 /**
@@ -141,6 +143,7 @@ function services(app: INestApplication, dataSource: DataSource): Services {
     orders: get(PurchaseOrderService),
     shipments: get(ShipmentService),
     payments: get(PaymentService),
+    capacity: get(ProductionCapacityService),
   };
 }
 
@@ -425,64 +428,18 @@ async function correct(
   }
 }
 
-/**
- * Factory capacity for the months ahead, when the planning tables exist. Written as rows (the
- * planning module may not be there yet) with one audit record per model.
- */
+/** Factory capacity for the months ahead, one request per model (one capacity.updated each). */
 async function seedCapacity(
   s: Services,
   book: DemoBook,
   modelIds: Map<string, string>,
 ): Promise<void> {
-  const columns = (await s.dataSource.query(
-    `SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns
-      WHERE table_schema = current_schema() AND table_name = 'production_capacity'`,
-  )) as {
-    column_name: string;
-    data_type: string;
-    is_nullable: string;
-    column_default: string | null;
-  }[];
-  const known = new Set(['product_model_id', 'month', 'units']);
-  const month = columns.find((c) => c.column_name === 'month');
-  // No table yet, or one shaped otherwise than (product_model_id, month, units): nothing to plan against.
-  if (
-    !month ||
-    !columns.some((c) => c.column_name === 'product_model_id') ||
-    !columns.some((c) => c.column_name === 'units') ||
-    columns.some(
-      (c) => !known.has(c.column_name) && c.is_nullable === 'NO' && c.column_default === null,
-    )
-  ) {
-    return;
+  for (const sku of new Set(book.capacity.map((c) => c.sku))) {
+    const items = book.capacity
+      .filter((c) => c.sku === sku)
+      .map((c) => ({ productModelId: modelIds.get(sku)!, month: c.month, units: c.units }));
+    await s.capacity.put({ items });
   }
-  const asDate = month.data_type === 'date';
-  await s.dataSource.transaction(async (tx) => {
-    await tx.query(
-      `INSERT INTO production_capacity (product_model_id, month, units)
-       SELECT c.model, ${asDate ? `(c.month || '-01')::date` : 'c.month'}, c.units
-         FROM unnest($1::uuid[], $2::text[], $3::int[]) AS c(model, month, units)`,
-      [
-        book.capacity.map((c) => modelIds.get(c.sku)),
-        book.capacity.map((c) => c.month),
-        book.capacity.map((c) => c.units),
-      ],
-    );
-    for (const sku of new Set(book.capacity.map((c) => c.sku))) {
-      const productModelId = modelIds.get(sku)!;
-      await s.audit.record(tx, {
-        entityType: 'capacity',
-        entityId: productModelId,
-        action: 'updated',
-        after: {
-          productModelId,
-          items: book.capacity
-            .filter((c) => c.sku === sku)
-            .map((c) => ({ month: c.month, units: c.units })),
-        },
-      });
-    }
-  });
 }
 
 /** The demo people's sign-ins, for whoever runs the install (0600, beside the admin key). */

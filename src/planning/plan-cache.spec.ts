@@ -1,17 +1,6 @@
 import { allocate, comparePlanOrder, OpenTranche } from './allocate';
-import {
-  advance,
-  BookState,
-  combine,
-  emptyBook,
-  ModelPlan,
-  PlanCache,
-  PlanState,
-} from './plan-cache';
+import { combine, keepPlans, KeptPlans, ModelPlan, PlanCache, staleModels } from './plan-cache';
 import type { PlanTrancheRow } from './plan.queries';
-
-const EVERY = '00000000-0000-0000-0000-000000000000';
-const markers = { everyModel: EVERY, noOrder: 'capacity' };
 
 function row(trancheId: string, productModelId: string, shipDate: string, units: number) {
   return {
@@ -28,94 +17,58 @@ function row(trancheId: string, productModelId: string, shipDate: string, units:
   } satisfies PlanTrancheRow & OpenTranche;
 }
 
-function modelPlan(productModelId: string, tranches: PlanTrancheRow[], units = 100): ModelPlan {
+function modelPlan(
+  productModelId: string,
+  tranches: PlanTrancheRow[],
+  units = 100,
+  version = 1,
+): ModelPlan {
   const capacity = [{ productModelId, month: '2026-03', units }];
   return {
+    version,
     tranches,
     capacity,
     allocation: allocate({ startMonth: '2026-03', tranches, capacity }),
   };
 }
 
-function book(models: Record<string, ModelPlan>, xmin = 10): BookState {
-  return {
-    ...emptyBook(),
-    snapshot: `${xmin}:${xmin}:`,
-    xmin,
-    models: new Map(Object.entries(models)),
-    complete: true,
-  };
+function kept(models: Record<string, ModelPlan>): KeptPlans {
+  return { models: new Map(Object.entries(models)), whole: null };
 }
 
-const state = (changed: [string, string][] | null, horizon = 0): PlanState => ({
-  snapshot: '20:20:',
-  xmin: 20,
-  horizon,
-  changed,
-});
+describe('staleModels and keepPlans', () => {
+  const [a1, b1, c1] = ['A', 'B', 'C'].map((id) => modelPlan(id, []));
+  const a2 = modelPlan('A', [], 100, 2);
+  const versions = (entries: Record<string, number>) => new Map(Object.entries(entries));
 
-describe('advance', () => {
-  it('notes what changed of kept plans and marks changed models without one missing', () => {
-    const a = modelPlan('A', []);
-    const b = modelPlan('B', []);
-    const next = advance(
-      book({ A: a, B: b }),
-      state([
-        ['B', 'po-1'],
-        ['B', 'po-2'],
-        ['B', 'capacity'],
-        ['C', 'po-1'],
-      ]),
-      markers,
-    );
-    expect([...next.models.keys()]).toEqual(['A', 'B']);
-    expect(next.models.get('A')).toBe(a);
-    expect(next.refresh.get('A')).toBeUndefined();
-    expect(next.refresh.get('B')).toEqual({ capacity: true, orders: new Set(['po-1', 'po-2']) });
-    expect([...next.missing]).toEqual(['C']);
-    expect(next).toMatchObject({ snapshot: '20:20:', xmin: 20, complete: true, whole: null });
+  it('plans again exactly the models whose version moved or that were never kept', () => {
+    const plans = kept({ A: a1, B: b1 });
+    expect(staleModels(plans, versions({ A: 2, B: 1, D: 0 }))).toEqual(['A', 'D']);
+    expect(staleModels(plans, versions({ A: 1, B: 1 }))).toEqual([]);
   });
 
-  it('adds to what an earlier advance noted, without changing that book', () => {
-    const first = advance(book({ A: modelPlan('A', []) }), state([['A', 'po-1']]), markers);
-    const second = advance(first, state([['A', 'capacity']]), markers);
-    expect(second.refresh.get('A')).toEqual({ capacity: true, orders: new Set(['po-1']) });
-    expect(first.refresh.get('A')).toEqual({ capacity: false, orders: new Set(['po-1']) });
+  it('keeps what it has when nothing moved, without a new copy', () => {
+    const plans = kept({ A: a1, B: b1 });
+    expect(keepPlans(plans, versions({ A: 1 }), new Map(), false)).toBe(plans);
+    expect(keepPlans(plans, versions({ A: 1, B: 1 }), new Map(), true)).toBe(plans);
   });
 
-  it('drops a model plan whole once too many of its orders changed', () => {
-    const changed = Array.from({ length: 1001 }, (_, i): [string, string] => ['A', `po-${i}`]);
-    const next = advance(
-      book({ A: modelPlan('A', []), B: modelPlan('B', []) }),
-      state(changed),
-      markers,
-    );
-    expect([...next.models.keys()]).toEqual(['B']);
-    expect(next.refresh.size).toBe(0);
-    expect([...next.missing]).toEqual(['A']);
+  it('puts plans read again in place, leaving the kept ones and the plans kept before untouched', () => {
+    const plans = kept({ A: a1, B: b1 });
+    const next = keepPlans(plans, versions({ A: 2 }), new Map([['A', a2]]), false);
+    expect(next).not.toBe(plans);
+    expect([...next.models]).toEqual([
+      ['A', a2],
+      ['B', b1],
+    ]);
+    expect(next.whole).toBeNull();
+    expect(plans.models.get('A')).toBe(a1);
   });
 
-  it('keeps nothing after a change to every model, below the pruning horizon, or without a book', () => {
-    const cached = book({ A: modelPlan('A', []) });
-    for (const next of [
-      advance(cached, state([[EVERY, EVERY]]), markers),
-      advance(cached, state([], 11), markers),
-      advance(undefined, state(null), markers),
-    ]) {
-      expect(next.models.size).toBe(0);
-      expect(next.complete).toBe(false);
-      expect(next.snapshot).toBe('20:20:');
-    }
-    expect(advance(cached, state([], 10), markers).models.size).toBe(1);
-  });
-
-  it('never changes the cached book itself: requests in flight each work on their own copy', () => {
-    const cached = book({ A: modelPlan('A', []) });
-    advance(cached, state([['A', 'po-1']]), markers);
-    expect(cached.models.size).toBe(1);
-    expect(cached.refresh.size).toBe(0);
-    expect(cached.missing.size).toBe(0);
-    expect(cached.snapshot).toBe('10:10:');
+  it('keeps only the models it saw after a read of every model', () => {
+    const plans = kept({ A: a1, B: b1, C: c1 });
+    const next = keepPlans(plans, versions({ A: 1, C: 1 }), new Map(), true);
+    expect([...next.models.keys()]).toEqual(['A', 'C']);
   });
 });
 
@@ -123,7 +76,7 @@ describe('combine', () => {
   it('puts models side by side in one plan order, each keeping its own allocation', () => {
     const a = modelPlan('A', [row('2', 'A', '2026-03-20', 150), row('4', 'A', '2026-03-01', 50)]);
     const b = modelPlan('B', [row('1', 'B', '2026-03-10', 80)], 50);
-    const plan = combine('2026-03-02', '2026-03', [a, b]);
+    const plan = combine('2026-03', [a, b]);
     expect(plan.allocation.order.map((i) => plan.tranches[i].trancheId)).toEqual(['4', '1', '2']);
     const byId = (id: string) => plan.tranches.findIndex((t) => t.trancheId === id);
     expect(plan.allocation.plan(byId('2'))).toMatchObject({
@@ -156,7 +109,7 @@ describe('combine, merging sorted models', () => {
         })),
       ),
     );
-    const plan = combine('2026-03-01', '2026-03', parts);
+    const plan = combine('2026-03', parts);
     const sorted = plan.tranches
       .map((_, i) => i)
       .sort((i, j) => comparePlanOrder(plan.tranches[i], plan.tranches[j]));
@@ -165,17 +118,17 @@ describe('combine, merging sorted models', () => {
 });
 
 describe('PlanCache', () => {
-  it('evicts the least recently used books beyond its tranche budget, never the newest', () => {
+  it('evicts the least recently used plans beyond its tranche budget, never the newest', () => {
     const rows = (n: number) =>
       Array.from({ length: n }, (_, i) => row(String(i), 'A', '2026-03-01', 1));
     const cache = new PlanCache(10);
-    cache.set('b1', book({ A: modelPlan('A', rows(4)) }));
-    cache.set('b2', book({ A: modelPlan('A', rows(4)) }));
+    cache.set('b1', kept({ A: modelPlan('A', rows(4)) }));
+    cache.set('b2', kept({ A: modelPlan('A', rows(4)) }));
     cache.get('b1');
-    cache.set('b3', book({ A: modelPlan('A', rows(4)) }));
+    cache.set('b3', kept({ A: modelPlan('A', rows(4)) }));
     expect(cache.get('b2')).toBeUndefined();
     expect(cache.get('b1')).toBeDefined();
-    cache.set('b4', book({ A: modelPlan('A', rows(50)) }));
+    cache.set('b4', kept({ A: modelPlan('A', rows(50)) }));
     expect(cache.size).toBe(1);
     expect(cache.get('b4')).toBeDefined();
   });

@@ -1,155 +1,65 @@
 import { Allocation, CapacityRow, comparePlanOrder, ModelLoad } from './allocate';
 import type { PlanTrancheRow } from './plan.queries';
 
-/** Past this many changed orders, a model's tranches are read again whole. */
-const REREAD_ORDERS = 1000;
-
 export interface ComputedPlan {
-  asOf: string;
   /** The open tranches, at the indexes `allocation` refers to. */
   tranches: PlanTrancheRow[];
   allocation: Allocation;
 }
 
-/** One model's plan: models never share capacity, so each is computed on its own. */
+/**
+ * One model's plan: models never share capacity, so each is computed on its own, from its open
+ * tranches and capacity as they stood at `version` (see PlanVersion).
+ */
 export interface ModelPlan {
+  version: number;
   tranches: PlanTrancheRow[];
   capacity: CapacityRow[];
   allocation: Allocation;
 }
 
-/** What changed of a model whose plan is kept: its capacity, and the tranches of some orders. */
-export interface Refresh {
-  capacity: boolean;
-  orders: Set<string>;
-}
-
 /**
- * What this process knows of one book (the current one from a month, or one as of a date): the
- * plans of some models, every one of them current at `snapshot`.
+ * The model plans this process keeps of one plan (the current one from a month, or one as of a
+ * date). Never changed once kept: a read that plans a model again keeps a new one, so requests in
+ * flight never see each other's half-done work.
  */
-export interface BookState {
-  /** pg_current_snapshot() of the last transaction that found these plans current. */
-  snapshot: string;
-  /** That snapshot's xmin: every transaction below it had finished. */
-  xmin: number;
-  models: Map<string, ModelPlan>;
-  /** Models in `models` whose plans are out of date: what to read again before use. */
-  refresh: Map<string, Refresh>;
-  /** Models changed since their plans were dropped (new ones included): to compute before use. */
-  missing: Set<string>;
-  /** Whether `models` and `missing` together name every model with open tranches or capacity. */
-  complete: boolean;
-  /** Every model's plan in one, built when first asked for while nothing changes. */
+export interface KeptPlans {
+  models: ReadonlyMap<string, ModelPlan>;
+  /** Every model's plan in one, once asked for while `models` holds exactly the catalogue's. */
   whole: ComputedPlan | null;
 }
 
-export function emptyBook(): BookState {
-  return {
-    snapshot: '',
-    xmin: 0,
-    models: new Map(),
-    refresh: new Map(),
-    missing: new Set(),
-    complete: false,
-    whole: null,
-  };
-}
-
-/** A copy to change: requests in flight never see each other's half-done work. */
-export function copyBook(state: BookState): BookState {
-  return {
-    ...state,
-    models: new Map(state.models),
-    refresh: new Map(state.refresh),
-    missing: new Set(state.missing),
-  };
+/** The models of `versions` whose plan is not kept at the version read. */
+export function staleModels(kept: KeptPlans, versions: ReadonlyMap<string, number>): string[] {
+  return [...versions]
+    .filter(([id, version]) => kept.models.get(id)?.version !== version)
+    .map(([id]) => id);
 }
 
 /**
- * What changed since the cached snapshot `$1`, read first in a REPEATABLE READ transaction so
- * pg_current_snapshot() is the snapshot every later query of the transaction sees: the models and
- * orders of every transaction that wrote a planned table, has committed, and was invisible to `$1`
- * (still running, or not yet started). Such a transaction's id is at least `$1`'s xmin, which
- * keeps the index scan short. Null without a cached snapshot.
+ * What to keep after a read that saw `versions` and planned the models of `planned` again: those
+ * in place of the kept ones. A read of every model (`everyModel`) keeps exactly the models it saw,
+ * so models gone from the catalogue go and the whole plan is made of the catalogue's; a read of
+ * some models keeps the others as they were. The kept plans themselves when nothing changed.
  */
-export const PLAN_STATE_SQL = `
-  SELECT pg_current_snapshot()::text AS snapshot,
-         pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin,
-         (SELECT txid FROM plan_change_horizon WHERE id = 1) AS horizon,
-         CASE WHEN $1::text IS NULL THEN NULL ELSE (
-           SELECT coalesce(json_agg(json_build_array(product_model_id, purchase_order_id)), '[]')
-             FROM (SELECT DISTINCT product_model_id, purchase_order_id FROM plan_change
-                    WHERE txid >= pg_snapshot_xmin($1::text::pg_snapshot)::text::bigint
-                      AND NOT pg_visible_in_snapshot(txid::text::xid8, $1::text::pg_snapshot)) AS c
-         ) END AS changed`;
-
-export interface PlanState {
-  snapshot: string;
-  xmin: number;
-  horizon: number;
-  /**
-   * [model, order] changed since the cached snapshot (EVERY_MODEL for all models, NO_ORDER for a
-   * model's capacity); null when no snapshot was given.
-   */
-  changed: [string, string][] | null;
-}
-
-/**
- * The cached book brought up to the snapshot of `state`: what changed of each kept model plan
- * noted (to read again when asked for; a model with too many changed orders is dropped whole),
- * changed models without a plan marked missing, or nothing kept at all when the change names
- * every model or plan_change was pruned above the book's snapshot (its changes may be gone).
- */
-export function advance(
-  cached: BookState | undefined,
-  state: PlanState,
-  markers: { everyModel: string; noOrder: string },
-): BookState {
-  let book: BookState;
-  if (
-    !cached ||
-    cached.xmin < state.horizon ||
-    !state.changed ||
-    state.changed.some(([modelId]) => modelId === markers.everyModel)
-  ) {
-    book = emptyBook();
-  } else {
-    book = copyBook(cached);
-    // The cached book's Refresh objects are shared with requests in flight: copied before change.
-    const copied = new Set<string>();
-    for (const [modelId, orderId] of state.changed) {
-      book.whole = null;
-      if (!book.models.has(modelId)) {
-        book.missing.add(modelId);
-        continue;
-      }
-      let refresh = book.refresh.get(modelId);
-      if (!copied.has(modelId)) {
-        copied.add(modelId);
-        refresh = {
-          capacity: refresh?.capacity ?? false,
-          orders: new Set(refresh?.orders),
-        };
-        book.refresh.set(modelId, refresh);
-      }
-      if (orderId === markers.noOrder) refresh!.capacity = true;
-      else refresh!.orders.add(orderId);
-      if (refresh!.orders.size > REREAD_ORDERS) {
-        book.models.delete(modelId);
-        book.refresh.delete(modelId);
-        book.missing.add(modelId);
-      }
-    }
-  }
-  book.snapshot = state.snapshot;
-  book.xmin = Number(state.xmin);
-  return book;
+export function keepPlans(
+  kept: KeptPlans,
+  versions: ReadonlyMap<string, number>,
+  planned: ReadonlyMap<string, ModelPlan>,
+  everyModel: boolean,
+): KeptPlans {
+  if (planned.size === 0 && !(everyModel && kept.models.size !== versions.size)) return kept;
+  const models = new Map(everyModel ? [] : kept.models);
+  for (const id of versions.keys()) models.set(id, planned.get(id) ?? kept.models.get(id)!);
+  return { models, whole: null };
 }
 
 /** Several models' plans as one: their tranches side by side, in one plan order. */
-export function combine(asOf: string, startMonth: string, parts: ModelPlan[]): ComputedPlan {
-  if (parts.length === 1) return { asOf, ...parts[0] };
+export function combine(
+  startMonth: string,
+  parts: readonly Pick<ModelPlan, 'tranches' | 'allocation'>[],
+): ComputedPlan {
+  if (parts.length === 1) return { tranches: parts[0].tranches, allocation: parts[0].allocation };
   const tranches: PlanTrancheRow[] = [];
   const total = parts.reduce((sum, part) => sum + part.tranches.length, 0);
   const partOf = new Int32Array(total);
@@ -174,7 +84,6 @@ export function combine(asOf: string, startMonth: string, parts: ModelPlan[]): C
   const of = (i: number) => parts[partOf[i]].allocation;
   let order: number[] | null = null;
   return {
-    asOf,
     tranches,
     allocation: {
       startMonth,
@@ -220,39 +129,40 @@ function mergeRuns(runs: number[][], compare: (i: number, j: number) => number):
   return level[0] ?? [];
 }
 
-const held = (book: BookState) =>
-  [...book.models.values()].reduce((sum, plan) => sum + plan.tranches.length, 0);
+const held = (kept: KeptPlans) =>
+  [...kept.models.values()].reduce((sum, plan) => sum + plan.tranches.length, 0);
 
 /**
- * The books this process knows, least recently used first out, bounded by the tranches they hold.
- * Never trusted on its own: every use is first brought up to date with advance().
+ * The plans this process keeps, least recently used first out, bounded by the tranches they hold.
+ * Never trusted on its own: each model plan is used only while its version is the one a reader
+ * sees.
  */
 export class PlanCache {
-  private readonly books = new Map<string, BookState>();
+  private readonly plans = new Map<string, KeptPlans>();
 
   constructor(private readonly maxTranches: number) {}
 
-  get(book: string): BookState | undefined {
-    const state = this.books.get(book);
-    if (state) {
-      this.books.delete(book);
-      this.books.set(book, state);
+  get(key: string): KeptPlans | undefined {
+    const kept = this.plans.get(key);
+    if (kept) {
+      this.plans.delete(key);
+      this.plans.set(key, kept);
     }
-    return state;
+    return kept;
   }
 
-  set(book: string, state: BookState): void {
-    this.books.delete(book);
-    this.books.set(book, state);
-    let total = [...this.books.values()].reduce((sum, b) => sum + held(b), 0);
-    for (const [oldest, old] of [...this.books]) {
-      if (total <= this.maxTranches || oldest === book) break;
-      this.books.delete(oldest);
+  set(key: string, kept: KeptPlans): void {
+    this.plans.delete(key);
+    this.plans.set(key, kept);
+    let total = [...this.plans.values()].reduce((sum, plans) => sum + held(plans), 0);
+    for (const [oldest, old] of [...this.plans]) {
+      if (total <= this.maxTranches || oldest === key) break;
+      this.plans.delete(oldest);
       total -= held(old);
     }
   }
 
   get size(): number {
-    return this.books.size;
+    return this.plans.size;
   }
 }

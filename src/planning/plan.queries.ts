@@ -8,17 +8,10 @@ export interface PlanTrancheRow extends OpenTranche {
   unitPriceCents: number;
 }
 
-/** Which models to read: these only (null: all), less those already at hand; of some orders only. */
-export interface ModelFilter {
-  only: string[] | null;
-  except?: string[];
-  orders?: string[];
-}
-
-// A plan reads every open tranche, 100,000 and more. As rows, each field would be a string of its
-// own and each row an object of ten, all kept as long as the plan is: most of a cold plan's time
-// went to building them and to the garbage collector moving them. So the database writes each
-// model's tranches as one text, a record per tranche:
+// A plan reads every open tranche, 100,000 and more. Read as rows, each field is a string of its
+// own and each row an object of ten, all kept as long as the plan is; building them and the
+// garbage collector moving them took a cold plan past 300 ms (p95; see docs/performance.md).
+// So the database writes each model's tranches as one text, a record per tranche:
 //
 //   <tranche id><order id><customer id><order number>,<signed on>,<ship date>,<sequence>,<open units>,<unit price>;
 //
@@ -31,6 +24,9 @@ export interface ModelFilter {
 const ID = 36;
 const DAY_ZERO = Date.UTC(2000, 0, 1);
 const DAY_MS = 86_400_000;
+const MINUS = 45;
+const ZERO = 48;
+const NINE = 57;
 
 /** A tranche read for the plan: figures as fields, ids and order number cut from its record. */
 class PlanTranche implements PlanTrancheRow {
@@ -62,32 +58,30 @@ class PlanTranche implements PlanTrancheRow {
   }
 }
 
-const MINUS = 45;
-const ZERO = 48;
-const NINE = 57;
-
-/** Reads one model's text of tranches (see above) into `out`. */
-function readTranches(
-  productModelId: string,
-  text: string,
-  dates: Map<number, string>,
-  out: PlanTrancheRow[],
-): void {
-  let at = 0;
-  // The integer at `at`, leaving `at` past the separator after it.
-  const int = () => {
-    let sign = 1;
-    if (text.charCodeAt(at) === MINUS) {
-      sign = -1;
-      at++;
-    }
-    let value = 0;
-    for (let c = text.charCodeAt(at); c >= ZERO && c <= NINE; c = text.charCodeAt(++at)) {
-      value = value * 10 + c - ZERO;
-    }
-    at++;
-    return sign * value;
-  };
+/**
+ * The open tranches of the rows `from` yields, written by the database as one text per model and
+ * cut into tranches (see above). `from` joins the tranche as t and its order as o; `figures` is t
+ * itself or the tranche's timeline segment in force, for the ship date and the price, and
+ * `openUnits` the open units' expression.
+ */
+async function readTrancheText(
+  db: EntityManager,
+  figures: string,
+  openUnits: string,
+  from: string,
+  params: unknown[],
+): Promise<PlanTrancheRow[]> {
+  const rows: { productModelId: string; tranches: string }[] = await db.query(
+    `SELECT t.product_model_id AS "productModelId",
+            string_agg(t.id::text || t.purchase_order_id::text || t.customer_id::text || o.number
+                       || ',' || (o.signed_on - DATE '2000-01-01')
+                       || ',' || (${figures}.ship_date - DATE '2000-01-01') || ',' || t.sequence
+                       || ',' || ${openUnits} || ',' || ${figures}.unit_price_cents, ';') AS tranches
+       ${from}
+      GROUP BY t.product_model_id`,
+    params,
+  );
+  const dates = new Map<number, string>();
   const date = (days: number) => {
     let value = dates.get(days);
     if (value === undefined) {
@@ -96,148 +90,118 @@ function readTranches(
     }
     return value;
   };
-  while (at < text.length) {
-    const end = text.indexOf(',', at + 3 * ID);
-    if (end < 0) throw new Error(`Tranche record of model ${productModelId} cut short at ${at}`);
-    const record = text.slice(at, end);
-    at = end + 1;
-    const signedOn = date(int());
-    const shipDate = date(int());
-    const sequence = int();
-    const openUnits = int();
-    const unitPriceCents = int();
-    out.push(
-      new PlanTranche(
-        record,
-        productModelId,
-        signedOn,
-        shipDate,
-        sequence,
-        openUnits,
-        unitPriceCents,
-      ),
-    );
-  }
-}
-
-/** The figures a tranche's record is written from, as SQL expressions. */
-interface RecordColumns {
-  trancheId: string;
-  orderId: string;
-  customerId: string;
-  model: string;
-  shipDate: string;
-  sequence: string;
-  openUnits: string;
-  unitPriceCents: string;
-}
-
-/**
- * Each model's text of tranches (see above) from the rows of `from` (which joins the order as o),
- * read into tranches. A whole model's text is gathered in memory, so the transaction `db` gets room
- * for it; reading a few orders' tranches needs none.
- */
-async function readOpenTranches(
-  db: EntityManager,
-  columns: RecordColumns,
-  from: string,
-  params: unknown[],
-  whole: boolean,
-): Promise<PlanTrancheRow[]> {
-  if (whole) await db.query(`SET LOCAL work_mem = '64MB'`);
-  const c = columns;
-  const rows = (await db.query(
-    `SELECT ${c.model} AS "productModelId",
-            string_agg(${c.trancheId}::text || ${c.orderId}::text || ${c.customerId}::text || o.number
-                       || ',' || (o.signed_on - DATE '2000-01-01') || ',' || (${c.shipDate} - DATE '2000-01-01')
-                       || ',' || ${c.sequence} || ',' || ${c.openUnits} || ',' || ${c.unitPriceCents}, ';') AS tranches
-       ${from}
-      GROUP BY ${c.model}`,
-    params,
-  )) as { productModelId: string; tranches: string }[];
-  const dates = new Map<number, string>();
   const out: PlanTrancheRow[] = [];
-  for (const row of rows) readTranches(row.productModelId, row.tranches, dates, out);
+  for (const { productModelId, tranches: text } of rows) {
+    let at = 0;
+    // The integer at `at`, leaving `at` past the separator after it.
+    const int = () => {
+      let sign = 1;
+      if (text.charCodeAt(at) === MINUS) {
+        sign = -1;
+        at++;
+      }
+      let value = 0;
+      for (let c = text.charCodeAt(at); c >= ZERO && c <= NINE; c = text.charCodeAt(++at)) {
+        value = value * 10 + c - ZERO;
+      }
+      at++;
+      return sign * value;
+    };
+    while (at < text.length) {
+      const end = text.indexOf(',', at + 3 * ID);
+      if (end < 0) throw new Error(`Tranche record of model ${productModelId} cut short at ${at}`);
+      const record = text.slice(at, end);
+      at = end + 1;
+      const signedOn = date(int());
+      const shipDate = date(int());
+      const sequence = int();
+      const units = int();
+      out.push(new PlanTranche(record, productModelId, signedOn, shipDate, sequence, units, int()));
+    }
+  }
   return out;
 }
 
 /**
- * The open units of every order past draft as they stand now, from the tranches' current figures.
- * Unsorted: the allocation sorts in the application, which scales out, not in the one database.
+ * The open units of every order past draft as they stand now, from the tranches' current
+ * figures, of these models (null: all). Unsorted: the allocation sorts in the application, which
+ * scales out, not in the one database.
  */
 export function currentOpenTranches(
   db: EntityManager,
-  models: ModelFilter,
+  modelIds: string[] | null,
 ): Promise<PlanTrancheRow[]> {
-  return readOpenTranches(
+  return readTrancheText(
     db,
-    {
-      trancheId: 't.id',
-      orderId: 't.purchase_order_id',
-      customerId: 't.customer_id',
-      model: 't.product_model_id',
-      shipDate: 't.ship_date',
-      sequence: 't.sequence',
-      openUnits: '(t.quantity - t.shipped_quantity - t.cancelled_quantity)',
-      unitPriceCents: 't.unit_price_cents',
-    },
+    't',
+    '(t.quantity - t.shipped_quantity - t.cancelled_quantity)',
     `FROM tranche t
        JOIN purchase_order o ON o.id = t.purchase_order_id
       WHERE o.status <> 'draft'
         AND t.shipped_quantity + t.cancelled_quantity < t.quantity
-        AND ($1::uuid[] IS NULL OR t.product_model_id = ANY($1::uuid[]))
-        AND NOT t.product_model_id = ANY($2::uuid[])
-        AND ($3::uuid[] IS NULL OR t.purchase_order_id = ANY($3::uuid[]))`,
-    [models.only, models.except ?? [], models.orders ?? null],
-    !models.orders,
+        AND ($1::uuid[] IS NULL OR t.product_model_id = ANY($1::uuid[]))`,
+    [modelIds],
   );
 }
 
 /**
  * The open units and ship dates in force at the end of `asOf`, from the replayed timeline (the
- * segment whose [valid_from, valid_to) holds asOf). Only orders past draft have a timeline.
+ * segment whose [valid_from, valid_to) holds asOf), of these models (null: all). Only orders past
+ * draft have a timeline.
  */
 export function openTranchesAsOf(
   db: EntityManager,
   asOf: string,
-  models: ModelFilter,
+  modelIds: string[] | null,
 ): Promise<PlanTrancheRow[]> {
-  return readOpenTranches(
+  return readTrancheText(
     db,
-    {
-      trancheId: 's.tranche_id',
-      orderId: 's.purchase_order_id',
-      customerId: 's.customer_id',
-      model: 's.product_model_id',
-      shipDate: 's.ship_date',
-      sequence: 't.sequence',
-      openUnits: 's.open_units',
-      unitPriceCents: 's.unit_price_cents',
-    },
+    's',
+    's.open_units',
     `FROM tranche_segment s
        JOIN tranche t ON t.id = s.tranche_id
        JOIN purchase_order o ON o.id = s.purchase_order_id
       WHERE s.valid_from <= $1::date AND (s.valid_to IS NULL OR s.valid_to > $1::date)
         AND s.open_units > 0
-        AND ($2::uuid[] IS NULL OR s.product_model_id = ANY($2::uuid[]))
-        AND NOT s.product_model_id = ANY($3::uuid[])
-        AND ($4::uuid[] IS NULL OR s.purchase_order_id = ANY($4::uuid[]))`,
-    [asOf, models.only, models.except ?? [], models.orders ?? null],
-    !models.orders,
+        AND ($2::uuid[] IS NULL OR s.product_model_id = ANY($2::uuid[]))`,
+    [asOf, modelIds],
   );
 }
 
-/** Capacity from the planning start month on (earlier months cannot be planned). */
-export async function capacityFrom(
+/** Capacity of these models (null: all) from the planning start month on. */
+export function capacityFrom(
   db: EntityManager,
   startMonth: string,
-  models: ModelFilter,
+  modelIds: string[] | null,
 ): Promise<CapacityRow[]> {
-  return (await db.query(
+  return db.query(
     `SELECT product_model_id AS "productModelId", to_char(month, 'YYYY-MM') AS month, units
        FROM production_capacity
-      WHERE month >= $1::date AND ($2::uuid[] IS NULL OR product_model_id = ANY($2::uuid[]))
-        AND NOT product_model_id = ANY($3::uuid[])`,
-    [`${startMonth}-01`, models.only, models.except ?? []],
-  )) as CapacityRow[];
+      WHERE month >= $1::date AND ($2::uuid[] IS NULL OR product_model_id = ANY($2::uuid[]))`,
+    [`${startMonth}-01`, modelIds],
+  );
+}
+
+/** The models an order has tranches of. */
+export async function modelsOfOrder(db: EntityManager, orderId: string): Promise<string[]> {
+  const rows: { id: string }[] = await db.query(
+    'SELECT DISTINCT product_model_id AS id FROM tranche WHERE purchase_order_id = $1',
+    [orderId],
+  );
+  return rows.map((row) => row.id);
+}
+
+/** The customers a report's filters leave in. */
+export async function customersMatching(
+  db: EntityManager,
+  filters: { customerId?: string; segment?: string; region?: string },
+): Promise<Set<string>> {
+  const rows: { id: string }[] = await db.query(
+    `SELECT id FROM customer
+      WHERE ($1::uuid IS NULL OR id = $1::uuid)
+        AND ($2::text IS NULL OR segment = $2::text)
+        AND ($3::text IS NULL OR region = $3::text)`,
+    [filters.customerId ?? null, filters.segment ?? null, filters.region ?? null],
+  );
+  return new Set(rows.map((row) => row.id));
 }

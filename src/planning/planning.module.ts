@@ -1,5 +1,4 @@
-import { Global, Module } from '@nestjs/common';
-import { PLAN_FORECAST } from '../reports/forecast.service';
+import { Module } from '@nestjs/common';
 import { AvailabilityController, DeliveryPlanController } from './delivery-plan.controller';
 import { DeliveryPlanService } from './delivery-plan.service';
 import { PlanVersionRepository } from './plan-version.repository';
@@ -7,18 +6,12 @@ import { ProductionCapacityController } from './production-capacity.controller';
 import { ProductionCapacityService } from './production-capacity.service';
 
 /**
- * Capacity, the delivery plan and availability. Global so the revenue forecast finds the plan
- * basis (PLAN_FORECAST → DeliveryPlanService.planForecast) without a module cycle.
+ * Capacity, the delivery plan and availability. Exports the plan (for the revenue forecast's plan
+ * basis) and the plan versions (bumped by whoever changes open tranches).
  */
-@Global()
 @Module({
   controllers: [ProductionCapacityController, DeliveryPlanController, AvailabilityController],
-  providers: [
-    DeliveryPlanService,
-    ProductionCapacityService,
-    PlanVersionRepository,
-    { provide: PLAN_FORECAST, useExisting: DeliveryPlanService },
-  ],
-  exports: [DeliveryPlanService, PlanVersionRepository, PLAN_FORECAST],
+  providers: [DeliveryPlanService, ProductionCapacityService, PlanVersionRepository],
+  exports: [DeliveryPlanService, PlanVersionRepository],
 })
 export class PlanningModule {}

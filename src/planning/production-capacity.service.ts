@@ -3,10 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock';
+import { assertOrderedRange } from '../common/dates';
 import { ReferenceNotFoundError, ValidationFailedError } from '../common/errors';
 import { Page } from '../common/pagination';
 import { plannedIn } from './allocate';
 import { DeliveryPlanService } from './delivery-plan.service';
+import { PlanVersionRepository } from './plan-version.repository';
 import {
   CapacityBatchDto,
   CapacityDto,
@@ -29,6 +32,8 @@ export class ProductionCapacityService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly plans: DeliveryPlanService,
+    private readonly versions: PlanVersionRepository,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -86,9 +91,10 @@ export class ProductionCapacityService {
       )) as CapacityRow[];
       const byKey = new Map(written.map((row) => [`${row.productModelId}|${row.month}`, row]));
       const stored = items.map((item, i) => byKey.get(`${models[i]}|${item.month}`)!);
+      await this.versions.bump(tx, modelIds);
 
       // What the plan makes of the new capacity, from this transaction's own view.
-      const plan = await this.plans.planWith(tx, this.plans.today(), modelIds);
+      const plan = await this.plans.planWith(tx, this.clock.today(), modelIds);
       const after = stored.map((row) =>
         toCapacityDto(row, plannedIn(plan.allocation, row.productModelId, row.month)),
       );
@@ -105,14 +111,10 @@ export class ProductionCapacityService {
 
   /** Rows in month order, then model; planned and spare units from the current plan. */
   async list(query: CapacityQueryDto): Promise<Page<CapacityDto>> {
-    if (query.from && query.to && query.from > query.to) {
-      throw new ValidationFailedError('to: must not be before from', [
-        { path: 'to', message: 'must not be before from' },
-      ]);
-    }
+    assertOrderedRange(query.from, query.to);
     const limit = query.limit ?? 50;
     const after = query.cursor ? decodeCapacityCursor(query.cursor) : null;
-    const result = await this.plans.read(async (db) => {
+    return this.plans.read(async (db) => {
       const rows = (await db.query(
         `SELECT ${ROW} FROM production_capacity
           WHERE ($1::uuid IS NULL OR product_model_id = $1::uuid)
@@ -133,7 +135,7 @@ export class ProductionCapacityService {
       const page = rows.slice(0, limit);
       const modelIds = [...new Set(page.map((row) => row.productModelId))];
       const plan =
-        modelIds.length > 0 ? await this.plans.currentPlan(db, this.plans.today(), modelIds) : null;
+        modelIds.length > 0 ? await this.plans.currentPlan(db, this.clock.today(), modelIds) : null;
       const last = page[page.length - 1];
       return {
         items: page.map((row) =>
@@ -142,8 +144,6 @@ export class ProductionCapacityService {
         nextCursor: rows.length > limit ? encodeCapacityCursor(last) : null,
       };
     });
-    await this.plans.pruneWhenDue();
-    return result;
   }
 }
 

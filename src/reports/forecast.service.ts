@@ -1,11 +1,12 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
-import { NotFoundError, UnprocessableError } from '../common/errors';
+import { NotFoundError } from '../common/errors';
 import { formatMoney, parseMoney } from '../common/money';
 import { paginate, Page, PageQueryDto } from '../common/pagination';
+import { DeliveryPlanService, PlanForecastRow } from '../planning/delivery-plan.service';
 import {
   CashForecastDto,
   CashForecastQueryDto,
@@ -21,27 +22,6 @@ import {
 import { cashQuery, CashRow, revenueQuery, RevenueRow } from './forecast.queries';
 import { ForecastSnapshot } from './forecast-snapshot.entity';
 import { periodOf, periodRange } from './periods';
-
-/** What the delivery plan contributes to a plan-basis forecast. */
-export interface PlanForecastRow {
-  /** The month the units ship: the later of their production month and the tranche's ship month. */
-  month: string;
-  trancheId: string;
-  productModelId: string;
-  customerId: string;
-  purchaseOrderId: string;
-  units: number;
-  unitPriceCents: number;
-}
-
-export interface PlanForecastProvider {
-  planForecast(
-    asOf: string,
-    filters: { customerId?: string; segment?: string; region?: string; productModelId?: string },
-  ): Promise<{ rows: PlanForecastRow[]; unscheduled: { units: number; valueCents: number } }>;
-}
-
-export const PLAN_FORECAST = Symbol('PLAN_FORECAST');
 
 interface Figures {
   recognized: number;
@@ -74,7 +54,7 @@ export class ForecastService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly clock: Clock,
-    @Optional() @Inject(PLAN_FORECAST) private readonly plan?: PlanForecastProvider,
+    private readonly plans: DeliveryPlanService,
   ) {}
 
   private range(query: RevenueForecastQueryDto | CashForecastQueryDto) {
@@ -127,12 +107,7 @@ export class ForecastService {
 
     let unscheduled = { units: 0, cents: 0 };
     if (!contract) {
-      if (!this.plan)
-        throw new UnprocessableError(
-          'PLAN_BASIS_UNAVAILABLE',
-          'The plan basis needs the delivery plan, which is not available',
-        );
-      const planned = await this.plan.planForecast(asOf, query);
+      const planned = await this.plans.planForecast(asOf, query);
       unscheduled = { units: planned.unscheduled.units, cents: planned.unscheduled.valueCents };
       const labels = query.groupBy
         ? await this.groupLabels(query.groupBy, planned.rows)

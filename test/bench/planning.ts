@@ -5,8 +5,8 @@
  * cache (both queries and the allocation), and over HTTP the plan read from nothing kept (as of a
  * past day not planned before), then the plan read, availability and capacity, each after a write
  * to the capacity or to one order of every model (all planned again), to one model (that model
- * planned again) or to none (the cached plan, checked against plan_change); and the forecast's
- * plan basis.
+ * planned again) or to none (the kept plan, its models' versions unchanged); and the forecast's
+ * plan basis. Each write bumps its models' plan versions in its transaction, as the services do.
  * BENCH_TRANCHES scales the book (multiples of 4), BENCH_SAMPLES the samples per figure.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ import { runMigrations } from '../../src/database/migrate';
 import { withScratchDatabase } from '../../src/database/scratch-database';
 import { allocate, monthIndex, monthOf } from '../../src/planning/allocate';
 import { DeliveryPlanService } from '../../src/planning/delivery-plan.service';
+import { PlanVersionRepository } from '../../src/planning/plan-version.repository';
 
 const TRANCHES = Math.max(4, Math.floor(Number(process.env.BENCH_TRANCHES ?? 100_000) / 4) * 4);
 const ORDERS = TRANCHES / 4;
@@ -136,6 +137,7 @@ async function bench(url: string) {
   const app = await createApp(config, url, createLogger('silent'));
   const db = app.get(DataSource);
   const plans = app.get(DeliveryPlanService);
+  const versions = app.get(PlanVersionRepository);
   const asOf = today();
   const startMonth = asOf.slice(0, 7);
   const built = Date.now();
@@ -178,10 +180,15 @@ async function bench(url: string) {
 
   let n = 0;
   const nextModel = () => models[n++ % MODELS];
-  // Writes that change nothing still name their models in plan_change, so the cached plans of
-  // those models are computed again. They run untimed before the samples marked so.
-  const touchEveryModel = () => db.query('UPDATE production_capacity SET units = units');
-  // One order of each model, a different one each time: its tranches are read again.
+  // Writes that change nothing but bump their models' versions, as a service's write does, so the
+  // kept plans of those models are computed again. They run untimed before the samples marked so.
+  const write = (sql: string, params: unknown[], modelIds: string[]) =>
+    db.transaction(async (tx) => {
+      await tx.query(sql, params);
+      await versions.bump(tx, modelIds);
+    });
+  const touchEveryModel = () => write('UPDATE production_capacity SET units = units', [], models);
+  // One order of each model, a different one each time: its models are planned again whole.
   const ordersOf = (
     (await db.query(
       `SELECT array_agg(DISTINCT purchase_order_id::text) AS ids FROM tranche GROUP BY product_model_id`,
@@ -190,17 +197,20 @@ async function bench(url: string) {
   let round = 0;
   const touchOrderOfEveryModel = () => {
     round++;
-    return db.query(
+    return write(
       'UPDATE tranche SET quantity = quantity WHERE purchase_order_id = ANY($1::uuid[])',
       [ordersOf.map((ids) => ids[(round * 7919) % ids.length])],
+      models,
     );
   };
   let touched = models[0];
   const touchOneModel = () => {
     touched = nextModel();
-    return db.query('UPDATE production_capacity SET units = units WHERE product_model_id = $1', [
-      touched,
-    ]);
+    return write(
+      'UPDATE production_capacity SET units = units WHERE product_model_id = $1',
+      [touched],
+      [touched],
+    );
   };
   const pastAsOf = `${monthOf(monthIndex(asOf) - 3)}-15`;
   let pastDays = 0;

@@ -1,7 +1,6 @@
 import { today } from '../../src/common/dates';
 import { monthIndex, monthOf } from '../../src/planning/allocate';
 import { DeliveryPlanService } from '../../src/planning/delivery-plan.service';
-import { PLAN_FORECAST } from '../../src/reports/forecast.service';
 import { OrderFactory, tranchesOf } from '../support/order-factories';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -311,7 +310,6 @@ describe('delivery plan', () => {
   it('gives the revenue forecast each planned unit in the later of its production and ship months', async () => {
     const book = await buildBook();
     const plans = t.app.get(DeliveryPlanService);
-    expect(t.app.get(PLAN_FORECAST)).toBe(plans);
     const forecast = await plans.planForecast(today('UTC'), { productModelId: book.modelA });
     const names = new Map(Object.entries(book.ids).map(([name, id]) => [id, name]));
     expect(
@@ -333,6 +331,11 @@ describe('delivery plan', () => {
     });
     // T4's 300 units no month can take, at 3,060.00.
     expect(forecast.unscheduled).toEqual({ units: 300, valueCents: 91_800_000 });
+    const report = await f.report('revenue-forecast', {
+      basis: 'plan',
+      productModelId: book.modelA,
+    });
+    expect(report.unscheduled).toEqual({ quantity: 300, value: '918000.00' });
 
     const modelB = await plans.planForecast(today('UTC'), { productModelId: book.modelB });
     expect(modelB.rows.map((r) => [r.trancheId, r.month, r.units, r.unitPriceCents])).toEqual([

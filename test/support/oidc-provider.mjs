@@ -75,11 +75,19 @@ async function interaction(req, res) {
   const { missingOIDCScope, missingOIDCClaims } = details.prompt.details;
   const grant = details.grantId
     ? await provider.Grant.find(details.grantId)
-    : new provider.Grant({ accountId: details.session.accountId, clientId: details.params.client_id });
+    : new provider.Grant({
+        accountId: details.session.accountId,
+        clientId: details.params.client_id,
+      });
   if (missingOIDCScope) grant.addOIDCScope(missingOIDCScope.join(' '));
   if (missingOIDCClaims) grant.addOIDCClaims(missingOIDCClaims);
   const grantId = await grant.save();
-  await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+  await provider.interactionFinished(
+    req,
+    res,
+    { consent: { grantId } },
+    { mergeWithLastSubmission: true },
+  );
 }
 
 const handle = provider.callback();

@@ -105,7 +105,7 @@ export async function rawOrderInserts(
           [order.id, state.customerId, line.id, state.productModelId],
         );
         await c.query(
-          `INSERT INTO audit_log (actor_name, actor_role, action, entity_type, entity_id, changes) VALUES ('raw', 'admin', 'created', 'purchase_order', $1, '{}')`,
+          `INSERT INTO audit_log (actor_type, actor_name, actor_role, action, entity_type, entity_id, changes) VALUES ('system', 'raw', 'admin', 'created', 'purchase_order', $1, '{}')`,
           [order.id],
         );
         await c.query(

@@ -118,16 +118,13 @@ export function registerRequestHooks(
     requestContext.run({ requestId: String(request.id), actor: request.actor ?? ANONYMOUS }, done);
   });
 
-  fastify.addHook(
-    'preSerialization',
-    async (_request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-      const version = (payload as { version?: unknown } | null)?.version;
-      if (typeof version === 'number' && !reply.hasHeader('etag'))
-        void reply.header('etag', `"${version}"`);
-      else if (isPage(payload)) pages.add(reply);
-      return payload;
-    },
-  );
+  fastify.addHook('preSerialization', (_request, reply, payload: unknown, done) => {
+    const version = (payload as { version?: unknown } | null)?.version;
+    if (typeof version === 'number' && !reply.hasHeader('etag'))
+      void reply.header('etag', `"${version}"`);
+    else if (isPage(payload)) pages.add(reply);
+    done(null, payload);
+  });
 
   fastify.addHook('onSend', (request, reply, payload, done) => {
     // A page has no version: its weak ETag is a hash of the body sent, so a client that keeps

@@ -395,7 +395,7 @@ describe('demo capacity', () => {
     const statuses: Record<string, number> = {};
     let cursor: string | null = null;
     do {
-      const res = await t
+      const res: { body: { items: unknown[]; nextCursor: string | null } } = await t
         .http()
         .get('/api/v1/delivery-plan/tranches')
         .query({ limit: 200, ...(cursor ? { cursor } : {}) })

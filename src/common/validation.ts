@@ -5,7 +5,7 @@ import {
   ValidationError,
   ValidationPipe,
 } from '@nestjs/common';
-import { FieldError, NotFoundError, ValidationFailedError } from './errors';
+import { DomainError, FieldError, ValidationFailedError } from './errors';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
@@ -45,7 +45,9 @@ export class ParseIdPipe implements PipeTransform<string, string> {
   constructor(private readonly entity = 'Resource') {}
 
   transform(value: string, _metadata: ArgumentMetadata): string {
-    if (!UUID.test(value)) throw new NotFoundError(this.entity, value);
+    // The value is not repeated: it is whatever the caller put in the URL.
+    if (!UUID.test(value))
+      throw new DomainError(404, 'NOT_FOUND', `${this.entity} not found: the id is not a uuid`);
     return value.toLowerCase();
   }
 }

@@ -10,6 +10,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Roles } from '../access/roles.decorator';
+import { AcceptsBody, IMPORT_BODY_LIMIT } from '../common/http-layer';
 import { CSV_COLUMNS, PAYMENT_CSV_COLUMNS, SHIPMENT_CSV_COLUMNS } from './import-csv';
 import {
   DryRunQueryDto,
@@ -38,6 +39,7 @@ const ApiImport = (
 ) =>
   applyDecorators(
     Roles('erp'),
+    AcceptsBody({ mediaTypes: ['text/csv', 'application/json'], limit: IMPORT_BODY_LIMIT }),
     ApiConsumes('text/csv', 'application/json'),
     ApiExtraModels(item),
     ApiBody({

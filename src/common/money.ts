@@ -1,6 +1,7 @@
 import { ValidationOptions, registerDecorator } from 'class-validator';
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
+import { MONEY_MAX_LENGTH } from './limits';
 
 const MONEY = /^-?\d{1,13}\.\d{2}$/;
 
@@ -37,6 +38,7 @@ export function IsMoney(
     ApiProperty({
       type: 'string',
       pattern: '^\\d+\\.\\d{2}$',
+      maxLength: MONEY_MAX_LENGTH,
       example: '3060.00',
       description: options.description ?? 'Money: USD, a decimal string with exactly two decimals',
     }),
@@ -51,7 +53,8 @@ export function IsMoney(
         },
         validator: {
           validate(value: unknown) {
-            if (!isMoney(value) || value.startsWith('-')) return false;
+            if (!isMoney(value) || value.startsWith('-') || value.length > MONEY_MAX_LENGTH)
+              return false;
             return options.positive ? parseMoney(value) > 0 : true;
           },
         },

@@ -1,11 +1,15 @@
 import {
+  applyDecorators,
   ArgumentMetadata,
   Injectable,
   PipeTransform,
   ValidationError,
   ValidationPipe,
 } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsUUID } from 'class-validator';
 import { DomainError, FieldError, ValidationFailedError } from './errors';
+import { UUID_LENGTH } from './limits';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
@@ -55,3 +59,7 @@ export class ParseIdPipe implements PipeTransform<string, string> {
 export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
+
+/** An id in a request: a uuid, documented as one. */
+export const IsId = () =>
+  applyDecorators(IsUUID(), ApiProperty({ format: 'uuid', maxLength: UUID_LENGTH }));

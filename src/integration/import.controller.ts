@@ -25,7 +25,7 @@ import {
   ImportShipmentsSummaryDto,
   ImportSummaryDto,
 } from './import.dto';
-import { ImportService } from './import.service';
+import { ImportService, MAX_IMPORT_ORDERS } from './import.service';
 
 /**
  * An import route (erp): CSV with these columns or a JSON array of `item` bodies; 201 with what was
@@ -45,8 +45,12 @@ const ApiImport = (
     ApiBody({
       schema: {
         oneOf: [
-          { type: 'array', items: { $ref: getSchemaPath(item) } },
-          { type: 'string', description: `CSV with the header ${columns.join(',')}` },
+          { type: 'array', maxItems: MAX_IMPORT_ORDERS, items: { $ref: getSchemaPath(item) } },
+          {
+            type: 'string',
+            maxLength: IMPORT_BODY_LIMIT,
+            description: `CSV with the header ${columns.join(',')}`,
+          },
         ],
       },
     }),

@@ -45,8 +45,11 @@ const uuid = { format: 'uuid', maxLength: UUID_LENGTH };
 const date = { format: 'date', maxLength: DATE_LENGTH };
 const instant = { format: 'date-time', maxLength: INSTANT_MAX };
 const month = { pattern: '^\\d{4}-(0[1-9]|1[0-2])$', maxLength: MONTH_LENGTH };
-/** Response money may be negative (refunds, variances). */
-const money = { pattern: '^-?\\d+\\.\\d{2}$', maxLength: MONEY_MAX_LENGTH + 1 };
+/**
+ * Response money may be negative (refunds, variances) and, summed over a book, larger than one
+ * request's amount: up to the cents a double holds exactly (2^53), 14 digits before the point.
+ */
+const money = { pattern: '^-?\\d{1,14}\\.\\d{2}$', maxLength: MONEY_MAX_LENGTH + 2 };
 
 /** Response strings by property name. */
 const STRINGS: Record<string, Record<string, unknown>> = {

@@ -37,7 +37,7 @@ export function IsMoney(
   return applyDecorators(
     ApiProperty({
       type: 'string',
-      pattern: '^\\d+\\.\\d{2}$',
+      pattern: '^\\d{1,13}\\.\\d{2}$',
       maxLength: MONEY_MAX_LENGTH,
       example: '3060.00',
       description: options.description ?? 'Money: USD, a decimal string with exactly two decimals',
@@ -53,8 +53,7 @@ export function IsMoney(
         },
         validator: {
           validate(value: unknown) {
-            if (!isMoney(value) || value.startsWith('-') || value.length > MONEY_MAX_LENGTH)
-              return false;
+            if (!isMoney(value) || value.startsWith('-')) return false;
             return options.positive ? parseMoney(value) > 0 : true;
           },
         },

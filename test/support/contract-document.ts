@@ -33,6 +33,7 @@ export interface SchemaObject {
   type?: string;
   format?: string;
   maxLength?: number;
+  pattern?: string;
   maxItems?: number;
   minimum?: number;
   maximum?: number;

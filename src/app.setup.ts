@@ -10,6 +10,7 @@ import { ApiKeyService } from './access/api-key.service';
 import { keyFromRequest, registerAuthentication } from './access/authentication';
 import { SessionService } from './access/sessions/session.service';
 import { IdempotencyStore } from './common/idempotency.store';
+import { registerBodyRules, serverOptions } from './common/http-layer';
 import { registerRequestHooks } from './common/request-hooks';
 import { AppModule } from './app.module';
 import { problem } from './common/problem';
@@ -38,7 +39,7 @@ export async function createApp(
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
-    bodyLimit: 20 * 1024 * 1024,
+    ...serverOptions(),
     trustProxy: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -47,6 +48,8 @@ export async function createApp(
     {
       logger: new NestPinoLogger(logger),
       abortOnError: false,
+      // fastify's own JSON parser, which honours each route's body limit; no form bodies.
+      bodyParser: false,
     },
   );
   const fastify = app.getHttpAdapter().getInstance();
@@ -56,10 +59,11 @@ export async function createApp(
   // Who is calling, first: the idempotency scope and the request context need the actor.
   registerAuthentication(fastify, app.get(ApiKeyService), app.get(SessionService));
   registerRequestHooks(fastify, { idempotency: app.get(IdempotencyStore) });
+  registerBodyRules(fastify);
   // Liveness answers from fastify itself: a probe should cost nothing and prove only that the
   // process serves HTTP. Readiness (/health/ready) checks the database through Nest.
   fastify.get('/health', (_request, reply) => reply.send({ status: 'ok' }));
-  // JSON everywhere, CSV for imports; anything else is 415.
+  // JSON everywhere, CSV for the routes that say so (the imports); anything else is 415.
   fastify.removeContentTypeParser('text/plain');
   fastify.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) =>
     done(null, body),

@@ -1,39 +1,110 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { PUBLIC_EXTENSION } from './access/roles.decorator';
+import { MAX_PATH_PARAM_LENGTH } from './common/http-layer';
+import {
+  DETAIL_MAX,
+  FIELD_ERRORS_MAX,
+  IF_MATCH_MAX,
+  INT32_MAX,
+  NAME_MAX,
+  REFERENCE_MAX,
+  URL_MAX,
+  UUID_LENGTH,
+} from './common/limits';
+import { documentLimits } from './openapi-limits';
 
 const PROBLEM_SCHEMA = {
   type: 'object',
   required: ['type', 'title', 'status', 'detail', 'code'],
   properties: {
-    type: { type: 'string', example: 'https://hashbook.dev/problems/validation-failed' },
-    title: { type: 'string', example: 'Bad Request' },
-    status: { type: 'integer', example: 400 },
-    detail: { type: 'string' },
+    type: {
+      type: 'string',
+      format: 'uri',
+      maxLength: URL_MAX,
+      example: 'https://hashbook.dev/problems/validation-failed',
+    },
+    title: { type: 'string', maxLength: NAME_MAX, example: 'Bad Request' },
+    status: { type: 'integer', format: 'int32', minimum: 400, maximum: 599, example: 400 },
+    detail: { type: 'string', maxLength: DETAIL_MAX },
     code: {
       type: 'string',
+      pattern: '^[A-Z][A-Z0-9_]*$',
+      maxLength: REFERENCE_MAX,
       example: 'VALIDATION_FAILED',
       description: 'Stable SCREAMING_SNAKE code',
     },
     errors: {
       type: 'array',
+      maxItems: FIELD_ERRORS_MAX,
       items: {
         type: 'object',
         properties: {
-          path: { type: 'string', example: 'lines[0].unitPrice' },
-          message: { type: 'string' },
+          path: { type: 'string', maxLength: NAME_MAX, example: 'lines[0].unitPrice' },
+          message: { type: 'string', maxLength: DETAIL_MAX },
+          row: {
+            type: 'integer',
+            format: 'int32',
+            minimum: 0,
+            maximum: INT32_MAX,
+            description: 'On IMPORT_INVALID: the row (CSV) or element (JSON) at fault',
+          },
         },
       },
     },
     existingId: {
       type: 'string',
       format: 'uuid',
+      maxLength: UUID_LENGTH,
       description: 'On DUPLICATE: the record that already holds the business key',
     },
-    requestId: { type: 'string' },
+    requestId: { type: 'string', pattern: '^[A-Za-z0-9._-]+$', maxLength: 64 },
   },
 };
 
+/** The rate-limit headers every answer carries while rate limiting is on (RATE_LIMIT_PER_MINUTE > 0). */
+const RATE_LIMIT_HEADERS = {
+  'X-RateLimit-Limit': {
+    description: 'Requests allowed a minute for this API key (anonymous: this address)',
+    schema: { type: 'integer', format: 'int32', minimum: 1, maximum: INT32_MAX },
+  },
+  'X-RateLimit-Remaining': {
+    description: 'Requests left in the current minute',
+    schema: { type: 'integer', format: 'int32', minimum: 0, maximum: INT32_MAX },
+  },
+  'X-RateLimit-Reset': {
+    description: 'Seconds until the current minute ends and the count starts again',
+    schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 60 },
+  },
+};
+
+const RETRY_AFTER = {
+  description: 'Seconds to wait before retrying',
+  schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 86_400 },
+};
+
+/** What each tag groups, shown by the Swagger UI. */
+const TAGS: Record<string, string> = {
+  'api-keys': 'API keys for programs (admin)',
+  auth: 'Sign-in, sessions, single sign-on and passwords of people',
+  users: 'People who sign in, and their roles (admin)',
+  audit: 'The audit log of every change',
+  events: 'The change feed ERP systems follow',
+  'product-models': 'The product line: models, list prices, hashrate and power',
+  customers: 'Institutional customers',
+  contacts: 'People at a customer',
+  activities: 'Calls, meetings, notes and tasks with customers',
+  opportunities: 'The sales pipeline, up to conversion into a purchase order',
+  'payment-terms': 'Deposit and milestone terms orders are billed by',
+  'purchase-orders':
+    'Orders, their lines and monthly tranches, amendments, billing, payments and refunds',
+  shipments: 'Units shipped against tranches',
+  payments: 'Payments received, by external reference',
+  planning: 'Production capacity, the delivery plan and availability',
+  reports: 'Backlog, forecasts, bookings, balances and receivables, as of any date',
+  imports: 'Bulk import of orders, shipments and payments (CSV or JSON)',
+  webhooks: 'Signed webhooks and their deliveries',
+};
 const DESCRIPTIONS: Record<string, string> = {
   '400': 'Invalid request (validation errors carry field paths)',
   '401': 'No API key or session, or an unknown, revoked or ended one',
@@ -43,7 +114,11 @@ const DESCRIPTIONS: Record<string, string> = {
     'Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …)',
   '412': 'If-Match names a version that is not the current one',
   '422': 'Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND)',
+  '413': 'The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE)',
+  '415': 'The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE',
   '429': 'Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS)',
+  '500':
+    'An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR)',
 };
 
 /** Operations that need no key or session carry no security requirement. */
@@ -59,7 +134,12 @@ function markPublicOperations(document: OpenAPIObject): void {
   }
 }
 
-/** Adds the problem+json error responses each kind of operation can give. */
+/**
+ * The problem+json answers each kind of operation can give, documented in one place: 400, 401,
+ * 429 and 500 everywhere; 403 where a key or session is needed; 404 with an id in the path; 409
+ * and 422 on writes; 412 where If-Match is honoured; 413 and 415 where a body is read. Routes add
+ * their own specific ones with `@ApiProblems`.
+ */
 function addProblemResponses(document: OpenAPIObject): void {
   document.components = document.components ?? {};
   document.components.schemas = { ...(document.components.schemas ?? {}), Problem: PROBLEM_SCHEMA };
@@ -68,9 +148,11 @@ function addProblemResponses(document: OpenAPIObject): void {
     for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
       const operation = item[method];
       if (!operation) continue;
-      const codes = ['400', '401', '403', '429'];
+      const isPublic = Array.isArray(operation.security) && operation.security.length === 0;
+      const codes = ['400', '401', '429', '500'];
+      if (!isPublic) codes.push('403');
       if (hasId) codes.push('404');
-      if (method !== 'get') codes.push('409', '422');
+      if (method !== 'get') codes.push('409', '422', '413', '415');
       if (method === 'patch' || path.endsWith('/amendments') || path.endsWith('/cancel'))
         codes.push('412');
       for (const code of codes) {
@@ -83,6 +165,67 @@ function addProblemResponses(document: OpenAPIObject): void {
       }
     }
   }
+}
+
+/** Every answer documents the rate-limit headers; a 429 also Retry-After. */
+function addRateLimitHeaders(document: OpenAPIObject): void {
+  document.components!.headers = {
+    ...(document.components!.headers ?? {}),
+    ...RATE_LIMIT_HEADERS,
+    'Retry-After': RETRY_AFTER,
+  };
+  const refs = Object.fromEntries(
+    Object.keys(RATE_LIMIT_HEADERS).map((name) => [name, { $ref: `#/components/headers/${name}` }]),
+  );
+  for (const item of Object.values(document.paths)) {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+      const operation = item[method];
+      if (!operation) continue;
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (!response || !/^[24]/.test(status) || '$ref' in response) continue;
+        response.headers = { ...refs, ...(response.headers ?? {}) };
+        if (status === '429')
+          response.headers['Retry-After'] = { $ref: '#/components/headers/Retry-After' };
+      }
+    }
+  }
+}
+
+/**
+ * Parameters Nest documents from `@Param` and `@Headers` without a schema of limits: ids (a uuid,
+ * anything else is 404), other path segments (the router refuses longer ones with 414) and If-Match.
+ */
+function documentRawParameters(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+      for (const parameter of item[method]?.parameters ?? []) {
+        if ('$ref' in parameter) continue;
+        const schema = (parameter.schema ?? {}) as Record<string, unknown>;
+        if (schema.type !== 'string' || schema.maxLength !== undefined || schema.enum) continue;
+        if (parameter.in === 'path' && /^(id|[a-z]+Id)$/.test(parameter.name)) {
+          Object.assign(schema, { format: 'uuid', maxLength: UUID_LENGTH });
+        } else if (parameter.in === 'path') {
+          Object.assign(schema, { maxLength: MAX_PATH_PARAM_LENGTH, pattern: '^[^/]+$' });
+        } else if (parameter.in === 'header' && parameter.name.toLowerCase() === 'if-match') {
+          Object.assign(schema, { maxLength: IF_MATCH_MAX });
+          parameter.description =
+            parameter.description ?? 'The version last read, as its ETag ("3"); 412 when stale';
+        }
+        parameter.schema = schema;
+      }
+    }
+  }
+}
+
+/** Every tag an operation uses, described. */
+function addTags(document: OpenAPIObject): void {
+  const used = new Set<string>();
+  for (const item of Object.values(document.paths)) {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+      item[method]?.tags?.forEach((tag) => used.add(tag));
+    }
+  }
+  document.tags = [...used].sort().map((name) => ({ name, description: TAGS[name] ?? name }));
 }
 
 export function buildOpenApi(app: INestApplication): OpenAPIObject {
@@ -98,7 +241,12 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
     .setVersion('1.0')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
     .addBearerAuth(
-      { type: 'http', scheme: 'bearer', description: 'The API key as a bearer token' },
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'API key',
+        description: 'The API key as a bearer token (an opaque key, not a JWT)',
+      },
       'bearer',
     )
     .addCookieAuth(
@@ -119,8 +267,22 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
     operationIdFactory: (controllerKey, methodKey) =>
       `${controllerKey.replace(/Controller$/, '').replace(/^./, (c) => c.toLowerCase())}_${methodKey}`,
   });
+  // Relative: the document describes whichever instance serves it.
+  Object.assign(document, {
+    servers: [
+      {
+        url: '/',
+        description: 'The server that serves this document (local, staging or production alike)',
+        'x-internal': false,
+      },
+    ],
+  });
   markPublicOperations(document);
   addProblemResponses(document);
+  addRateLimitHeaders(document);
+  documentRawParameters(document);
+  documentLimits(document);
+  addTags(document);
   return document;
 }
 

@@ -2,11 +2,12 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsString, Length, Matches } from 'class-validator';
 import { ROLES, type Role } from '../common/request-context';
 import { ApiKey } from './api-key.entity';
+import { REFERENCE_MAX } from '../common/limits';
 
 export class CreateApiKeyDto {
   /** A label for whoever uses the key, e.g. "sap-erp-prod". */
   @IsString()
-  @Length(1, 100)
+  @Length(1, REFERENCE_MAX)
   @Matches(/\S/, { message: 'name must not be blank' })
   name: string;
 

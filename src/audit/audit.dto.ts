@@ -1,29 +1,33 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../common/pagination';
 import { ACTOR_TYPES, ROLES, type ActorType, type Role } from '../common/request-context';
 import type { AuditLog } from './audit-log.entity';
 import { EVENT_TYPES, type EventType } from './event-types';
+import { CODE_MAX, FILTER_MAX, INSTANT_MAX, REFERENCE_MAX } from '../common/limits';
+import { IsId } from '../common/validation';
 
 export class AuditLogQueryDto extends PageQueryDto {
   @IsOptional()
   @IsString()
-  @MaxLength(40)
+  @MaxLength(CODE_MAX)
   entityType?: string;
 
   @IsOptional()
-  @IsUUID()
+  @IsId()
   entityId?: string;
 
   /** From this instant or date (inclusive). */
   @IsOptional()
   @IsISO8601({ strict: true })
+  @MaxLength(INSTANT_MAX)
   from?: string;
 
   /** Up to this instant, or the end of this date (inclusive). */
   @IsOptional()
   @IsISO8601({ strict: true })
+  @MaxLength(INSTANT_MAX)
   to?: string;
 }
 
@@ -72,7 +76,7 @@ export class EventQueryDto {
   /** The `nextCursor` of the previous poll; omit to start from the beginning. */
   @IsOptional()
   @IsString()
-  @MaxLength(100)
+  @MaxLength(REFERENCE_MAX)
   after?: string;
 
   @ApiPropertyOptional({ type: 'integer', default: 100, minimum: 1, maximum: 500 })
@@ -84,6 +88,7 @@ export class EventQueryDto {
   @ApiPropertyOptional({ type: 'string', example: 'purchase_order.confirmed,shipment.created' })
   @IsOptional()
   @IsString()
+  @MaxLength(FILTER_MAX)
   types?: string;
 }
 

@@ -22,6 +22,7 @@ import {
   ProductModel,
   type ProductModelStatus,
 } from './product-model.entity';
+import { INT32_MAX, NAME_MAX, REFERENCE_MAX, SKU_MAX } from '../common/limits';
 
 /** Letters, digits, dot, dash and underscore: a sku is also a path segment. */
 export const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -35,16 +36,17 @@ const IfPresent = () => ValidateIf((_object, value) => value !== undefined);
 export class CreateProductModelDto {
   /** Stock-keeping unit, unique, e.g. "A1246". */
   @Matches(SKU, { message: SKU_MESSAGE })
+  @MaxLength(SKU_MAX)
   sku: string;
 
   /** Display name, e.g. "AvalonMiner A1246". */
   @IsString()
-  @Length(1, 200)
+  @Length(1, NAME_MAX)
   name: string;
 
   /** Product series, e.g. "A12". */
   @IsString()
-  @Length(1, 100)
+  @Length(1, REFERENCE_MAX)
   series: string;
 
   /** Hashrate in TH/s, greater than 0, up to two decimals. */
@@ -57,7 +59,7 @@ export class CreateProductModelDto {
   @ApiProperty({ type: 'integer', minimum: 1, example: 3420 })
   @IsInt()
   @Min(1)
-  @Max(2_147_483_647)
+  @Max(INT32_MAX)
   powerW: number;
 
   @IsMoney({ description: 'List price per unit, USD, e.g. "3060.00"' })
@@ -87,16 +89,17 @@ export class UpsertProductModelDto extends OmitType(CreateProductModelDto, ['sku
 export class UpdateProductModelDto {
   @IfPresent()
   @Matches(SKU, { message: SKU_MESSAGE })
+  @MaxLength(SKU_MAX)
   sku?: string;
 
   @IfPresent()
   @IsString()
-  @Length(1, 200)
+  @Length(1, NAME_MAX)
   name?: string;
 
   @IfPresent()
   @IsString()
-  @Length(1, 100)
+  @Length(1, REFERENCE_MAX)
   series?: string;
 
   /** Hashrate in TH/s, greater than 0, up to two decimals. */
@@ -111,7 +114,7 @@ export class UpdateProductModelDto {
   @IfPresent()
   @IsInt()
   @Min(1)
-  @Max(2_147_483_647)
+  @Max(INT32_MAX)
   powerW?: number;
 
   @IfPresent()
@@ -130,6 +133,7 @@ export class UpdateProductModelDto {
 
 export class SkuPathDto {
   @Matches(SKU, { message: SKU_MESSAGE })
+  @MaxLength(SKU_MAX)
   sku: string;
 }
 
@@ -137,7 +141,7 @@ export class ProductModelQueryDto extends PageQueryDto {
   /** Case-insensitive substring of sku, name or series. */
   @IsOptional()
   @IsString()
-  @MaxLength(100)
+  @MaxLength(REFERENCE_MAX)
   q?: string;
 
   @ApiPropertyOptional({ enum: PRODUCT_MODEL_STATUSES, enumName: 'ProductModelStatus' })

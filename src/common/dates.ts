@@ -2,6 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { registerDecorator } from 'class-validator';
 import { UnprocessableError, ValidationFailedError } from './errors';
+import { DATE_LENGTH, MONTH_LENGTH } from './limits';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -37,6 +38,7 @@ export function IsDateOnly(options: { optional?: boolean; description?: string }
   const doc = {
     type: 'string' as const,
     format: 'date',
+    maxLength: DATE_LENGTH,
     example: '2021-03-20',
     description: options.description,
   };
@@ -67,6 +69,7 @@ export function IsMonth(options: { optional?: boolean; description?: string } = 
       type: 'string',
       example: '2026-03',
       pattern: MONTH.source,
+      maxLength: MONTH_LENGTH,
       required: !options.optional,
       description: options.description,
     })(target, propertyName);

@@ -1,6 +1,7 @@
 import { ValidationOptions, registerDecorator } from 'class-validator';
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
+import { MONEY_MAX_LENGTH } from './limits';
 
 const MONEY = /^-?\d{1,13}\.\d{2}$/;
 
@@ -36,7 +37,8 @@ export function IsMoney(
   return applyDecorators(
     ApiProperty({
       type: 'string',
-      pattern: '^\\d+\\.\\d{2}$',
+      pattern: '^\\d{1,13}\\.\\d{2}$',
+      maxLength: MONEY_MAX_LENGTH,
       example: '3060.00',
       description: options.description ?? 'Money: USD, a decimal string with exactly two decimals',
     }),

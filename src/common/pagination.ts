@@ -5,21 +5,25 @@ import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validato
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { isDateOnly } from './dates';
 import { ValidationFailedError } from './errors';
+import { CURSOR_MAX, PAGE_LIMIT_MAX } from './limits';
 
 export class PageQueryDto {
   /** Page size, 1–500. */
-  @ApiPropertyOptional({ type: 'integer', default: 50, minimum: 1, maximum: 500 })
+  @ApiPropertyOptional({ type: 'integer', default: 50, minimum: 1, maximum: PAGE_LIMIT_MAX })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(500)
+  @Max(PAGE_LIMIT_MAX)
   limit?: number;
 
-  @ApiPropertyOptional({ maxLength: 200, description: 'The `nextCursor` of the previous page' })
+  @ApiPropertyOptional({
+    maxLength: CURSOR_MAX,
+    description: 'The `nextCursor` of the previous page',
+  })
   @IsOptional()
   @IsString()
-  @MaxLength(200)
+  @MaxLength(CURSOR_MAX)
   cursor?: string;
 }
 
@@ -37,9 +41,10 @@ export const ApiPage = (item: ClassType<unknown>) =>
         type: 'object',
         required: ['items', 'nextCursor'],
         properties: {
-          items: { type: 'array', items: { $ref: getSchemaPath(item) } },
+          items: { type: 'array', maxItems: PAGE_LIMIT_MAX, items: { $ref: getSchemaPath(item) } },
           nextCursor: {
             type: 'string',
+            maxLength: CURSOR_MAX,
             nullable: true,
             description: 'Pass as `cursor` for the next page; null on the last page',
           },

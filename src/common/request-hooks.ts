@@ -1,13 +1,12 @@
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import helmet from 'helmet';
 import { hash } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { checkIdempotencyKey, IdempotencyStore, requestHash } from './idempotency.store';
 import { entityTags } from './if-match';
 import { loggedUrl } from './logger';
 import { sendProblem, toProblem } from './problem.filter';
 import { Actor, requestContext } from './request-context';
+import { API_HEADERS, docsHeaders } from './security-headers';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -20,39 +19,6 @@ const REPLAYED_HEADERS = ['etag', 'location', 'content-type'];
 const ANONYMOUS: Actor = { type: 'system', id: null, name: 'anonymous', role: 'viewer' };
 /** Probes hit these every few seconds; their lines would drown the real traffic. */
 const UNLOGGED_ROUTES = new Set(['/health', '/health/ready']);
-
-/**
- * API responses (JSON, problem+json, CSV) carry the OWASP REST set: nothing in them is ever
- * rendered as a page, so the HTML-oriented headers would only add bytes to every answer.
- */
-const API_HEADERS: Record<string, string> = {
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-  'strict-transport-security': 'max-age=31536000; includeSubDomains',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-};
-
-/** The headers helmet sets for the Swagger UI pages, computed once. */
-function docsHeaders(): Record<string, string> {
-  const headers: Record<string, string> = {};
-  const response = {
-    setHeader: (name: string, value: string | number) =>
-      (headers[name.toLowerCase()] = String(value)),
-    removeHeader: (name: string) => delete headers[name.toLowerCase()],
-    getHeader: (name: string) => headers[name.toLowerCase()],
-  };
-  helmet({
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-      },
-    },
-  })({} as IncomingMessage, response as unknown as ServerResponse, () => undefined);
-  return headers;
-}
 
 /** A list page: the shape every list answers with, `{items, nextCursor}`. */
 const isPage = (payload: unknown): boolean =>

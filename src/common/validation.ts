@@ -1,11 +1,15 @@
 import {
+  applyDecorators,
   ArgumentMetadata,
   Injectable,
   PipeTransform,
   ValidationError,
   ValidationPipe,
 } from '@nestjs/common';
-import { FieldError, NotFoundError, ValidationFailedError } from './errors';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsUUID } from 'class-validator';
+import { DomainError, FieldError, ValidationFailedError } from './errors';
+import { UUID_LENGTH } from './limits';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
@@ -45,7 +49,9 @@ export class ParseIdPipe implements PipeTransform<string, string> {
   constructor(private readonly entity = 'Resource') {}
 
   transform(value: string, _metadata: ArgumentMetadata): string {
-    if (!UUID.test(value)) throw new NotFoundError(this.entity, value);
+    // The value is not repeated: it is whatever the caller put in the URL.
+    if (!UUID.test(value))
+      throw new DomainError(404, 'NOT_FOUND', `${this.entity} not found: the id is not a uuid`);
     return value.toLowerCase();
   }
 }
@@ -53,3 +59,7 @@ export class ParseIdPipe implements PipeTransform<string, string> {
 export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
+
+/** An id in a request: a uuid, documented as one. */
+export const IsId = () =>
+  applyDecorators(IsUUID(), ApiProperty({ format: 'uuid', maxLength: UUID_LENGTH }));

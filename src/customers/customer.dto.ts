@@ -4,12 +4,11 @@ import {
   IsIn,
   IsOptional,
   IsString,
-  IsUUID,
   Length,
   Matches,
   MaxLength,
-  registerDecorator,
   ValidateIf,
+  registerDecorator,
 } from 'class-validator';
 import { USER_FILTER } from '../access/users/user-references';
 import { PageQueryDto } from '../common/pagination';
@@ -21,6 +20,8 @@ import {
   type Segment,
 } from './customer.entity';
 import { isCountryCode, REGIONS, type Region } from './region';
+import { CODE_MAX, NAME_MAX, REFERENCE_MAX, UUID_LENGTH } from '../common/limits';
+import { IsId } from '../common/validation';
 
 /** No slash, no surrounding blanks: it is also a path segment of the upsert. */
 export const EXTERNAL_REF = /^[^\s/](?:[^/]{0,98}[^\s/])?$/;
@@ -53,13 +54,13 @@ export class CreateCustomerDto {
   /** Trading name, e.g. "Core Scientific"; unique whatever its case. */
   @Trim()
   @IsString()
-  @Length(1, 200)
+  @Length(1, NAME_MAX)
   name: string;
 
   /** Registered legal name, e.g. "Core Scientific, Inc.". */
   @IsOptional()
   @IsString()
-  @Length(1, 200)
+  @Length(1, NAME_MAX)
   legalName?: string | null;
 
   @ApiProperty({ enum: SEGMENTS, enumName: 'CustomerSegment' })
@@ -79,14 +80,14 @@ export class CreateCustomerDto {
   /** The customer's key in an ERP, unique, e.g. "SAP-100042". */
   @IsOptional()
   @IsString()
-  @MaxLength(100)
+  @MaxLength(REFERENCE_MAX)
   @Matches(EXTERNAL_REF, { message: EXTERNAL_REF_MESSAGE })
   externalRef?: string | null;
 
   /** Who owns the account on the sales side, as free text (e.g. from an import). */
   @IsOptional()
   @IsString()
-  @Length(1, 200)
+  @Length(1, NAME_MAX)
   accountOwner?: string | null;
 
   /**
@@ -95,13 +96,13 @@ export class CreateCustomerDto {
    */
   @ApiPropertyOptional({ type: 'string', format: 'uuid', nullable: true })
   @IsOptional()
-  @IsUUID()
+  @IsId()
   ownerId?: string | null;
 
   /** Payment-terms code used when an order names none, e.g. "PT-30". */
   @IsOptional()
   @IsString()
-  @Length(1, 40)
+  @Length(1, CODE_MAX)
   defaultPaymentTermsCode?: string | null;
 }
 
@@ -117,12 +118,12 @@ export class UpdateCustomerDto {
   @IfPresent()
   @Trim()
   @IsString()
-  @Length(1, 200)
+  @Length(1, NAME_MAX)
   name?: string;
 
   @IsOptional()
   @IsString()
-  @Length(1, 200)
+  @Length(1, NAME_MAX)
   legalName?: string | null;
 
   @ApiPropertyOptional({ enum: SEGMENTS, enumName: 'CustomerSegment' })
@@ -144,29 +145,29 @@ export class UpdateCustomerDto {
   /** The customer's key in an ERP, unique. */
   @IsOptional()
   @IsString()
-  @MaxLength(100)
+  @MaxLength(REFERENCE_MAX)
   @Matches(EXTERNAL_REF, { message: EXTERNAL_REF_MESSAGE })
   externalRef?: string | null;
 
   @IsOptional()
   @IsString()
-  @Length(1, 200)
+  @Length(1, NAME_MAX)
   accountOwner?: string | null;
 
   /** The user who owns the account; null for nobody. */
   @ApiPropertyOptional({ type: 'string', format: 'uuid', nullable: true })
   @IsOptional()
-  @IsUUID()
+  @IsId()
   ownerId?: string | null;
 
   @IsOptional()
   @IsString()
-  @Length(1, 40)
+  @Length(1, CODE_MAX)
   defaultPaymentTermsCode?: string | null;
 }
 
 export class ExternalRefPathDto {
-  @MaxLength(100)
+  @MaxLength(REFERENCE_MAX)
   @Matches(EXTERNAL_REF, { message: EXTERNAL_REF_MESSAGE })
   ref: string;
 }
@@ -175,7 +176,7 @@ export class CustomerQueryDto extends PageQueryDto {
   /** Case-insensitive substring of name, legal name or external ref. */
   @IsOptional()
   @IsString()
-  @MaxLength(100)
+  @MaxLength(REFERENCE_MAX)
   q?: string;
 
   @ApiPropertyOptional({ enum: SEGMENTS, enumName: 'CustomerSegment' })
@@ -200,6 +201,7 @@ export class CustomerQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ type: 'string', example: 'me' })
   @IsOptional()
   @Matches(USER_FILTER, { message: 'ownerId must be a user id or me' })
+  @MaxLength(UUID_LENGTH)
   ownerId?: string;
 }
 

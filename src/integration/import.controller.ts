@@ -10,6 +10,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Roles } from '../access/roles.decorator';
+import { AcceptsBody, IMPORT_BODY_LIMIT } from '../common/http-layer';
 import { CSV_COLUMNS, PAYMENT_CSV_COLUMNS, SHIPMENT_CSV_COLUMNS } from './import-csv';
 import {
   DryRunQueryDto,
@@ -24,7 +25,7 @@ import {
   ImportShipmentsSummaryDto,
   ImportSummaryDto,
 } from './import.dto';
-import { ImportService } from './import.service';
+import { ImportService, MAX_IMPORT_ORDERS } from './import.service';
 
 /**
  * An import route (erp): CSV with these columns or a JSON array of `item` bodies; 201 with what was
@@ -38,13 +39,18 @@ const ApiImport = (
 ) =>
   applyDecorators(
     Roles('erp'),
+    AcceptsBody({ mediaTypes: ['text/csv', 'application/json'], limit: IMPORT_BODY_LIMIT }),
     ApiConsumes('text/csv', 'application/json'),
     ApiExtraModels(item),
     ApiBody({
       schema: {
         oneOf: [
-          { type: 'array', items: { $ref: getSchemaPath(item) } },
-          { type: 'string', description: `CSV with the header ${columns.join(',')}` },
+          { type: 'array', maxItems: MAX_IMPORT_ORDERS, items: { $ref: getSchemaPath(item) } },
+          {
+            type: 'string',
+            maxLength: IMPORT_BODY_LIMIT,
+            description: `CSV with the header ${columns.join(',')}`,
+          },
         ],
       },
     }),

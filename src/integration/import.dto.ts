@@ -8,7 +8,6 @@ import {
   IsInt,
   IsOptional,
   IsString,
-  IsUUID,
   Length,
   Max,
   MaxLength,
@@ -24,6 +23,8 @@ import {
   TrancheInputDto,
 } from '../orders/purchase-order.dto';
 import { MAX_ITEMS, MAX_LINES, MAX_TRANCHES } from './import-csv';
+import { CODE_MAX, REFERENCE_MAX } from '../common/limits';
+import { IsId } from '../common/validation';
 
 const toBoolean = ({ value }: { value: unknown }) =>
   value === 'true' ? true : value === 'false' ? false : value;
@@ -49,7 +50,7 @@ export class ImportQueryDto extends DryRunQueryDto {
 export class ImportOrderLineDto {
   /** The product model, by id … */
   @IsOptional()
-  @IsUUID()
+  @IsId()
   productModelId?: string;
 
   /** … or by sku (exactly one of the two). */
@@ -64,6 +65,7 @@ export class ImportOrderLineDto {
   unitPrice?: string;
 
   @IsArray()
+  @ApiProperty({ maxItems: MAX_TRANCHES })
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_TRANCHES)
   @ValidateNested({ each: true })
@@ -75,18 +77,18 @@ export class ImportOrderLineDto {
 export class ImportPurchaseOrderDto {
   /** The ERP's reference; must not exist yet. */
   @IsString()
-  @Length(1, 100)
+  @Length(1, REFERENCE_MAX)
   externalRef: string;
 
   /** The customer, by id … */
   @IsOptional()
-  @IsUUID()
+  @IsId()
   customerId?: string;
 
   /** … or by its externalRef (exactly one of the two). */
   @IsOptional()
   @IsString()
-  @Length(1, 100)
+  @Length(1, REFERENCE_MAX)
   customerExternalRef?: string;
 
   @IsDateOnly()
@@ -94,15 +96,16 @@ export class ImportPurchaseOrderDto {
 
   @IsOptional()
   @IsString()
-  @Length(1, 40)
+  @Length(1, CODE_MAX)
   paymentTermsCode?: string;
 
   @IsOptional()
   @IsString()
-  @MaxLength(100)
+  @MaxLength(REFERENCE_MAX)
   customerReference?: string;
 
   @IsArray()
+  @ApiProperty({ maxItems: MAX_LINES })
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_LINES)
   @ValidateNested({ each: true })
@@ -168,7 +171,7 @@ class OrderNamedDto {
   /** The order, by its externalRef … */
   @IsOptional()
   @IsString()
-  @Length(1, 100)
+  @Length(1, REFERENCE_MAX)
   purchaseOrderExternalRef?: string;
 
   /** … or by its number, e.g. PO-2021-00017 (exactly one of the two). */
@@ -182,7 +185,7 @@ class OrderNamedDto {
 class ImportReferenceDto {
   /** The ERP's reference; no record of its kind may have it yet. */
   @IsString()
-  @Length(1, 100)
+  @Length(1, REFERENCE_MAX)
   externalRef: string;
 }
 
@@ -195,7 +198,7 @@ export class ImportPaymentDto extends IntersectionType(
 export class ImportShipmentItemDto extends OmitType(ShipmentItemInputDto, ['trancheId'] as const) {
   /** The tranche, by id … */
   @IsOptional()
-  @IsUUID()
+  @IsId()
   trancheId?: string;
 
   /** … or by its sequence on the order (exactly one of the two). */
@@ -213,6 +216,7 @@ export class ImportShipmentDto extends IntersectionType(
   OmitType(CreateShipmentDto, ['externalRef', 'items'] as const),
 ) {
   @IsArray()
+  @ApiProperty({ maxItems: MAX_ITEMS })
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_ITEMS)
   @ValidateNested({ each: true })

@@ -15,6 +15,7 @@ import { EVENT_TYPES } from '../audit/event-types';
 import { PageQueryDto } from '../common/pagination';
 import { DELIVERY_STATUSES, type DeliveryStatus, WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookSubscription } from './webhook-subscription.entity';
+import { SECRET_MAX, URL_MAX } from '../common/limits';
 
 export const WEBHOOK_EVENT_CHOICES = [...EVENT_TYPES, '*'] as const;
 
@@ -28,18 +29,19 @@ const URL_OPTIONS = {
 export class CreateWebhookDto {
   /** Where deliveries are POSTed: an http or https URL. */
   @IsUrl(URL_OPTIONS, { message: 'url must be an http or https URL' })
-  @MaxLength(2000)
+  @MaxLength(URL_MAX)
   url: string;
 
   /** Event types to deliver, or `["*"]` for every type. */
   @ApiProperty({
     type: 'array',
     items: { type: 'string', enum: WEBHOOK_EVENT_CHOICES as unknown as string[] },
+    maxItems: WEBHOOK_EVENT_CHOICES.length,
     example: ['purchase_order.confirmed', 'shipment.created'],
   })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(EVENT_TYPES.length + 1)
+  @ArrayMaxSize(WEBHOOK_EVENT_CHOICES.length)
   @IsIn(WEBHOOK_EVENT_CHOICES, {
     each: true,
     message: 'each of events must be an event type or "*"',
@@ -48,7 +50,7 @@ export class CreateWebhookDto {
 
   /** Signs every delivery (HMAC-SHA256); 16 to 200 characters. Never returned. */
   @IsString()
-  @Length(16, 200)
+  @Length(16, SECRET_MAX)
   secret: string;
 }
 
@@ -56,17 +58,18 @@ export class CreateWebhookDto {
 export class UpdateWebhookDto {
   @IsOptional()
   @IsUrl(URL_OPTIONS, { message: 'url must be an http or https URL' })
-  @MaxLength(2000)
+  @MaxLength(URL_MAX)
   url?: string;
 
   @ApiPropertyOptional({
     type: 'array',
     items: { type: 'string', enum: WEBHOOK_EVENT_CHOICES as unknown as string[] },
+    maxItems: WEBHOOK_EVENT_CHOICES.length,
   })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(EVENT_TYPES.length + 1)
+  @ArrayMaxSize(WEBHOOK_EVENT_CHOICES.length)
   @IsIn(WEBHOOK_EVENT_CHOICES, {
     each: true,
     message: 'each of events must be an event type or "*"',
@@ -75,7 +78,7 @@ export class UpdateWebhookDto {
 
   @IsOptional()
   @IsString()
-  @Length(16, 200)
+  @Length(16, SECRET_MAX)
   secret?: string;
 
   @IsOptional()

@@ -14,6 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PaymentTerms } from './payment-terms.entity';
+import { CODE_MAX, NAME_MAX } from '../common/limits';
 
 export class MilestoneDto {
   /** Percent of each tranche's value, up to 2 decimals. */
@@ -33,12 +34,12 @@ export class MilestoneDto {
 export class CreatePaymentTermsDto {
   /** e.g. PT-30. */
   @IsString()
-  @Length(1, 40)
+  @Length(1, CODE_MAX)
   @Matches(/^[A-Za-z0-9._/-]+$/, { message: 'code may hold letters, digits and . _ / - only' })
   code: string;
 
   @IsString()
-  @Length(1, 200)
+  @Length(1, NAME_MAX)
   name: string;
 
   /** Deposit as a percent of the order value, up to 2 decimals. */
@@ -64,7 +65,7 @@ export class CreatePaymentTermsDto {
 export class UpdatePaymentTermsDto {
   @IsOptional()
   @IsString()
-  @Length(1, 200)
+  @Length(1, NAME_MAX)
   name?: string;
 
   @IsOptional()

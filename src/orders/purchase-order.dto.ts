@@ -9,7 +9,6 @@ import {
   IsInt,
   IsOptional,
   IsString,
-  IsUUID,
   Length,
   Max,
   MaxLength,
@@ -20,6 +19,8 @@ import { IsDateOnly } from '../common/dates';
 import { IsMoney, parseMoney } from '../common/money';
 import { PageQueryDto } from '../common/pagination';
 import { ORDER_STATUSES, type OrderStatus } from './purchase-order.entity';
+import { CODE_MAX, QUANTITY_MAX, REASON_MAX, REFERENCE_MAX } from '../common/limits';
+import { IsId } from '../common/validation';
 
 export class TrancheInputDto {
   @IsDateOnly()
@@ -28,7 +29,7 @@ export class TrancheInputDto {
   @ApiProperty({ type: 'integer', minimum: 1 })
   @IsInt()
   @Min(1)
-  @Max(10_000_000)
+  @Max(QUANTITY_MAX)
   quantity: number;
 
   /** Defaults to the line's unit price. */
@@ -38,7 +39,7 @@ export class TrancheInputDto {
 }
 
 export class OrderLineInputDto {
-  @IsUUID()
+  @IsId()
   productModelId: string;
 
   /** Defaults to the model's list price. */
@@ -55,7 +56,7 @@ export class OrderLineInputDto {
 }
 
 export class CreatePurchaseOrderDto {
-  @IsUUID()
+  @IsId()
   customerId: string;
 
   @IsDateOnly()
@@ -64,18 +65,18 @@ export class CreatePurchaseOrderDto {
   /** Defaults to the customer's default terms; with none, each tranche is billed in full on its ship date. */
   @IsOptional()
   @IsString()
-  @Length(1, 40)
+  @Length(1, CODE_MAX)
   paymentTermsCode?: string;
 
   @IsOptional()
   @IsString()
-  @MaxLength(100)
+  @MaxLength(REFERENCE_MAX)
   customerReference?: string;
 
   /** The ERP's own reference; unique. */
   @IsOptional()
   @IsString()
-  @Length(1, 100)
+  @Length(1, REFERENCE_MAX)
   externalRef?: string;
 
   @IsArray()
@@ -89,7 +90,7 @@ export class CreatePurchaseOrderDto {
 /** Edits a draft; `lines`, when given, replace the order's lines whole. */
 export class UpdatePurchaseOrderDto {
   @IsOptional()
-  @IsUUID()
+  @IsId()
   customerId?: string;
 
   @IsOptional()
@@ -98,17 +99,17 @@ export class UpdatePurchaseOrderDto {
 
   @IsOptional()
   @IsString()
-  @Length(1, 40)
+  @Length(1, CODE_MAX)
   paymentTermsCode?: string | null;
 
   @IsOptional()
   @IsString()
-  @MaxLength(100)
+  @MaxLength(REFERENCE_MAX)
   customerReference?: string | null;
 
   @IsOptional()
   @IsString()
-  @Length(1, 100)
+  @Length(1, REFERENCE_MAX)
   externalRef?: string | null;
 
   @IsOptional()
@@ -122,7 +123,7 @@ export class UpdatePurchaseOrderDto {
 
 export class PurchaseOrderQueryDto extends PageQueryDto {
   @IsOptional()
-  @IsUUID()
+  @IsId()
   customerId?: string;
 
   @ApiPropertyOptional({ enum: ORDER_STATUSES, enumName: 'PurchaseOrderStatus' })
@@ -131,13 +132,13 @@ export class PurchaseOrderQueryDto extends PageQueryDto {
   status?: OrderStatus;
 
   @IsOptional()
-  @IsUUID()
+  @IsId()
   productModelId?: string;
 }
 
 /** Reschedules a tranche: its ship date (and its milestones' due dates) from `effectiveOn` on. */
 export class RescheduleTrancheDto {
-  @IsUUID()
+  @IsId()
   trancheId: string;
 
   @IsDateOnly()
@@ -146,20 +147,20 @@ export class RescheduleTrancheDto {
 
 /** Sets a tranche's units in force: a decrease cancels open units, an increase adds units. */
 export class SetTrancheQuantityDto {
-  @IsUUID()
+  @IsId()
   trancheId: string;
 
   /** Shipped + open after the change; not below the units shipped. */
   @ApiProperty({ type: 'integer', minimum: 0 })
   @IsInt()
   @Min(0)
-  @Max(10_000_000)
+  @Max(QUANTITY_MAX)
   quantity: number;
 }
 
 /** Cancels every open unit of a tranche. */
 export class CancelTrancheDto {
-  @IsUUID()
+  @IsId()
   trancheId: string;
 
   @ApiProperty({ enum: [true] })
@@ -169,7 +170,7 @@ export class CancelTrancheDto {
 
 /** Adds a tranche to a line of the order. */
 export class AddTrancheDto {
-  @IsUUID()
+  @IsId()
   lineId: string;
 
   @IsDateOnly()
@@ -178,7 +179,7 @@ export class AddTrancheDto {
   @ApiProperty({ type: 'integer', minimum: 1 })
   @IsInt()
   @Min(1, { message: 'must be at least 1 for a new tranche' })
-  @Max(10_000_000)
+  @Max(QUANTITY_MAX)
   quantity: number;
 
   /** Defaults to the line's unit price. */
@@ -193,7 +194,7 @@ export class AddTrancheDto {
  * one milestone of the difference due on the tranche's ship date.
  */
 export class PriceChangeDto {
-  @IsUUID()
+  @IsId()
   trancheId: string;
 
   /** The new unit price of the open units; 0.00 or more. */
@@ -246,7 +247,7 @@ export class CreateAmendmentDto {
   effectiveOn: string;
 
   @IsString()
-  @Length(1, 500)
+  @Length(1, REASON_MAX)
   reason: string;
 
   /**
@@ -327,7 +328,7 @@ export function toAmendmentInput(body: CreateAmendmentDto): AmendmentInput {
 
 export class CancelPurchaseOrderDto {
   @IsString()
-  @Length(1, 500)
+  @Length(1, REASON_MAX)
   reason: string;
 
   @IsDateOnly()
@@ -335,13 +336,13 @@ export class CancelPurchaseOrderDto {
 }
 
 export class ShipmentItemInputDto {
-  @IsUUID()
+  @IsId()
   trancheId: string;
 
   @ApiProperty({ type: 'integer', minimum: 1 })
   @IsInt()
   @Min(1)
-  @Max(10_000_000)
+  @Max(QUANTITY_MAX)
   quantity: number;
 }
 
@@ -349,7 +350,7 @@ export class ShipmentItemInputDto {
 export class EntryReferencesDto {
   @IsOptional()
   @IsString()
-  @MaxLength(100)
+  @MaxLength(REFERENCE_MAX)
   reference?: string;
 
   /**
@@ -358,7 +359,7 @@ export class EntryReferencesDto {
    */
   @IsOptional()
   @IsString()
-  @Length(1, 100)
+  @Length(1, REFERENCE_MAX)
   externalRef?: string;
 }
 
@@ -390,7 +391,7 @@ export class ReversalDto {
   reversedOn: string;
 
   @IsString()
-  @Length(1, 500)
+  @Length(1, REASON_MAX)
   reason: string;
 }
 
@@ -414,7 +415,7 @@ export class ShipmentQueryDto extends PageQueryDto {
   to?: string;
 
   @IsOptional()
-  @IsUUID()
+  @IsId()
   customerId?: string;
 }
 

@@ -1,18 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { IsDateOnly } from '../common/dates';
 import { PageQueryDto } from '../common/pagination';
 import { PLAN_STATUSES, type MonthUnits, type PlanStatus, type TranchePlan } from './allocate';
 import type { PlanTrancheRow } from './plan.queries';
+import { IsId } from '../common/validation';
 
 export class DeliveryPlanQueryDto extends PageQueryDto {
   @IsOptional()
-  @IsUUID()
+  @IsId()
   productModelId?: string;
 
   @IsOptional()
-  @IsUUID()
+  @IsId()
   purchaseOrderId?: string;
 
   @ApiPropertyOptional({ enum: PLAN_STATUSES, enumName: 'PlanStatus' })
@@ -97,7 +98,7 @@ export function toPlanTrancheDto(row: PlanTrancheRow, plan: TranchePlan): PlanTr
 export const MAX_AVAILABILITY_QUANTITY = 100_000_000;
 
 export class AvailabilityQueryDto {
-  @IsUUID()
+  @IsId()
   productModelId: string;
 
   /** Units more to sell. */

@@ -6,20 +6,20 @@ import {
   IsArray,
   IsInt,
   IsOptional,
-  IsUUID,
   Max,
   Min,
   ValidateNested,
 } from 'class-validator';
 import { IsMonth } from '../common/dates';
 import { PageQueryDto } from '../common/pagination';
+import { IsId } from '../common/validation';
 
 /** The most units a month can hold: far above any factory, far below int overflow in sums. */
 export const MAX_MONTH_UNITS = 10_000_000;
 
 export class CapacityItemDto {
   /** The product model built. */
-  @IsUUID()
+  @IsId()
   productModelId: string;
 
   @IsMonth()
@@ -45,7 +45,7 @@ export class PutCapacityDto {
 
 export class CapacityQueryDto extends PageQueryDto {
   @IsOptional()
-  @IsUUID()
+  @IsId()
   productModelId?: string;
 
   @IsOptional()

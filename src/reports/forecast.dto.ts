@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { IsDateOnly, IsMonth } from '../common/dates';
 import { GRANULARITIES, PeriodQueryDto } from './report-query.dto';
+import { NAME_MAX } from '../common/limits';
+import { IsId } from '../common/validation';
 
 export const BASES = ['contract', 'plan'] as const;
 export const FORECAST_GROUPS = [
@@ -25,7 +27,7 @@ export class RevenueForecastQueryDto extends PeriodQueryDto {
   groupBy?: (typeof FORECAST_GROUPS)[number];
 
   @IsOptional()
-  @IsUUID()
+  @IsId()
   productModelId?: string;
 }
 
@@ -104,7 +106,7 @@ export class CashForecastDto {
 
 export class CreateSnapshotDto {
   @IsString()
-  @Length(1, 200)
+  @Length(1, NAME_MAX)
   name: string;
 
   @IsMonth({ description: 'First month, YYYY-MM' })

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { FORECAST_GROUPS } from './forecast.dto';
 import { GRANULARITIES, PeriodQueryDto } from './report-query.dto';
+import { IsId } from '../common/validation';
 
 export class BookingsQueryDto extends PeriodQueryDto {
   @ApiPropertyOptional({ enum: FORECAST_GROUPS, enumName: 'BookingsGroupBy' })
@@ -10,7 +11,7 @@ export class BookingsQueryDto extends PeriodQueryDto {
   groupBy?: (typeof FORECAST_GROUPS)[number];
 
   @IsOptional()
-  @IsUUID()
+  @IsId()
   productModelId?: string;
 }
 

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { IsDateOnly, IsMonth } from '../common/dates';
+import { IsId } from '../common/validation';
 
 export const SEGMENTS = [
   'public_miner',
@@ -17,7 +18,7 @@ export class ReportFiltersDto {
   asOf?: string;
 
   @IsOptional()
-  @IsUUID()
+  @IsId()
   customerId?: string;
 
   @ApiPropertyOptional({ enum: SEGMENTS, enumName: 'CustomerSegment' })
@@ -72,7 +73,7 @@ export class BacklogQueryDto extends ReportFiltersDto {
   groupBy?: BacklogGroup;
 
   @IsOptional()
-  @IsUUID()
+  @IsId()
   productModelId?: string;
 }
 

@@ -1,98 +1,21 @@
 /**
  * The ERP contract check (`npm run contract:check`): builds the OpenAPI document the way the
- * production build does (the Nest Swagger plugin reading DTO types and JSDoc), generates TypeScript
- * types from it with openapi-typescript, and type-checks erp-client.ts — an ERP's code against
- * those types. A renamed field, a removed route or a new required input fails the check.
- *
- * No database or server is needed: the app is assembled in Nest's preview mode, which scans modules
- * and routes without instantiating providers.
+ * production build does (test/contract/openapi-document.ts), generates TypeScript types from it
+ * with openapi-typescript, and type-checks erp-client.ts — an ERP's code against those types. A
+ * renamed field, a removed route or a new required input fails the check.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import * as ts from 'typescript';
+import { buildOpenApiFile, fail } from './openapi-document';
 
 const ROOT = resolve(__dirname, '..', '..');
-// Inside node_modules so the compiled app resolves its packages from the project.
-const OUT = join(ROOT, 'node_modules', '.cache', 'hashbook-contract');
 const GENERATED = join(__dirname, 'hashbook-api.d.ts');
 
-function compileWithSwaggerPlugin(): void {
-  const nestCli = JSON.parse(readFileSync(join(ROOT, 'nest-cli.json'), 'utf8'));
-  const pluginOptions = nestCli.compilerOptions.plugins.find(
-    (p: { name: string }) => p.name === '@nestjs/swagger',
-  ).options;
-  const parsed = ts.getParsedCommandLineOfConfigFile(
-    join(ROOT, nestCli.compilerOptions.tsConfigPath),
-    { outDir: OUT, incremental: false, sourceMap: false, noEmitOnError: true },
-    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => fail(format([d])) },
-  );
-  if (!parsed) fail('Cannot read the build tsconfig');
-  const files = parsed.fileNames.filter((file) => file.startsWith(join(ROOT, 'src') + '/'));
-  const program = ts.createProgram(files, parsed.options);
-  const { before } = require('@nestjs/swagger/plugin');
-  const result = program.emit(undefined, undefined, undefined, false, {
-    before: [before(pluginOptions, program)],
-  });
-  const errors = [...ts.getPreEmitDiagnostics(program), ...result.diagnostics];
-  if (errors.length > 0) fail(`The app does not compile:\n${format(errors)}`);
-}
-
-async function buildDocument(): Promise<object> {
-  require('reflect-metadata');
-  const { NestFactory } = require('@nestjs/core');
-  const { FastifyAdapter } = require('@nestjs/platform-fastify');
-  const { RequestMethod } = require('@nestjs/common');
-  const { AppModule } = require(join(OUT, 'src', 'app.module'));
-  const { buildOpenApi } = require(join(OUT, 'src', 'openapi'));
-  const config = {
-    port: 0,
-    host: '127.0.0.1',
-    dataDir: '/nonexistent',
-    seedDemo: false,
-    logLevel: 'silent',
-    rateLimitPerMinute: 0,
-    businessTimeZone: 'UTC',
-    dbPoolSize: 1,
-    webhooksEnabled: false,
-  };
-  const app = await NestFactory.create(
-    AppModule.register(config, 'postgres://contract@127.0.0.1:1/none'),
-    new FastifyAdapter(),
-    { preview: true, logger: false, abortOnError: false },
-  );
-  // As src/app.setup.ts does.
-  app.setGlobalPrefix('api/v1', {
-    exclude: [
-      { path: 'health', method: RequestMethod.GET },
-      { path: 'health/ready', method: RequestMethod.GET },
-    ],
-  });
-  const document = buildOpenApi(app);
-  await app.close();
-  return document;
-}
-
-function format(diagnostics: readonly ts.Diagnostic[]): string {
-  return ts.formatDiagnostics(diagnostics, {
-    getCanonicalFileName: (f) => f,
-    getCurrentDirectory: () => ROOT,
-    getNewLine: () => '\n',
-  });
-}
-
-function fail(message: string): never {
-  console.error(`Contract check failed: ${message}`);
-  process.exit(1);
-}
-
 async function main(): Promise<void> {
-  rmSync(OUT, { recursive: true, force: true });
-  mkdirSync(OUT, { recursive: true });
-  compileWithSwaggerPlugin();
-  const document = await buildDocument();
-  const specFile = join(OUT, 'openapi.json');
-  writeFileSync(specFile, JSON.stringify(document, null, 2));
+  const specFile = await buildOpenApiFile();
+  const document = JSON.parse(readFileSync(specFile, 'utf8')) as { paths: object };
+  const OUT = join(specFile, '..');
 
   const previous = (() => {
     try {
@@ -124,7 +47,7 @@ async function main(): Promise<void> {
   } catch {
     fail('test/contract/erp-client.ts no longer compiles against the API (see above).');
   }
-  const paths = Object.keys((document as { paths: object }).paths).length;
+  const paths = Object.keys(document.paths).length;
   console.log(
     `Contract check passed: ${paths} paths; test/contract/erp-client.ts compiles against them.`,
   );

@@ -1267,12 +1267,17 @@ export interface components {
       /** @description A signed-in person, a program's API key, or the server itself (CLI, demo data). */
       type: components['schemas']['ActorType'];
       role: components['schemas']['Role'];
-      /** @description The user's or the API key's id; null for the system. */
+      /**
+       * Format: uuid
+       * @description The user's or the API key's id; null for the system.
+       */
       id: string | null;
       name: string;
     };
     AuditEntryDto: {
+      /** Format: uuid */
       id: string;
+      /** Format: date-time */
       at: string;
       actor: components['schemas']['AuditActorDto'];
       action: string;
@@ -1282,6 +1287,7 @@ export interface components {
       changes: {
         [key: string]: unknown;
       };
+      /** Format: uuid */
       requestId: string | null;
     };
     /** @enum {string} */
@@ -1308,7 +1314,9 @@ export interface components {
       | 'capacity.updated';
     EventDto: {
       type: components['schemas']['EventType'];
+      /** Format: uuid */
       id: string;
+      /** Format: date-time */
       occurredAt: string;
       entityType: string;
       entityId: string;
@@ -1331,20 +1339,26 @@ export interface components {
       role: components['schemas']['Role'];
       /** @description The key itself. Shown once, here; only its hash is stored. */
       key: string;
+      /** Format: uuid */
       id: string;
       name: string;
       /** @description The first characters of the key. */
       keyPrefix: string;
+      /** Format: date-time */
       createdAt: string;
+      /** Format: date-time */
       revokedAt: string | null;
     };
     ApiKeyDto: {
       role: components['schemas']['Role'];
+      /** Format: uuid */
       id: string;
       name: string;
       /** @description The first characters of the key. */
       keyPrefix: string;
+      /** Format: date-time */
       createdAt: string;
+      /** Format: date-time */
       revokedAt: string | null;
     };
     CreateUserDto: {
@@ -1371,17 +1385,23 @@ export interface components {
       email: string;
       role: components['schemas']['Role'];
       status: components['schemas']['UserStatus'];
-      /** @description Sent as the ETag; send it back in If-Match to update safely. */
+      /**
+       * Format: int32
+       * @description Sent as the ETag; send it back in If-Match to update safely.
+       */
       version: number;
       /** Format: date-time */
       setupTokenExpiresAt?: string;
       /** @description Only when no password was given: the one-time token to set it with, shown once. */
       setupToken?: string;
+      /** Format: uuid */
       id: string;
       name: string;
       /** @description False until the person has set a password (people who only use single sign-on never do). */
       passwordSet: boolean;
+      /** Format: date-time */
       createdAt: string;
+      /** Format: date-time */
       updatedAt: string;
     };
     UserDto: {
@@ -1389,13 +1409,19 @@ export interface components {
       email: string;
       role: components['schemas']['Role'];
       status: components['schemas']['UserStatus'];
-      /** @description Sent as the ETag; send it back in If-Match to update safely. */
+      /**
+       * Format: int32
+       * @description Sent as the ETag; send it back in If-Match to update safely.
+       */
       version: number;
+      /** Format: uuid */
       id: string;
       name: string;
       /** @description False until the person has set a password (people who only use single sign-on never do). */
       passwordSet: boolean;
+      /** Format: date-time */
       createdAt: string;
+      /** Format: date-time */
       updatedAt: string;
     };
     UpdateUserDto: {
@@ -1413,7 +1439,10 @@ export interface components {
     AuthConfigDto: {
       /** @description Whether single sign-on (OpenID Connect) is configured. */
       sso: boolean;
-      /** @description Where a browser goes to sign in with single sign-on; null without it. */
+      /**
+       * Format: uri-reference
+       * @description Where a browser goes to sign in with single sign-on; null without it.
+       */
       ssoStartUrl: string | null;
     };
     SignInDto: {
@@ -1452,6 +1481,7 @@ export interface components {
     ProductModelStatus: 'announced' | 'active' | 'end_of_life';
     CreateProductModelDto: {
       /**
+       * Format: int32
        * @description Power draw in watts, a whole number greater than 0.
        * @example 3420
        */
@@ -1478,7 +1508,10 @@ export interface components {
       hashrateThs: number;
     };
     ProductModelDto: {
-      /** @description Watts. */
+      /**
+       * Format: int32
+       * @description Watts.
+       */
       powerW: number;
       /**
        * @description List price per unit, USD
@@ -1488,8 +1521,12 @@ export interface components {
       status: components['schemas']['ProductModelStatus'];
       /** Format: date */
       releasedOn: string | null;
-      /** @description Sent as the ETag; send it back in If-Match to update safely. */
+      /**
+       * Format: int32
+       * @description Sent as the ETag; send it back in If-Match to update safely.
+       */
       version: number;
+      /** Format: uuid */
       id: string;
       sku: string;
       name: string;
@@ -1498,11 +1535,16 @@ export interface components {
       hashrateThs: number;
       /** @description J/TH: powerW ÷ hashrateThs, one decimal. Read-only. */
       efficiencyJth: number;
+      /** Format: date-time */
       createdAt: string;
+      /** Format: date-time */
       updatedAt: string;
     };
     UpdateProductModelDto: {
-      /** @description Power draw in watts, a whole number greater than 0. */
+      /**
+       * Format: int32
+       * @description Power draw in watts, a whole number greater than 0.
+       */
       powerW?: number;
       /**
        * @description List price per unit, USD
@@ -1523,6 +1565,7 @@ export interface components {
     };
     UpsertProductModelDto: {
       /**
+       * Format: int32
        * @description Power draw in watts, a whole number greater than 0.
        * @example 3420
        */
@@ -1587,8 +1630,12 @@ export interface components {
       /** @description Read-only, derived from country: NA (US, CA, MX), LATAM, EMEA or APAC. */
       region: components['schemas']['Region'];
       status: components['schemas']['CustomerStatus'];
-      /** @description Sent as the ETag; send it back in If-Match to update safely. */
+      /**
+       * Format: int32
+       * @description Sent as the ETag; send it back in If-Match to update safely.
+       */
       version: number;
+      /** Format: uuid */
       id: string;
       name: string;
       legalName: string | null;
@@ -1596,10 +1643,15 @@ export interface components {
       country: string;
       externalRef: string | null;
       accountOwner: string | null;
-      /** @description The user who owns the account. */
+      /**
+       * Format: uuid
+       * @description The user who owns the account.
+       */
       ownerId: string | null;
       defaultPaymentTermsCode: string | null;
+      /** Format: date-time */
       createdAt: string;
+      /** Format: date-time */
       updatedAt: string;
     };
     UpdateCustomerDto: {
@@ -1648,16 +1700,24 @@ export interface components {
       defaultPaymentTermsCode?: string | null;
     };
     ContactDto: {
-      /** @description Sent as the ETag; send it back in If-Match to update safely. */
+      /**
+       * Format: int32
+       * @description Sent as the ETag; send it back in If-Match to update safely.
+       */
       version: number;
+      /** Format: uuid */
       id: string;
+      /** Format: uuid */
       customerId: string;
       name: string;
+      /** Format: email */
       email: string | null;
       phone: string | null;
       title: string | null;
       isPrimary: boolean;
+      /** Format: date-time */
       createdAt: string;
+      /** Format: date-time */
       updatedAt: string;
     };
     CreateContactDto: {
@@ -1699,13 +1759,20 @@ export interface components {
        * @description The user who does it or did it.
        */
       assigneeId: string | null;
-      /** @description Sent as the ETag; send it back in If-Match to update safely. */
+      /**
+       * Format: int32
+       * @description Sent as the ETag; send it back in If-Match to update safely.
+       */
       version: number;
+      /** Format: uuid */
       id: string;
+      /** Format: uuid */
       customerId: string;
       subject: string;
       body: string | null;
+      /** Format: date-time */
       createdAt: string;
+      /** Format: date-time */
       updatedAt: string;
     };
     CreateActivityDto: {
@@ -1760,6 +1827,17 @@ export interface components {
     OpportunityStage: 'lead' | 'qualified' | 'proposal' | 'negotiation' | 'won' | 'lost';
     CreateOpportunityDto: {
       /**
+       * Format: uuid
+       * @description An existing customer (else 422 REFERENCE_NOT_FOUND).
+       */
+      customerId: string;
+      /**
+       * Format: uuid
+       * @description An existing product model that is not end of life (else 422).
+       */
+      productModelId: string;
+      /**
+       * Format: int32
        * @description Units of machines, at least 1.
        * @example 6000
        */
@@ -1771,7 +1849,10 @@ export interface components {
       unitPrice?: string;
       /** @default lead */
       stage: components['schemas']['OpportunityStage'];
-      /** @description Win probability in percent, 0–100; defaults by stage: 10/25/50/75/100/0. */
+      /**
+       * Format: int32
+       * @description Win probability in percent, 0–100; defaults by stage: 10/25/50/75/100/0.
+       */
       probability?: number;
       /**
        * Format: date
@@ -1790,18 +1871,9 @@ export interface components {
        *     creating it when signed in; none for an API key.
        */
       ownerId?: string | null;
-      /**
-       * Format: uuid
-       * @description An existing customer (else 422 REFERENCE_NOT_FOUND).
-       */
-      customerId: string;
-      /**
-       * Format: uuid
-       * @description An existing product model that is not end of life (else 422).
-       */
-      productModelId: string;
     };
     OpportunityDto: {
+      /** Format: int64 */
       quantity: number;
       /**
        * @description Unit price, USD
@@ -1809,7 +1881,10 @@ export interface components {
        */
       unitPrice: string;
       stage: components['schemas']['OpportunityStage'];
-      /** @description Win probability in percent. */
+      /**
+       * Format: int32
+       * @description Win probability in percent.
+       */
       probability: number;
       /** Format: date */
       expectedCloseOn: string | null;
@@ -1825,15 +1900,29 @@ export interface components {
        * @description The user who owns the deal.
        */
       ownerId: string | null;
-      /** @description Sent as the ETag; send it back in If-Match to update safely. */
+      /**
+       * Format: int32
+       * @description Sent as the ETag; send it back in If-Match to update safely.
+       */
       version: number;
+      /** Format: uuid */
       id: string;
+      /** Format: uuid */
       customerId: string;
+      /** Format: uuid */
       productModelId: string;
+      /** Format: date-time */
       createdAt: string;
+      /** Format: date-time */
       updatedAt: string;
     };
     UpdateOpportunityDto: {
+      /**
+       * Format: uuid
+       * @description An existing product model that is not end of life (else 422).
+       */
+      productModelId?: string;
+      /** Format: int32 */
       quantity?: number;
       /**
        * @description Unit price, USD
@@ -1841,7 +1930,10 @@ export interface components {
        */
       unitPrice?: string;
       stage?: components['schemas']['OpportunityStage'];
-      /** @description Win probability in percent, 0–100. */
+      /**
+       * Format: int32
+       * @description Win probability in percent, 0–100.
+       */
       probability?: number;
       /**
        * Format: date
@@ -1858,14 +1950,10 @@ export interface components {
        * @description The user who owns the deal; null for nobody.
        */
       ownerId?: string | null;
-      /**
-       * Format: uuid
-       * @description An existing product model that is not end of life (else 422).
-       */
-      productModelId?: string;
     };
     MilestoneDto: {
       /**
+       * Format: int32
        * @description Days from the tranche's ship date; negative = before it ships.
        * @example -19
        */
@@ -1875,6 +1963,7 @@ export interface components {
     };
     CreatePaymentTermsDto: {
       /**
+       * Format: int32
        * @description Days after signedOn the deposit is due.
        * @example 7
        */
@@ -1887,17 +1976,23 @@ export interface components {
       milestones: components['schemas']['MilestoneDto'][];
     };
     PaymentTermsDto: {
+      /** Format: int32 */
       depositDueDays: number;
+      /** Format: int32 */
       version: number;
+      /** Format: uuid */
       id: string;
       code: string;
       name: string;
       depositPercent: number;
       milestones: components['schemas']['MilestoneDto'][];
+      /** Format: date-time */
       createdAt: string;
+      /** Format: date-time */
       updatedAt: string;
     };
     UpdatePaymentTermsDto: {
+      /** Format: int32 */
       depositDueDays?: number;
       name?: string;
       depositPercent?: number;
@@ -1909,6 +2004,7 @@ export interface components {
        * @example 2021-03-20
        */
       shipDate: string;
+      /** Format: int32 */
       quantity: number;
       /**
        * @description Money: USD, a decimal string with exactly two decimals
@@ -1917,23 +2013,23 @@ export interface components {
       unitPrice?: string;
     };
     OrderLineInputDto: {
+      /** Format: uuid */
+      productModelId: string;
       /**
        * @description Money: USD, a decimal string with exactly two decimals
        * @example 3060.00
        */
       unitPrice?: string;
-      /** Format: uuid */
-      productModelId: string;
       tranches: components['schemas']['TrancheInputDto'][];
     };
     CreatePurchaseOrderDto: {
+      /** Format: uuid */
+      customerId: string;
       /**
        * Format: date
        * @example 2021-03-20
        */
       signedOn: string;
-      /** Format: uuid */
-      customerId: string;
       /** @description Defaults to the customer's default terms; with none, each tranche is billed in full on its ship date. */
       paymentTermsCode?: string;
       customerReference?: string;
@@ -1944,35 +2040,51 @@ export interface components {
     /** @enum {string} */
     PurchaseOrderStatus: 'draft' | 'confirmed' | 'completed' | 'cancelled';
     TrancheDto: {
+      /** Format: int32 */
       sequence: number;
       /** Format: date */
       shipDate: string;
-      /** @description Every unit ever contracted on the tranche, cancelled ones included. */
+      /**
+       * Format: int64
+       * @description Every unit ever contracted on the tranche, cancelled ones included.
+       */
       quantity: number;
       /** @example 3060.00 */
       unitPrice: string;
+      /** Format: int64 */
       shippedQuantity: number;
+      /** Format: int64 */
       cancelledQuantity: number;
-      /** @description quantity − shipped − cancelled. */
+      /**
+       * Format: int64
+       * @description quantity − shipped − cancelled.
+       */
       openQuantity: number;
+      /** Format: uuid */
       id: string;
     };
     OrderLineDto: {
       /** @example 3060.00 */
       unitPrice: string;
+      /** Format: uuid */
       id: string;
+      /** Format: uuid */
       productModelId: string;
       tranches: components['schemas']['TrancheDto'][];
     };
     OrderTotalsDto: {
+      /** Format: int64 */
       quantity: number;
       /**
        * @description Value of the units not cancelled.
        * @example 18360000.00
        */
       value: string;
+      /** Format: int64 */
       shippedQuantity: number;
+      /** Format: int64 */
       cancelledQuantity: number;
+      /** Format: int64 */
       openQuantity: number;
       /** @example 9180000.00 */
       openValue: string;
@@ -1983,77 +2095,87 @@ export interface components {
       /** Format: date */
       signedOn: string;
       status: components['schemas']['PurchaseOrderStatus'];
+      /** Format: int32 */
       version: number;
+      /** Format: uuid */
       id: string;
       /** @description Server-assigned, e.g. PO-2021-00017. */
       number: string;
+      /** Format: uuid */
       customerId: string;
       paymentTermsCode: string | null;
       customerReference: string | null;
       externalRef: string | null;
       lines: components['schemas']['OrderLineDto'][];
       totals: components['schemas']['OrderTotalsDto'];
+      /** Format: date-time */
       createdAt: string;
+      /** Format: date-time */
       updatedAt: string;
+      /** Format: date-time */
       confirmedAt: string | null;
     };
     UpdatePurchaseOrderDto: {
+      /** Format: uuid */
+      customerId?: string;
       /**
        * Format: date
        * @example 2021-03-20
        */
       signedOn?: string;
-      /** Format: uuid */
-      customerId?: string;
       paymentTermsCode?: string | null;
       customerReference?: string | null;
       externalRef?: string | null;
       lines?: components['schemas']['OrderLineInputDto'][];
     };
     RescheduleTrancheDto: {
+      /** Format: uuid */
+      trancheId: string;
       /**
        * Format: date
        * @example 2021-03-20
        */
       shipDate: string;
-      /** Format: uuid */
-      trancheId: string;
     };
     SetTrancheQuantityDto: {
-      /** @description Shipped + open after the change; not below the units shipped. */
-      quantity: number;
       /** Format: uuid */
       trancheId: string;
+      /**
+       * Format: int32
+       * @description Shipped + open after the change; not below the units shipped.
+       */
+      quantity: number;
     };
     CancelTrancheDto: {
-      /** @enum {boolean} */
-      cancel: true;
       /** Format: uuid */
       trancheId: string;
+      /** @enum {boolean} */
+      cancel: true;
     };
     AddTrancheDto: {
+      /** Format: uuid */
+      lineId: string;
       /**
        * Format: date
        * @example 2021-03-20
        */
       shipDate: string;
+      /** Format: int32 */
       quantity: number;
       /**
        * @description Money: USD, a decimal string with exactly two decimals
        * @example 3060.00
        */
       unitPrice?: string;
-      /** Format: uuid */
-      lineId: string;
     };
     PriceChangeDto: {
+      /** Format: uuid */
+      trancheId: string;
       /**
        * @description Money: USD, a decimal string with exactly two decimals
        * @example 3060.00
        */
       unitPrice: string;
-      /** Format: uuid */
-      trancheId: string;
     };
     CreateAmendmentDto: {
       /**
@@ -2083,11 +2205,14 @@ export interface components {
       kind: components['schemas']['AmendmentKind'];
       /** Format: date */
       effectiveOn: string;
+      /** Format: uuid */
       id: string;
+      /** Format: uuid */
       purchaseOrderId: string;
       reason: string;
       /** @description The changes as applied; added tranches carry their new ids. */
       changes: Record<string, never>[];
+      /** Format: date-time */
       createdAt: string;
     };
     CancelPurchaseOrderDto: {
@@ -2099,9 +2224,10 @@ export interface components {
       reason: string;
     };
     ShipmentItemInputDto: {
-      quantity: number;
       /** Format: uuid */
       trancheId: string;
+      /** Format: int32 */
+      quantity: number;
     };
     CreateShipmentDto: {
       /**
@@ -2118,7 +2244,9 @@ export interface components {
       externalRef?: string;
     };
     ShipmentItemDto: {
+      /** Format: int64 */
       quantity: number;
+      /** Format: uuid */
       trancheId: string;
     };
     ShipmentDto: {
@@ -2129,13 +2257,17 @@ export interface components {
        * @description From this date the shipment is reversed (its units open again); null while it stands.
        */
       reversedOn: string | null;
+      /** Format: uuid */
       id: string;
+      /** Format: uuid */
       purchaseOrderId: string;
+      /** Format: uuid */
       customerId: string;
       reference: string | null;
       externalRef: string | null;
       items: components['schemas']['ShipmentItemDto'][];
       reversalReason: string | null;
+      /** Format: date-time */
       createdAt: string;
     };
     CreatePaymentDto: {
@@ -2167,12 +2299,16 @@ export interface components {
        * @description From this date the payment is reversed (as if it had never come); null while it stands.
        */
       reversedOn: string | null;
+      /** Format: uuid */
       id: string;
+      /** Format: uuid */
       purchaseOrderId: string;
+      /** Format: uuid */
       customerId: string;
       reference: string | null;
       externalRef: string | null;
       reversalReason: string | null;
+      /** Format: date-time */
       createdAt: string;
     };
     ReversalDto: {
@@ -2208,11 +2344,15 @@ export interface components {
       amount: string;
       /** Format: date */
       paidOn: string;
+      /** Format: uuid */
       id: string;
+      /** Format: uuid */
       purchaseOrderId: string;
+      /** Format: uuid */
       customerId: string;
       reference: string | null;
       externalRef: string | null;
+      /** Format: date-time */
       createdAt: string;
     };
     /** @enum {string} */
@@ -2232,7 +2372,10 @@ export interface components {
       status: components['schemas']['InstalmentStatus'];
       /** @description Stable key of the instalment within its order. */
       key: string;
-      /** @description Null for the order's shared deposit. */
+      /**
+       * Format: uuid
+       * @description Null for the order's shared deposit.
+       */
       trancheId: string | null;
     };
     ConvertOpportunityDto: {
@@ -2270,6 +2413,7 @@ export interface components {
       label: string;
     };
     BacklogReportDto: {
+      /** Format: date */
       asOf: string;
       totals: components['schemas']['BacklogFiguresDto'];
       groups: components['schemas']['BacklogGroupDto'][];
@@ -2301,6 +2445,7 @@ export interface components {
       label: string;
     };
     ContractBalancesReportDto: {
+      /** Format: date */
       asOf: string;
       totals: components['schemas']['BalanceFiguresDto'];
       groups: components['schemas']['BalanceGroupDto'][];
@@ -2338,6 +2483,7 @@ export interface components {
       label: string;
     };
     ReceivablesAgingReportDto: {
+      /** Format: date */
       asOf: string;
       totals: components['schemas']['AgingFiguresDto'];
       /** @description Groups with nothing unpaid are left out. */
@@ -2348,23 +2494,35 @@ export interface components {
     /** @enum {string} */
     BookingsGroupBy: 'productModel' | 'customer' | 'segment' | 'region' | 'purchaseOrder';
     BookingGroupDto: {
-      /** @description Orders past draft signed in the period. */
+      /**
+       * Format: int64
+       * @description Orders past draft signed in the period.
+       */
       orderCount: number;
-      /** @description Units of those orders at signing. */
+      /**
+       * Format: int64
+       * @description Units of those orders at signing.
+       */
       grossUnits: number;
       /**
        * @description Their value at signing.
        * @example 18360000.00
        */
       grossValue: string;
-      /** @description Units added by amendments effective in the period. */
+      /**
+       * Format: int64
+       * @description Units added by amendments effective in the period.
+       */
       addedUnits: number;
       /**
        * @description Their value at the price in force when added.
        * @example 0.00
        */
       addedValue: string;
-      /** @description Units cancelled with effect in the period. */
+      /**
+       * Format: int64
+       * @description Units cancelled with effect in the period.
+       */
       cancelledUnits: number;
       /**
        * @description Their value at the price in force when cancelled.
@@ -2385,23 +2543,35 @@ export interface components {
       label: string;
     };
     BookingPeriodDto: {
-      /** @description Orders past draft signed in the period. */
+      /**
+       * Format: int64
+       * @description Orders past draft signed in the period.
+       */
       orderCount: number;
-      /** @description Units of those orders at signing. */
+      /**
+       * Format: int64
+       * @description Units of those orders at signing.
+       */
       grossUnits: number;
       /**
        * @description Their value at signing.
        * @example 18360000.00
        */
       grossValue: string;
-      /** @description Units added by amendments effective in the period. */
+      /**
+       * Format: int64
+       * @description Units added by amendments effective in the period.
+       */
       addedUnits: number;
       /**
        * @description Their value at the price in force when added.
        * @example 0.00
        */
       addedValue: string;
-      /** @description Units cancelled with effect in the period. */
+      /**
+       * Format: int64
+       * @description Units cancelled with effect in the period.
+       */
       cancelledUnits: number;
       /**
        * @description Their value at the price in force when cancelled.
@@ -2424,23 +2594,35 @@ export interface components {
       groups?: components['schemas']['BookingGroupDto'][];
     };
     BookingFiguresDto: {
-      /** @description Orders past draft signed in the period. */
+      /**
+       * Format: int64
+       * @description Orders past draft signed in the period.
+       */
       orderCount: number;
-      /** @description Units of those orders at signing. */
+      /**
+       * Format: int64
+       * @description Units of those orders at signing.
+       */
       grossUnits: number;
       /**
        * @description Their value at signing.
        * @example 18360000.00
        */
       grossValue: string;
-      /** @description Units added by amendments effective in the period. */
+      /**
+       * Format: int64
+       * @description Units added by amendments effective in the period.
+       */
       addedUnits: number;
       /**
        * @description Their value at the price in force when added.
        * @example 0.00
        */
       addedValue: string;
-      /** @description Units cancelled with effect in the period. */
+      /**
+       * Format: int64
+       * @description Units cancelled with effect in the period.
+       */
       cancelledUnits: number;
       /**
        * @description Their value at the price in force when cancelled.
@@ -2460,6 +2642,7 @@ export interface components {
     };
     BookingsReportDto: {
       granularity: components['schemas']['Granularity'];
+      /** Format: date */
       asOf: string;
       from: string;
       to: string;
@@ -2558,6 +2741,7 @@ export interface components {
     };
     RollforwardReportDto: {
       granularity: components['schemas']['Granularity'];
+      /** Format: date */
       asOf: string;
       from: string;
       to: string;
@@ -2597,7 +2781,9 @@ export interface components {
        * @example 3060000.00
        */
       totalRevenue: string;
+      /** Format: int64 */
       shippedQuantity: number;
+      /** Format: int64 */
       forecastQuantity: number;
       key: string;
       label: string;
@@ -2614,7 +2800,9 @@ export interface components {
        * @example 3060000.00
        */
       totalRevenue: string;
+      /** Format: int64 */
       shippedQuantity: number;
+      /** Format: int64 */
       forecastQuantity: number;
       /** @description YYYY-MM or YYYY-Qn. */
       period: string;
@@ -2632,10 +2820,13 @@ export interface components {
        * @example 3060000.00
        */
       totalRevenue: string;
+      /** Format: int64 */
       shippedQuantity: number;
+      /** Format: int64 */
       forecastQuantity: number;
     };
     QuantityValueDto: {
+      /** Format: int64 */
       quantity: number;
       /** @example 0.00 */
       value: string;
@@ -2648,24 +2839,35 @@ export interface components {
       totals: components['schemas']['RevenueFiguresDto'];
       overdue: components['schemas']['QuantityValueDto'];
       unscheduled: components['schemas']['QuantityValueDto'];
+      /** Format: date */
       asOf: string;
+      /** Format: uuid */
       id: string;
       name: string;
-      /** @description The date the forecast was frozen (its asOf). */
+      /**
+       * Format: date
+       * @description The date the forecast was frozen (its asOf).
+       */
       takenOn: string;
       from: string;
       to: string;
+      /** Format: date-time */
       createdAt: string;
     };
     SnapshotDto: {
       granularity: components['schemas']['Granularity'];
       basis: components['schemas']['ForecastBasis'];
+      /** Format: uuid */
       id: string;
       name: string;
-      /** @description The date the forecast was frozen (its asOf). */
+      /**
+       * Format: date
+       * @description The date the forecast was frozen (its asOf).
+       */
       takenOn: string;
       from: string;
       to: string;
+      /** Format: date-time */
       createdAt: string;
     };
     CustomerSummaryDto: {
@@ -2674,15 +2876,22 @@ export interface components {
        * @description The business date the figures are for (today).
        */
       asOf: string;
-      /** @description Confirmed orders with units still open. */
+      /**
+       * Format: int64
+       * @description Confirmed orders with units still open.
+       */
       openOrders: number;
-      /** @description Units contracted, not yet shipped nor cancelled. */
+      /**
+       * Format: int64
+       * @description Units contracted, not yet shipped nor cancelled.
+       */
       backlogUnits: number;
       /**
        * @description Value of the backlog units, USD
        * @example 0.00
        */
       backlogValue: string;
+      /** Format: int64 */
       shippedUnits: number;
       /**
        * @description Shipped units × their unit price, USD
@@ -2724,21 +2933,23 @@ export interface components {
        * @description The latest `occurredAt` of its activities, or null.
        */
       lastActivityAt: string | null;
+      /** Format: uuid */
       customerId: string;
     };
     CapacityItemDto: {
-      /** @example 2026-03 */
-      month: string;
-      /**
-       * @description Units the factory can build of the model that month; 0 closes the month.
-       * @example 6000
-       */
-      units: number;
       /**
        * Format: uuid
        * @description The product model built.
        */
       productModelId: string;
+      /** @example 2026-03 */
+      month: string;
+      /**
+       * Format: int32
+       * @description Units the factory can build of the model that month; 0 closes the month.
+       * @example 6000
+       */
+      units: number;
     };
     PutCapacityDto: {
       /** @description Rows to create or replace, each (productModelId, month) at most once; 1–2,000 per request. */
@@ -2750,12 +2961,22 @@ export interface components {
        * @example 2026-03
        */
       month: string;
-      /** @description Units the factory can build that month. */
+      /**
+       * Format: int64
+       * @description Units the factory can build that month.
+       */
       units: number;
-      /** @description Units the current delivery plan builds that month (0 before the current month). */
+      /**
+       * Format: int64
+       * @description Units the current delivery plan builds that month (0 before the current month).
+       */
       plannedUnits: number;
-      /** @description units − plannedUnits. */
+      /**
+       * Format: int64
+       * @description units − plannedUnits.
+       */
       spareUnits: number;
+      /** Format: uuid */
       productModelId: string;
     };
     CapacityBatchDto: {
@@ -2775,6 +2996,7 @@ export interface components {
        * @example 2026-03
        */
       month: string;
+      /** Format: int64 */
       units: number;
     };
     PlanTrancheDto: {
@@ -2783,7 +3005,10 @@ export interface components {
        * @description The contracted ship date in force.
        */
       shipDate: string;
-      /** @description Units neither shipped nor cancelled. */
+      /**
+       * Format: int64
+       * @description Units neither shipped nor cancelled.
+       */
       openQuantity: number;
       /**
        * @description YYYY-MM: the later of the last production month and the ship month; null while units are unscheduled.
@@ -2791,14 +3016,24 @@ export interface components {
        */
       projectedShipMonth: string | null;
       status: components['schemas']['PlanStatus'];
-      /** @description Months from the ship month to the projected one; 0 on time, null while unscheduled. */
+      /**
+       * Format: int64
+       * @description Months from the ship month to the projected one; 0 on time, null while unscheduled.
+       */
       lateByMonths: number | null;
-      /** @description Open units no month of capacity can take. */
+      /**
+       * Format: int64
+       * @description Open units no month of capacity can take.
+       */
       unscheduledUnits: number;
+      /** Format: uuid */
       trancheId: string;
+      /** Format: uuid */
       purchaseOrderId: string;
       purchaseOrderNumber: string;
+      /** Format: uuid */
       customerId: string;
+      /** Format: uuid */
       productModelId: string;
       /** @description Production months, ascending; units built ahead wait for the ship date. */
       plannedUnits: components['schemas']['MonthUnitsDto'][];
@@ -2810,6 +3045,7 @@ export interface components {
       nextCursor: string | null;
     };
     AvailabilityDto: {
+      /** Format: int64 */
       quantity: number;
       /** Format: date */
       asOf: string;
@@ -2818,8 +3054,12 @@ export interface components {
        * @example 2026-07
        */
       earliestCompletionMonth: string | null;
-      /** @description Units no spare capacity is left for. */
+      /**
+       * Format: int64
+       * @description Units no spare capacity is left for.
+       */
       shortfallUnits: number;
+      /** Format: uuid */
       productModelId: string;
       /** @description The spare units it would take, month by month from the planning start. */
       months: components['schemas']['MonthUnitsDto'][];
@@ -2865,16 +3105,24 @@ export interface components {
     };
     WebhookDto: {
       events: string[];
+      /** Format: int32 */
       version: number;
+      /** Format: uuid */
       id: string;
+      /** Format: uri */
       url: string;
       /** @description False when turned off by hand or after a day of failed deliveries. */
       active: boolean;
       /** @description Why the system turned it off, if it did. */
       disabledReason: string | null;
-      /** @description Since when every delivery has failed; null while deliveries succeed. */
+      /**
+       * Format: date-time
+       * @description Since when every delivery has failed; null while deliveries succeed.
+       */
       failingSince: string | null;
+      /** Format: date-time */
       createdAt: string;
+      /** Format: date-time */
       updatedAt: string;
     };
     UpdateWebhookDto: {
@@ -2910,71 +3158,98 @@ export interface components {
     WebhookDeliveryStatus: 'pending' | 'delivered' | 'failed' | 'dead';
     WebhookDeliveryDto: {
       status: components['schemas']['WebhookDeliveryStatus'];
-      /** @description Attempts started so far. */
+      /**
+       * Format: int32
+       * @description Attempts started so far.
+       */
       attempts: number;
-      /** @description HTTP status of the last answer; null when there was none (timeout, refused connection). */
+      /**
+       * Format: int32
+       * @description HTTP status of the last answer; null when there was none (timeout, refused connection).
+       */
       lastStatusCode: number | null;
+      /** Format: uuid */
       id: string;
+      /** Format: uuid */
       webhookId: string;
       eventId: string;
       eventType: string;
       lastError: string | null;
-      /** @description When the next attempt is due; null once delivered or dead. */
+      /**
+       * Format: date-time
+       * @description When the next attempt is due; null once delivered or dead.
+       */
       nextAttemptAt: string | null;
+      /** Format: date-time */
       lastAttemptAt: string | null;
+      /** Format: date-time */
       deliveredAt: string | null;
-      /** @description Retries stop at this instant. */
+      /**
+       * Format: date-time
+       * @description Retries stop at this instant.
+       */
       expiresAt: string;
+      /** Format: date-time */
       createdAt: string;
     };
     ImportOrderLineDto: {
-      /**
-       * @description Money: USD, a decimal string with exactly two decimals
-       * @example 3060.00
-       */
-      unitPrice?: string;
       /**
        * Format: uuid
        * @description The product model, by id …
        */
       productModelId?: string;
+      /**
+       * @description Money: USD, a decimal string with exactly two decimals
+       * @example 3060.00
+       */
+      unitPrice?: string;
+      tranches: components['schemas']['TrancheInputDto'][];
       /** @description … or by sku (exactly one of the two). */
       sku?: string;
-      tranches: components['schemas']['TrancheInputDto'][];
     };
     ImportPurchaseOrderDto: {
-      /**
-       * Format: date
-       * @example 2021-03-20
-       */
-      signedOn: string;
-      /** @description The ERP's reference; must not exist yet. */
-      externalRef: string;
       /**
        * Format: uuid
        * @description The customer, by id …
        */
       customerId?: string;
+      /**
+       * Format: date
+       * @example 2021-03-20
+       */
+      signedOn: string;
+      lines: components['schemas']['ImportOrderLineDto'][];
+      /** @description The ERP's reference; must not exist yet. */
+      externalRef: string;
       /** @description … or by its externalRef (exactly one of the two). */
       customerExternalRef?: string;
       paymentTermsCode?: string;
       customerReference?: string;
-      lines: components['schemas']['ImportOrderLineDto'][];
     };
     ImportPlannedOrderDto: {
+      /** Format: int64 */
       lines: number;
+      /** Format: int64 */
       tranches: number;
+      /** Format: int64 */
       quantity: number;
       /** @example 18360000.00 */
       value: string;
       externalRef: string;
+      /** Format: uuid */
       customerId: string;
     };
     ImportSummaryDto: {
-      /** @description Orders that would be created. */
+      /**
+       * Format: int64
+       * @description Orders that would be created.
+       */
       wouldCreate: number;
+      /** Format: int64 */
       lines: number;
+      /** Format: int64 */
       tranches: number;
+      /** Format: int64 */
       quantity: number;
       /** @example 18360000.00 */
       value: string;
@@ -2982,6 +3257,7 @@ export interface components {
       orders: components['schemas']['ImportPlannedOrderDto'][];
     };
     ImportedOrderDto: {
+      /** Format: uuid */
       id: string;
       number: string;
       externalRef: string;
@@ -2989,6 +3265,7 @@ export interface components {
       status: string;
     };
     ImportResultDto: {
+      /** Format: int64 */
       created: number;
       orders: components['schemas']['ImportedOrderDto'][];
     };
@@ -3013,6 +3290,7 @@ export interface components {
       externalRef: string;
     };
     ImportPaymentsSummaryDto: {
+      /** Format: int64 */
       wouldCreate: number;
       /**
        * @description Their sum.
@@ -3022,24 +3300,31 @@ export interface components {
       dryRun: boolean;
     };
     ImportedRecordDto: {
+      /** Format: uuid */
       id: string;
       externalRef: string;
+      /** Format: uuid */
       purchaseOrderId: string;
       purchaseOrderNumber: string;
     };
     ImportPaymentsResultDto: {
+      /** Format: int64 */
       created: number;
       payments: components['schemas']['ImportedRecordDto'][];
     };
     ImportShipmentItemDto: {
+      /** Format: int32 */
       quantity: number;
-      /** @description … or by its sequence on the order (exactly one of the two). */
-      trancheSequence?: number;
       /**
        * Format: uuid
        * @description The tranche, by id …
        */
       trancheId?: string;
+      /**
+       * Format: int32
+       * @description … or by its sequence on the order (exactly one of the two).
+       */
+      trancheSequence?: number;
     };
     ImportShipmentDto: {
       /**
@@ -3057,21 +3342,32 @@ export interface components {
       externalRef: string;
     };
     ImportShipmentsSummaryDto: {
+      /** Format: int64 */
       wouldCreate: number;
-      /** @description Units they ship. */
+      /**
+       * Format: int64
+       * @description Units they ship.
+       */
       quantity: number;
       dryRun: boolean;
     };
     ImportShipmentsResultDto: {
+      /** Format: int64 */
       created: number;
       shipments: components['schemas']['ImportedRecordDto'][];
     };
     Problem: {
-      /** @example https://hashbook.dev/problems/validation-failed */
+      /**
+       * Format: uri
+       * @example https://hashbook.dev/problems/validation-failed
+       */
       type: string;
       /** @example Bad Request */
       title: string;
-      /** @example 400 */
+      /**
+       * Format: int32
+       * @example 400
+       */
       status: number;
       detail: string;
       /**
@@ -3083,6 +3379,11 @@ export interface components {
         /** @example lines[0].unitPrice */
         path?: string;
         message?: string;
+        /**
+         * Format: int32
+         * @description On IMPORT_INVALID: the row (CSV) or element (JSON) at fault
+         */
+        row?: number;
       }[];
       /**
        * Format: uuid
@@ -3095,7 +3396,16 @@ export interface components {
   responses: never;
   parameters: never;
   requestBodies: never;
-  headers: never;
+  headers: {
+    /** @description Requests allowed a minute for this API key (anonymous: this address) */
+    'X-RateLimit-Limit': number;
+    /** @description Requests left in the current minute */
+    'X-RateLimit-Remaining': number;
+    /** @description Seconds until the current minute ends and the count starts again */
+    'X-RateLimit-Reset': number;
+    /** @description Seconds to wait before retrying */
+    'Retry-After': number;
+  };
   pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -3106,8 +3416,8 @@ export interface operations {
         limit?: number;
         /** @description The `nextCursor` of the previous page */
         cursor?: string;
-        entityType?: string;
         entityId?: string;
+        entityType?: string;
         /** @description From this instant or date (inclusive). */
         from?: string;
         /** @description Up to this instant, or the end of this date (inclusive). */
@@ -3121,6 +3431,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3134,6 +3447,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3143,6 +3459,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3152,6 +3471,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3160,6 +3482,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -3186,6 +3521,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3195,6 +3533,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3204,6 +3545,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3213,6 +3557,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3221,6 +3568,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -3245,6 +3605,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3258,6 +3621,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3267,6 +3633,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3276,6 +3645,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3284,6 +3656,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -3308,6 +3693,9 @@ export interface operations {
     responses: {
       201: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3317,6 +3705,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3326,6 +3717,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3335,6 +3729,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3344,6 +3741,33 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3353,6 +3777,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3361,6 +3788,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -3383,6 +3823,9 @@ export interface operations {
     responses: {
       204: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content?: never;
@@ -3390,6 +3833,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3399,6 +3845,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3408,6 +3857,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3417,6 +3869,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3426,6 +3881,33 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3435,6 +3917,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3443,6 +3928,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -3471,6 +3969,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3484,6 +3985,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3493,6 +3997,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3502,6 +4009,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3510,6 +4020,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -3534,6 +4057,9 @@ export interface operations {
     responses: {
       201: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3543,6 +4069,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3552,6 +4081,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3561,6 +4093,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3570,6 +4105,33 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3579,6 +4141,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3587,6 +4152,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -3609,6 +4187,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3618,6 +4199,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3627,6 +4211,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3636,6 +4223,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3645,6 +4235,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3653,6 +4246,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -3666,6 +4272,7 @@ export interface operations {
     parameters: {
       query?: never;
       header: {
+        /** @description The version last read, as its ETag ("3"); 412 when stale */
         'if-match': string;
       };
       path: {
@@ -3681,6 +4288,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3690,6 +4300,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3699,6 +4312,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3708,6 +4324,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3717,6 +4336,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3726,6 +4348,9 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3735,6 +4360,33 @@ export interface operations {
       /** @description If-Match names a version that is not the current one */
       412: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3744,6 +4396,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3752,6 +4407,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -3774,6 +4442,9 @@ export interface operations {
     responses: {
       201: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3783,6 +4454,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3792,6 +4466,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3801,6 +4478,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3810,6 +4490,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3819,6 +4502,33 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3828,6 +4538,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3836,6 +4549,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -3856,6 +4582,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3865,6 +4594,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3874,15 +4606,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
-      403: {
-        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3891,6 +4617,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -3915,6 +4654,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3924,6 +4666,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3933,15 +4678,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
-      403: {
-        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3951,6 +4690,33 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3960,6 +4726,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3968,6 +4737,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -3988,6 +4770,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -3997,6 +4782,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4006,6 +4794,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4015,6 +4806,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4023,6 +4817,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -4044,6 +4851,9 @@ export interface operations {
       /** @description Signed out (also when there was no session) */
       204: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content?: never;
@@ -4051,6 +4861,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4060,15 +4873,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
-      403: {
-        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4078,6 +4885,33 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4087,6 +4921,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4095,6 +4932,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -4119,6 +4969,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4128,6 +4981,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4137,6 +4993,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4146,6 +5005,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4155,6 +5017,33 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4164,6 +5053,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4172,6 +5064,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -4197,6 +5102,9 @@ export interface operations {
       /** @description Password set */
       204: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content?: never;
@@ -4204,6 +5112,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4213,15 +5124,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
-      403: {
-        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4231,6 +5136,33 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4240,6 +5172,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4248,6 +5183,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -4276,6 +5224,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4285,15 +5236,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
-      403: {
-        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4302,6 +5247,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -4330,6 +5288,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4339,15 +5300,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
-      403: {
-        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4356,6 +5311,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -4383,6 +5351,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4396,6 +5367,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4405,6 +5379,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4414,6 +5391,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4422,6 +5402,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -4446,6 +5439,9 @@ export interface operations {
     responses: {
       201: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4455,6 +5451,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4464,6 +5463,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4473,6 +5475,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4482,6 +5487,33 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4491,6 +5523,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4499,6 +5534,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -4521,6 +5569,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4530,6 +5581,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4539,6 +5593,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4548,6 +5605,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4557,6 +5617,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4565,6 +5628,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -4578,6 +5654,7 @@ export interface operations {
     parameters: {
       query?: never;
       header: {
+        /** @description The version last read, as its ETag ("3"); 412 when stale */
         'if-match': string;
       };
       path: {
@@ -4593,6 +5670,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4602,6 +5682,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4611,6 +5694,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4620,6 +5706,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4629,6 +5718,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4638,6 +5730,9 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4647,6 +5742,33 @@ export interface operations {
       /** @description If-Match names a version that is not the current one */
       412: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4656,6 +5778,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4664,6 +5789,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -4691,6 +5829,9 @@ export interface operations {
       /** @description Updated */
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4700,6 +5841,9 @@ export interface operations {
       /** @description Created */
       201: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4709,6 +5853,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4718,6 +5865,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4727,6 +5877,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4736,6 +5889,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4745,6 +5901,33 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4754,6 +5937,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4762,6 +5948,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -4796,6 +5995,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4809,6 +6011,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4818,6 +6023,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4827,6 +6035,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4835,6 +6046,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -4859,6 +6083,9 @@ export interface operations {
     responses: {
       201: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4868,6 +6095,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4877,6 +6107,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4886,6 +6119,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4895,6 +6131,33 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4904,6 +6167,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4912,6 +6178,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -4934,6 +6213,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4943,6 +6225,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4952,6 +6237,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4961,6 +6249,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4970,6 +6261,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -4978,6 +6272,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -4991,6 +6298,7 @@ export interface operations {
     parameters: {
       query?: never;
       header: {
+        /** @description The version last read, as its ETag ("3"); 412 when stale */
         'if-match': string;
       };
       path: {
@@ -5006,6 +6314,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5015,6 +6326,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5024,6 +6338,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5033,6 +6350,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5042,6 +6362,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5051,6 +6374,9 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5060,6 +6386,33 @@ export interface operations {
       /** @description If-Match names a version that is not the current one */
       412: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5069,6 +6422,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5077,6 +6433,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -5104,6 +6473,9 @@ export interface operations {
       /** @description Updated */
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5113,6 +6485,9 @@ export interface operations {
       /** @description Created */
       201: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5122,6 +6497,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5131,6 +6509,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5140,6 +6521,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5149,6 +6533,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5158,6 +6545,33 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5167,6 +6581,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5175,6 +6592,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -5201,6 +6631,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5214,6 +6647,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5223,6 +6659,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5232,6 +6671,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5241,6 +6683,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5249,6 +6694,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -5275,6 +6733,9 @@ export interface operations {
     responses: {
       201: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5284,6 +6745,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5293,6 +6757,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5302,6 +6769,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5311,6 +6781,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5320,6 +6793,33 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5329,6 +6829,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5337,6 +6840,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -5350,6 +6866,7 @@ export interface operations {
     parameters: {
       query?: never;
       header: {
+        /** @description The version last read, as its ETag ("3"); 412 when stale */
         'if-match': string;
       };
       path: {
@@ -5362,6 +6879,9 @@ export interface operations {
     responses: {
       204: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content?: never;
@@ -5369,6 +6889,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5378,6 +6901,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5387,6 +6913,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5396,6 +6925,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5405,6 +6937,33 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5414,6 +6973,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5422,6 +6984,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -5435,6 +7010,7 @@ export interface operations {
     parameters: {
       query?: never;
       header: {
+        /** @description The version last read, as its ETag ("3"); 412 when stale */
         'if-match': string;
       };
       path: {
@@ -5451,6 +7027,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5460,6 +7039,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5469,6 +7051,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5478,6 +7063,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5487,6 +7075,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5496,6 +7087,9 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5505,6 +7099,33 @@ export interface operations {
       /** @description If-Match names a version that is not the current one */
       412: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5514,6 +7135,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5522,6 +7146,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -5548,6 +7185,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5561,6 +7201,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5570,6 +7213,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5579,6 +7225,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5588,6 +7237,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5596,6 +7248,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -5622,6 +7287,9 @@ export interface operations {
     responses: {
       201: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5631,6 +7299,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5640,6 +7311,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5649,6 +7323,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5658,6 +7335,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5667,6 +7347,33 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5676,6 +7383,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5684,6 +7394,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -5704,12 +7427,12 @@ export interface operations {
         /** @description Only activities due on or before this date (inclusive); those without a due date are left out. */
         dueBefore?: string;
         type?: components['schemas']['ActivityType'];
+        customerId?: string;
         /**
          * @description Activities assigned to this user: a user id, or `me` for the signed-in person (with an API
          *     key, `me` is 400); `?assigneeId=me&open=true` is one's own open tasks. An unknown user: 422.
          */
         assigneeId?: string;
-        customerId?: string;
       };
       header?: never;
       path?: never;
@@ -5719,6 +7442,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5732,6 +7458,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5741,6 +7470,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5750,6 +7482,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5758,6 +7493,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -5771,6 +7519,7 @@ export interface operations {
     parameters: {
       query?: never;
       header: {
+        /** @description The version last read, as its ETag ("3"); 412 when stale */
         'if-match': string;
       };
       path: {
@@ -5786,6 +7535,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5795,6 +7547,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5804,6 +7559,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5813,6 +7571,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5822,6 +7583,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5831,6 +7595,9 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5840,6 +7607,33 @@ export interface operations {
       /** @description If-Match names a version that is not the current one */
       412: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5849,6 +7643,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5857,6 +7654,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -5872,14 +7682,14 @@ export interface operations {
         limit?: number;
         /** @description The `nextCursor` of the previous page */
         cursor?: string;
+        customerId?: string;
         stage?: components['schemas']['OpportunityStage'];
+        productModelId?: string;
         /**
          * @description Deals owned by this user: a user id, or `me` for the signed-in person (with an API key, `me`
          *     is 400). An unknown user: 422 REFERENCE_NOT_FOUND.
          */
         ownerId?: string;
-        customerId?: string;
-        productModelId?: string;
       };
       header?: never;
       path?: never;
@@ -5889,6 +7699,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5902,6 +7715,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5911,6 +7727,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5920,6 +7739,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5928,6 +7750,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -5952,6 +7787,9 @@ export interface operations {
     responses: {
       201: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5961,6 +7799,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5970,6 +7811,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5979,6 +7823,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5988,6 +7835,33 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -5997,6 +7871,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6005,6 +7882,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -6027,6 +7917,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6036,6 +7929,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6045,6 +7941,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6054,6 +7953,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6063,6 +7965,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6071,6 +7976,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -6084,6 +8002,7 @@ export interface operations {
     parameters: {
       query?: never;
       header: {
+        /** @description The version last read, as its ETag ("3"); 412 when stale */
         'if-match': string;
       };
       path: {
@@ -6099,6 +8018,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6108,6 +8030,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6117,6 +8042,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6126,6 +8054,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6135,6 +8066,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6144,6 +8078,9 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6153,6 +8090,33 @@ export interface operations {
       /** @description If-Match names a version that is not the current one */
       412: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6162,6 +8126,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6170,6 +8137,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -6194,6 +8174,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content?: never;
@@ -6201,6 +8184,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6210,6 +8196,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6219,6 +8208,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6227,6 +8219,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -6251,6 +8256,9 @@ export interface operations {
     responses: {
       201: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6260,6 +8268,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6269,6 +8280,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6278,6 +8292,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6287,6 +8304,33 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6296,6 +8340,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6304,6 +8351,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -6326,6 +8386,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6335,6 +8398,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6344,6 +8410,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6353,6 +8422,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6362,6 +8434,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6370,6 +8445,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -6383,6 +8471,7 @@ export interface operations {
     parameters: {
       query?: never;
       header: {
+        /** @description The version last read, as its ETag ("3"); 412 when stale */
         'if-match': string;
       };
       path: {
@@ -6398,6 +8487,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6407,6 +8499,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6416,6 +8511,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6425,6 +8523,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6434,6 +8535,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6443,6 +8547,9 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6452,6 +8559,33 @@ export interface operations {
       /** @description If-Match names a version that is not the current one */
       412: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6461,6 +8595,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6469,6 +8606,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -6484,8 +8634,8 @@ export interface operations {
         limit?: number;
         /** @description The `nextCursor` of the previous page */
         cursor?: string;
-        status?: components['schemas']['PurchaseOrderStatus'];
         customerId?: string;
+        status?: components['schemas']['PurchaseOrderStatus'];
         productModelId?: string;
       };
       header?: never;
@@ -6496,6 +8646,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content?: never;
@@ -6503,6 +8656,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6512,6 +8668,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6521,6 +8680,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6529,6 +8691,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -6553,6 +8728,9 @@ export interface operations {
     responses: {
       201: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6562,6 +8740,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6571,6 +8752,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6580,6 +8764,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6589,6 +8776,33 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6598,6 +8812,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6606,6 +8823,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -6628,6 +8858,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6637,6 +8870,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6646,6 +8882,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6655,6 +8894,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6664,6 +8906,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6672,6 +8917,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -6694,6 +8952,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6703,6 +8964,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6712,6 +8976,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6721,6 +8988,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6730,6 +9000,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6738,6 +9011,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -6761,6 +9047,9 @@ export interface operations {
       /** @description Deleted */
       204: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content?: never;
@@ -6768,6 +9057,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6777,6 +9069,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6786,6 +9081,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6795,6 +9093,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6804,6 +9105,33 @@ export interface operations {
       /** @description INVALID_STATE: only a draft may be deleted */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6813,6 +9141,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6821,6 +9152,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -6834,6 +9178,7 @@ export interface operations {
     parameters: {
       query?: never;
       header: {
+        /** @description The version last read, as its ETag ("3"); 412 when stale */
         'if-match': string;
       };
       path: {
@@ -6849,6 +9194,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6858,6 +9206,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6867,6 +9218,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6876,6 +9230,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6885,6 +9242,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6894,6 +9254,9 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6903,6 +9266,33 @@ export interface operations {
       /** @description If-Match names a version that is not the current one */
       412: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6912,6 +9302,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6920,6 +9313,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -6942,6 +9348,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6951,6 +9360,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6960,6 +9372,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6969,6 +9384,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6978,6 +9396,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6987,6 +9408,33 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -6996,6 +9444,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7004,6 +9455,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -7030,6 +9494,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7043,6 +9510,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7052,6 +9522,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7061,6 +9534,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7070,6 +9546,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7079,6 +9558,9 @@ export interface operations {
       /** @description If-Match names a version that is not the current one */
       412: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7087,6 +9569,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -7100,6 +9595,7 @@ export interface operations {
     parameters: {
       query?: never;
       header: {
+        /** @description The version last read, as its ETag ("3"); 412 when stale */
         'if-match': string;
       };
       path: {
@@ -7115,6 +9611,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7124,6 +9623,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7133,6 +9635,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7142,6 +9647,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7151,6 +9659,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7160,6 +9671,9 @@ export interface operations {
       /** @description INVALID_STATE, QUANTITY_BELOW_SHIPPED, NOTHING_OPEN (cancelling or repricing a tranche with nothing open), OVER_SHIPMENT */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7169,6 +9683,33 @@ export interface operations {
       /** @description If-Match names a version that is not the current one */
       412: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7178,6 +9719,9 @@ export interface operations {
       /** @description EFFECTIVE_DATE_OUT_OF_RANGE (before signing or after today), REFERENCE_NOT_FOUND (a tranche or line of another order) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7186,6 +9730,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -7199,6 +9756,7 @@ export interface operations {
     parameters: {
       query?: never;
       header: {
+        /** @description The version last read, as its ETag ("3"); 412 when stale */
         'if-match': string;
       };
       path: {
@@ -7214,6 +9772,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7223,6 +9784,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7232,6 +9796,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7241,6 +9808,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7250,6 +9820,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7259,6 +9832,9 @@ export interface operations {
       /** @description INVALID_STATE: only a confirmed order may be cancelled */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7268,6 +9844,33 @@ export interface operations {
       /** @description VERSION_MISMATCH: If-Match names a version that is not the current one */
       412: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7277,6 +9880,9 @@ export interface operations {
       /** @description EFFECTIVE_DATE_OUT_OF_RANGE: before signing or after today */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7285,6 +9891,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -7314,6 +9933,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7327,6 +9949,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7336,6 +9961,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7345,6 +9973,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7354,6 +9985,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7362,6 +9996,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -7388,6 +10035,9 @@ export interface operations {
     responses: {
       201: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7397,6 +10047,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7406,6 +10059,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7415,6 +10071,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7424,6 +10083,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7433,6 +10095,33 @@ export interface operations {
       /** @description INVALID_STATE (order not confirmed), OVER_SHIPMENT, DUPLICATE: the externalRef is already used (`existingId` names its holder); nothing is written */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7442,6 +10131,9 @@ export interface operations {
       /** @description DATE_OUT_OF_RANGE (before signing or after today), REFERENCE_NOT_FOUND (a tranche of another order) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7450,6 +10142,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -7476,6 +10181,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7489,6 +10197,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7498,6 +10209,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7507,6 +10221,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7516,6 +10233,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7524,6 +10244,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -7550,6 +10283,9 @@ export interface operations {
     responses: {
       201: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7559,6 +10295,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7568,6 +10307,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7577,6 +10319,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7586,6 +10331,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7595,6 +10343,33 @@ export interface operations {
       /** @description INVALID_STATE (a draft), DUPLICATE: the externalRef is already used (`existingId` names its holder); nothing is written */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7604,6 +10379,9 @@ export interface operations {
       /** @description DATE_OUT_OF_RANGE: before signing or after today */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7612,6 +10390,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -7639,6 +10430,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7648,6 +10442,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7657,6 +10454,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7666,6 +10466,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7675,6 +10478,9 @@ export interface operations {
       /** @description NOT_FOUND: no such order, or no such payment on this order */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7684,6 +10490,33 @@ export interface operations {
       /** @description ALREADY_REVERSED; REFUND_EXCEEDS_CREDIT (credit the payment made was already refunded) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7693,6 +10526,9 @@ export interface operations {
       /** @description DATE_OUT_OF_RANGE: before the payment's receivedOn or after today */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7701,6 +10537,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -7727,6 +10576,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7740,6 +10592,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7749,6 +10604,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7758,6 +10616,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7767,6 +10628,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7775,6 +10639,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -7801,6 +10678,9 @@ export interface operations {
     responses: {
       201: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7810,6 +10690,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7819,6 +10702,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7828,6 +10714,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7837,6 +10726,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7846,6 +10738,33 @@ export interface operations {
       /** @description INVALID_STATE (a draft), REFUND_EXCEEDS_CREDIT (more than the unapplied credit as of paidOn), DUPLICATE: the externalRef is already used (`existingId` names its holder); nothing is written */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7855,6 +10774,9 @@ export interface operations {
       /** @description DATE_OUT_OF_RANGE: before signing or after today */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7863,6 +10785,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -7889,6 +10824,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7902,6 +10840,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7911,6 +10852,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7920,6 +10864,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7929,6 +10876,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7937,6 +10887,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -7964,6 +10927,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7977,6 +10943,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7986,6 +10955,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -7995,6 +10967,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8003,6 +10978,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -8025,6 +11013,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8034,6 +11025,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8043,6 +11037,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8052,6 +11049,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8061,6 +11061,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8069,6 +11072,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -8095,6 +11111,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8104,6 +11123,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8113,6 +11135,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8122,6 +11147,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8131,6 +11159,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8140,6 +11171,33 @@ export interface operations {
       /** @description ALREADY_REVERSED; INVALID_STATE (the order is not confirmed or completed) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8149,6 +11207,9 @@ export interface operations {
       /** @description DATE_OUT_OF_RANGE: before the shipment's shippedOn or after today */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8157,6 +11218,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -8179,6 +11253,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8188,6 +11265,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8197,6 +11277,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8206,6 +11289,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8215,6 +11301,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8223,6 +11312,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -8249,6 +11351,9 @@ export interface operations {
     responses: {
       201: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8258,6 +11363,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8267,6 +11375,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8276,6 +11387,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8285,6 +11399,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8294,6 +11411,33 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8303,6 +11447,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8311,6 +11458,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -8325,13 +11485,13 @@ export interface operations {
       query?: {
         /** @description As of the end of this date; default today. */
         asOf?: string;
+        customerId?: string;
         segment?: components['schemas']['CustomerSegment'];
         region?: components['schemas']['Region'];
         /** @description `csv` for CSV (or send Accept: text/csv). */
         format?: 'json' | 'csv';
         groupBy?: components['schemas']['BacklogGroupBy'];
         productModelId?: string;
-        customerId?: string;
       };
       header?: never;
       path?: never;
@@ -8342,6 +11502,9 @@ export interface operations {
       /** @description The report as JSON, or as CSV (format=csv or Accept: text/csv): one row per group or period */
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8352,6 +11515,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8361,6 +11527,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8370,6 +11539,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8378,6 +11550,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -8392,12 +11577,12 @@ export interface operations {
       query?: {
         /** @description As of the end of this date; default today. */
         asOf?: string;
+        customerId?: string;
         segment?: components['schemas']['CustomerSegment'];
         region?: components['schemas']['Region'];
         /** @description `csv` for CSV (or send Accept: text/csv). */
         format?: 'json' | 'csv';
         groupBy?: components['schemas']['ContractBalancesGroupBy'];
-        customerId?: string;
       };
       header?: never;
       path?: never;
@@ -8408,6 +11593,9 @@ export interface operations {
       /** @description The report as JSON, or as CSV (format=csv or Accept: text/csv): one row per group or period */
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8418,6 +11606,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8427,6 +11618,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8436,6 +11630,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8444,6 +11641,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -8458,12 +11668,12 @@ export interface operations {
       query?: {
         /** @description As of the end of this date; default today. */
         asOf?: string;
+        customerId?: string;
         segment?: components['schemas']['CustomerSegment'];
         region?: components['schemas']['Region'];
         /** @description `csv` for CSV (or send Accept: text/csv). */
         format?: 'json' | 'csv';
         groupBy?: components['schemas']['ReceivablesAgingGroupBy'];
-        customerId?: string;
       };
       header?: never;
       path?: never;
@@ -8474,6 +11684,9 @@ export interface operations {
       /** @description The report as JSON, or as CSV (format=csv or Accept: text/csv): one row per group or period */
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8484,6 +11697,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8493,6 +11709,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8502,6 +11721,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8510,6 +11732,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -8524,6 +11759,7 @@ export interface operations {
       query?: {
         /** @description As of the end of this date; default today. */
         asOf?: string;
+        customerId?: string;
         segment?: components['schemas']['CustomerSegment'];
         region?: components['schemas']['Region'];
         /** @description `csv` for CSV (or send Accept: text/csv). */
@@ -8535,7 +11771,6 @@ export interface operations {
         granularity?: components['schemas']['Granularity'];
         groupBy?: components['schemas']['BookingsGroupBy'];
         productModelId?: string;
-        customerId?: string;
       };
       header?: never;
       path?: never;
@@ -8546,6 +11781,9 @@ export interface operations {
       /** @description The report as JSON, or as CSV (format=csv or Accept: text/csv): one row per group or period */
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8556,6 +11794,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8565,6 +11806,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8574,6 +11818,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8582,6 +11829,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -8596,6 +11856,7 @@ export interface operations {
       query?: {
         /** @description As of the end of this date; default today. */
         asOf?: string;
+        customerId?: string;
         segment?: components['schemas']['CustomerSegment'];
         region?: components['schemas']['Region'];
         /** @description `csv` for CSV (or send Accept: text/csv). */
@@ -8605,7 +11866,6 @@ export interface operations {
         /** @description Last month, YYYY-MM (inclusive) */
         to?: string;
         granularity?: components['schemas']['Granularity'];
-        customerId?: string;
       };
       header?: never;
       path?: never;
@@ -8616,6 +11876,9 @@ export interface operations {
       /** @description The report as JSON, or as CSV (format=csv or Accept: text/csv): one row per group or period */
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8626,6 +11889,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8635,6 +11901,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8644,6 +11913,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8652,6 +11924,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -8666,6 +11951,7 @@ export interface operations {
       query?: {
         /** @description As of the end of this date; default today. */
         asOf?: string;
+        customerId?: string;
         segment?: components['schemas']['CustomerSegment'];
         region?: components['schemas']['Region'];
         /** @description `csv` for CSV (or send Accept: text/csv). */
@@ -8679,7 +11965,6 @@ export interface operations {
         basis?: components['schemas']['ForecastBasis'];
         groupBy?: components['schemas']['ForecastGroupBy'];
         productModelId?: string;
-        customerId?: string;
       };
       header?: never;
       path?: never;
@@ -8689,6 +11974,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8699,6 +11987,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8708,6 +11999,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8717,6 +12011,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8725,6 +12022,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -8739,6 +12049,7 @@ export interface operations {
       query?: {
         /** @description As of the end of this date; default today. */
         asOf?: string;
+        customerId?: string;
         segment?: components['schemas']['CustomerSegment'];
         region?: components['schemas']['Region'];
         /** @description `csv` for CSV (or send Accept: text/csv). */
@@ -8748,7 +12059,6 @@ export interface operations {
         /** @description Last month, YYYY-MM (inclusive) */
         to?: string;
         granularity?: components['schemas']['Granularity'];
-        customerId?: string;
       };
       header?: never;
       path?: never;
@@ -8758,6 +12068,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8768,6 +12081,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8777,6 +12093,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8786,6 +12105,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8794,6 +12116,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -8818,6 +12153,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8831,6 +12169,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8840,6 +12181,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8849,6 +12193,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8857,6 +12204,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -8881,6 +12241,9 @@ export interface operations {
     responses: {
       201: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8890,6 +12253,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8899,6 +12265,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8908,6 +12277,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8917,6 +12289,33 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8926,6 +12325,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8934,6 +12336,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -8956,6 +12371,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8965,6 +12383,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8974,6 +12395,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8983,6 +12407,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -8992,6 +12419,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9000,6 +12430,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -9025,6 +12468,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9035,6 +12481,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9044,6 +12493,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9053,6 +12505,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9062,6 +12517,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9070,6 +12528,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -9092,6 +12563,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9101,6 +12575,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9110,6 +12587,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9119,6 +12599,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9128,6 +12611,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9136,6 +12622,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -9151,11 +12650,11 @@ export interface operations {
         limit?: number;
         /** @description The `nextCursor` of the previous page */
         cursor?: string;
+        productModelId?: string;
         /** @description First month listed, YYYY-MM (inclusive) */
         from?: string;
         /** @description Last month listed, YYYY-MM (inclusive) */
         to?: string;
-        productModelId?: string;
       };
       header?: never;
       path?: never;
@@ -9165,6 +12664,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9174,6 +12676,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9183,6 +12688,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9192,6 +12700,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9200,6 +12711,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -9224,6 +12748,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9233,6 +12760,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9242,6 +12772,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9251,6 +12784,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9260,6 +12796,33 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9269,6 +12832,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9277,6 +12843,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -9292,11 +12871,11 @@ export interface operations {
         limit?: number;
         /** @description The `nextCursor` of the previous page */
         cursor?: string;
+        productModelId?: string;
+        purchaseOrderId?: string;
         status?: components['schemas']['PlanStatus'];
         /** @description Plan the book as it stood at the end of this date (today's capacity); default today. */
         asOf?: string;
-        productModelId?: string;
-        purchaseOrderId?: string;
       };
       header?: never;
       path?: never;
@@ -9306,6 +12885,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9315,6 +12897,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9324,6 +12909,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9333,6 +12921,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9341,6 +12932,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -9353,11 +12957,11 @@ export interface operations {
   availability_get: {
     parameters: {
       query: {
+        productModelId: string;
         /** @description Units more to sell. */
         quantity: number;
         /** @description Plan as of the end of this date (today's capacity); default today. */
         asOf?: string;
-        productModelId: string;
       };
       header?: never;
       path?: never;
@@ -9367,6 +12971,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9376,6 +12983,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9385,6 +12995,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9394,6 +13007,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9402,6 +13018,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -9426,6 +13055,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9439,6 +13071,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9448,6 +13083,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9457,6 +13095,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9465,6 +13106,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -9489,6 +13143,9 @@ export interface operations {
     responses: {
       201: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9498,6 +13155,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9507,6 +13167,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9516,6 +13179,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9525,6 +13191,33 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9534,6 +13227,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9542,6 +13238,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -9564,6 +13273,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9573,6 +13285,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9582,6 +13297,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9591,6 +13309,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9600,6 +13321,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9608,6 +13332,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -9630,6 +13367,9 @@ export interface operations {
     responses: {
       204: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content?: never;
@@ -9637,6 +13377,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9646,6 +13389,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9655,6 +13401,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9664,6 +13413,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9673,6 +13425,33 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9682,6 +13461,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9690,6 +13472,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -9703,6 +13498,7 @@ export interface operations {
     parameters: {
       query?: never;
       header: {
+        /** @description The version last read, as its ETag ("3"); 412 when stale */
         'if-match': string;
       };
       path: {
@@ -9718,6 +13514,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9727,6 +13526,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9736,6 +13538,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9745,6 +13550,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9754,6 +13562,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9763,6 +13574,9 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9772,6 +13586,33 @@ export interface operations {
       /** @description If-Match names a version that is not the current one */
       412: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9781,6 +13622,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9789,6 +13633,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -9816,6 +13673,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9829,6 +13689,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9838,6 +13701,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9847,6 +13713,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9856,6 +13725,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9864,6 +13736,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -9887,6 +13772,9 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9896,6 +13784,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9905,6 +13796,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9914,6 +13808,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9923,6 +13820,9 @@ export interface operations {
       /** @description Unknown id in the path */
       404: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9932,6 +13832,33 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9941,6 +13868,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9949,6 +13879,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -9980,6 +13923,9 @@ export interface operations {
       /** @description Dry run: valid, nothing kept */
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9989,6 +13935,9 @@ export interface operations {
       /** @description Everything created */
       201: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -9998,6 +13947,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -10007,6 +13959,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -10016,6 +13971,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -10025,6 +13983,33 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -10034,6 +14019,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -10042,6 +14030,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -10071,6 +14072,9 @@ export interface operations {
       /** @description Dry run: valid, nothing kept */
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -10080,6 +14084,9 @@ export interface operations {
       /** @description Everything created */
       201: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -10089,6 +14096,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -10098,6 +14108,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -10107,6 +14120,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -10116,6 +14132,33 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -10125,6 +14168,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -10133,6 +14179,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -10162,6 +14221,9 @@ export interface operations {
       /** @description Dry run: valid, nothing kept */
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -10171,6 +14233,9 @@ export interface operations {
       /** @description Everything created */
       201: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -10180,6 +14245,9 @@ export interface operations {
       /** @description Invalid request (validation errors carry field paths) */
       400: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -10189,6 +14257,9 @@ export interface operations {
       /** @description No API key or session, or an unknown, revoked or ended one */
       401: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -10198,6 +14269,9 @@ export interface operations {
       /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
       403: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -10207,6 +14281,33 @@ export interface operations {
       /** @description Conflicts with the current state (duplicate, illegal transition, reused Idempotency-Key …) */
       409: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -10216,6 +14317,9 @@ export interface operations {
       /** @description Refers to something that does not allow it (e.g. REFERENCE_NOT_FOUND) */
       422: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -10224,6 +14328,19 @@ export interface operations {
       };
       /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
       429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
         headers: {
           [name: string]: unknown;
         };

@@ -3,12 +3,13 @@ import { Transform } from 'class-transformer';
 import { IsString, Length, MaxLength } from 'class-validator';
 import { PASSWORD_MAX_LENGTH } from '../users/password';
 import { UserDto } from '../users/user.dto';
+import { EMAIL_MAX, NAME_MAX } from '../../common/limits';
 
 export class SignInDto {
   @ApiProperty({ type: 'string', format: 'email', maxLength: 254, example: 'mei.lin@example.com' })
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
-  @Length(1, 254)
+  @Length(1, EMAIL_MAX)
   email: string;
 
   @ApiProperty({ type: 'string', format: 'password', maxLength: PASSWORD_MAX_LENGTH })
@@ -20,7 +21,7 @@ export class SignInDto {
 export class SetPasswordDto {
   /** The one-time setup token an admin (or the CLI) was given for the person. */
   @IsString()
-  @Length(1, 200)
+  @Length(1, NAME_MAX)
   token: string;
 
   /** At least 12 characters, not the email. */

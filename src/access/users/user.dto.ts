@@ -14,6 +14,7 @@ import { PageQueryDto } from '../../common/pagination';
 import { ROLES, type Role } from '../../common/request-context';
 import { PASSWORD_MAX_LENGTH } from './password';
 import { User, USER_STATUSES, type UserStatus } from './user.entity';
+import { EMAIL_MAX, NAME_MAX, REFERENCE_MAX } from '../../common/limits';
 
 const Trim = () =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
@@ -25,14 +26,14 @@ export class CreateUserDto {
   /** What the person signs in with; unique whatever its case. */
   @ApiProperty({ type: 'string', format: 'email', maxLength: 254, example: 'mei.lin@example.com' })
   @Trim()
-  @MaxLength(254)
+  @MaxLength(EMAIL_MAX)
   @IsEmail({}, { message: 'email must be an email address' })
   email: string;
 
   /** Their name as colleagues know it, e.g. "Mei Lin". */
   @Trim()
   @IsString()
-  @Length(1, 200)
+  @Length(1, NAME_MAX)
   @Matches(/\S/, { message: 'name must not be blank' })
   name: string;
 
@@ -56,7 +57,7 @@ export class UpdateUserDto {
   @IfPresent()
   @Trim()
   @IsString()
-  @Length(1, 200)
+  @Length(1, NAME_MAX)
   @Matches(/\S/, { message: 'name must not be blank' })
   name?: string;
 
@@ -76,7 +77,7 @@ export class UserQueryDto extends PageQueryDto {
   /** Case-insensitive substring of name or email. */
   @IsOptional()
   @IsString()
-  @MaxLength(100)
+  @MaxLength(REFERENCE_MAX)
   q?: string;
 
   @ApiPropertyOptional({ enum: ROLES, enumName: 'Role' })

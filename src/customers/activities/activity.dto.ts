@@ -2,11 +2,10 @@ import { IsDateOnly } from '../../common/dates';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
-  IsIn,
   IsISO8601,
+  IsIn,
   IsOptional,
   IsString,
-  IsUUID,
   Length,
   Matches,
   MaxLength,
@@ -15,6 +14,8 @@ import {
 import { USER_FILTER } from '../../access/users/user-references';
 import { PageQueryDto } from '../../common/pagination';
 import { ACTIVITY_TYPES, Activity, type ActivityType } from './activity.entity';
+import { INSTANT_MAX, NAME_MAX, NOTES_MAX, UUID_LENGTH } from '../../common/limits';
+import { IsId } from '../../common/validation';
 
 // An instant needs its zone: "2024-05-01T14:30:00Z" or "…+02:00".
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -31,20 +32,22 @@ export class CreateActivityDto {
 
   /** One line, e.g. "Call about the Q3 tranche". */
   @IsString()
-  @Length(1, 200)
+  @Length(1, NAME_MAX)
   subject: string;
 
   /** Free text. */
   @IsOptional()
   @IsString()
-  @MaxLength(20_000)
+  @MaxLength(NOTES_MAX)
   body?: string | null;
 
   /** When it happened (or is planned); defaults to now. */
   @ApiPropertyOptional({ type: 'string', format: 'date-time' })
   @IsOptional()
   @Matches(INSTANT, { message: instantMessage('occurredAt') })
+  @MaxLength(INSTANT_MAX)
   @IsISO8601({ strict: true }, { message: instantMessage('occurredAt') })
+  @MaxLength(INSTANT_MAX)
   occurredAt?: string;
 
   /** For tasks: the date it is due. */
@@ -56,7 +59,9 @@ export class CreateActivityDto {
   @ApiPropertyOptional({ type: 'string', format: 'date-time', nullable: true })
   @IsOptional()
   @Matches(INSTANT, { message: instantMessage('completedAt') })
+  @MaxLength(INSTANT_MAX)
   @IsISO8601({ strict: true }, { message: instantMessage('completedAt') })
+  @MaxLength(INSTANT_MAX)
   completedAt?: string | null;
 
   /**
@@ -65,7 +70,7 @@ export class CreateActivityDto {
    */
   @ApiPropertyOptional({ type: 'string', format: 'uuid', nullable: true })
   @IsOptional()
-  @IsUUID()
+  @IsId()
   assigneeId?: string | null;
 }
 
@@ -78,18 +83,20 @@ export class UpdateActivityDto {
 
   @IfPresent()
   @IsString()
-  @Length(1, 200)
+  @Length(1, NAME_MAX)
   subject?: string;
 
   @IsOptional()
   @IsString()
-  @MaxLength(20_000)
+  @MaxLength(NOTES_MAX)
   body?: string | null;
 
   @ApiPropertyOptional({ type: 'string', format: 'date-time' })
   @IfPresent()
   @Matches(INSTANT, { message: instantMessage('occurredAt') })
+  @MaxLength(INSTANT_MAX)
   @IsISO8601({ strict: true }, { message: instantMessage('occurredAt') })
+  @MaxLength(INSTANT_MAX)
   occurredAt?: string;
 
   @IsOptional()
@@ -99,13 +106,15 @@ export class UpdateActivityDto {
   @ApiPropertyOptional({ type: 'string', format: 'date-time', nullable: true })
   @IsOptional()
   @Matches(INSTANT, { message: instantMessage('completedAt') })
+  @MaxLength(INSTANT_MAX)
   @IsISO8601({ strict: true }, { message: instantMessage('completedAt') })
+  @MaxLength(INSTANT_MAX)
   completedAt?: string | null;
 
   /** The user who does it or did it; null for nobody. */
   @ApiPropertyOptional({ type: 'string', format: 'uuid', nullable: true })
   @IsOptional()
-  @IsUUID()
+  @IsId()
   assigneeId?: string | null;
 }
 
@@ -130,7 +139,7 @@ export class ActivityQueryDto extends PageQueryDto {
   type?: ActivityType;
 
   @IsOptional()
-  @IsUUID()
+  @IsId()
   customerId?: string;
 
   /**
@@ -140,6 +149,7 @@ export class ActivityQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ type: 'string', example: 'me' })
   @IsOptional()
   @Matches(USER_FILTER, { message: 'assigneeId must be a user id or me' })
+  @MaxLength(UUID_LENGTH)
   assigneeId?: string;
 }
 

@@ -1,28 +1,30 @@
 import { IsDateOnly } from '../../common/dates';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { USER_FILTER } from '../../access/users/user-references';
 import { formatMoney, IsMoney } from '../../common/money';
 import { PageQueryDto } from '../../common/pagination';
 import { Opportunity, STAGES, type Stage } from './opportunity.entity';
+import { QUANTITY_MAX, UUID_LENGTH } from '../../common/limits';
+import { IsId } from '../../common/validation';
 
 /** Optional, but null is not a value: absent means "leave as it is". */
 const IfPresent = () => ValidateIf((_object, value) => value !== undefined);
 
 export class CreateOpportunityDto {
   /** An existing customer (else 422 REFERENCE_NOT_FOUND). */
-  @IsUUID()
+  @IsId()
   customerId: string;
 
   /** An existing product model that is not end of life (else 422). */
-  @IsUUID()
+  @IsId()
   productModelId: string;
 
   /** Units of machines, at least 1. */
   @ApiProperty({ type: 'integer', minimum: 1, example: 6000 })
   @IsInt()
   @Min(1)
-  @Max(10_000_000)
+  @Max(QUANTITY_MAX)
   quantity: number;
 
   @ApiPropertyOptional({
@@ -62,7 +64,7 @@ export class CreateOpportunityDto {
    */
   @ApiPropertyOptional({ type: 'string', format: 'uuid', nullable: true })
   @IsOptional()
-  @IsUUID()
+  @IsId()
   ownerId?: string | null;
 }
 
@@ -73,14 +75,14 @@ export class CreateOpportunityDto {
 export class UpdateOpportunityDto {
   /** An existing product model that is not end of life (else 422). */
   @IfPresent()
-  @IsUUID()
+  @IsId()
   productModelId?: string;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1 })
   @IfPresent()
   @IsInt()
   @Min(1)
-  @Max(10_000_000)
+  @Max(QUANTITY_MAX)
   quantity?: number;
 
   @ApiPropertyOptional({ type: 'string', example: '3060.00', description: 'Unit price, USD' })
@@ -112,13 +114,13 @@ export class UpdateOpportunityDto {
   /** The user who owns the deal; null for nobody. */
   @ApiPropertyOptional({ type: 'string', format: 'uuid', nullable: true })
   @IsOptional()
-  @IsUUID()
+  @IsId()
   ownerId?: string | null;
 }
 
 export class OpportunityQueryDto extends PageQueryDto {
   @IsOptional()
-  @IsUUID()
+  @IsId()
   customerId?: string;
 
   @ApiPropertyOptional({ enum: STAGES, enumName: 'OpportunityStage' })
@@ -127,7 +129,7 @@ export class OpportunityQueryDto extends PageQueryDto {
   stage?: Stage;
 
   @IsOptional()
-  @IsUUID()
+  @IsId()
   productModelId?: string;
 
   /**
@@ -137,6 +139,7 @@ export class OpportunityQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ type: 'string', example: 'me' })
   @IsOptional()
   @Matches(USER_FILTER, { message: 'ownerId must be a user id or me' })
+  @MaxLength(UUID_LENGTH)
   ownerId?: string;
 }
 

@@ -3,7 +3,12 @@ import helmet from 'helmet';
 import { hash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { checkIdempotencyKey, IdempotencyStore, requestHash } from './idempotency.store';
+import {
+  checkIdempotencyKey,
+  IdempotencyClaim,
+  IdempotencyStore,
+  requestHash,
+} from './idempotency.store';
 import { entityTags } from './if-match';
 import { loggedUrl } from './logger';
 import { sendProblem, toProblem } from './problem.filter';
@@ -12,7 +17,7 @@ import { Actor, requestContext } from './request-context';
 declare module 'fastify' {
   interface FastifyRequest {
     actor?: Actor;
-    idempotency?: { scope: string; key: string };
+    idempotency?: IdempotencyClaim;
   }
 }
 
@@ -107,7 +112,7 @@ export function registerRequestHooks(
         void reply.send(outcome.body);
         return;
       }
-      request.idempotency = { scope, key };
+      request.idempotency = { scope, key, token: outcome.token };
     } catch (error) {
       sendProblem(reply, request, toProblem(error));
     }
@@ -115,7 +120,14 @@ export function registerRequestHooks(
 
   // Last: the handler runs inside this context, so the audit log knows who is acting.
   fastify.addHook('preHandler', (request, _reply, done) => {
-    requestContext.run({ requestId: String(request.id), actor: request.actor ?? ANONYMOUS }, done);
+    requestContext.run(
+      {
+        requestId: String(request.id),
+        actor: request.actor ?? ANONYMOUS,
+        idempotency: request.idempotency,
+      },
+      done,
+    );
   });
 
   fastify.addHook(
@@ -150,7 +162,7 @@ export function registerRequestHooks(
     const claimed = request.idempotency!;
     request.idempotency = undefined;
     if (reply.statusCode >= 500) {
-      await deps.idempotency.release(claimed.scope, claimed.key);
+      await deps.idempotency.release(claimed);
       return;
     }
     const stored: Record<string, string> = {};
@@ -160,7 +172,7 @@ export function registerRequestHooks(
     }
     const body =
       typeof payload === 'string' && payload.length > 0 ? (JSON.parse(payload) as unknown) : null;
-    await deps.idempotency.complete(claimed.scope, claimed.key, reply.statusCode, body, stored);
+    await deps.idempotency.complete(claimed, reply.statusCode, body, stored);
   };
 
   fastify.addHook('onResponse', (request, reply, done) => {

@@ -28,6 +28,14 @@ export class IdempotencyRecord {
   @Column({ type: 'timestamptz', precision: 3 })
   lockedUntil: Date;
 
+  /** Names the request holding the key; a retry that takes the key over gets a new one. */
+  @Column({ type: 'uuid', nullable: true })
+  claimToken: string | null;
+
+  /** Stamped inside the transaction that applied the request's write, before it committed. */
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  appliedAt: Date | null;
+
   @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' })
   createdAt: Date;
 }

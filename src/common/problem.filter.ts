@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
+import { isDatabaseUnavailable } from '../database/connection-errors';
 import { DomainError } from './errors';
 import { Problem, problem } from './problem';
 import { loggedUrl } from './logger';
@@ -19,6 +20,10 @@ export function toProblem(error: unknown): Problem {
   }
   if (error instanceof HttpException) {
     return fromHttpException(error);
+  }
+  // Before the constraint mapping: a dropped connection surfaces as a failed query too.
+  if (isDatabaseUnavailable(error)) {
+    return problem(503, 'DATABASE_UNAVAILABLE', 'The database is unavailable; retry shortly');
   }
   if (error instanceof QueryFailedError) {
     const mapped = fromPostgres(
@@ -146,7 +151,12 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, body: 
 }
 
 function logIfUnexpected(error: unknown, body: Problem, request: FastifyRequest): void {
-  if (body.status >= 500) {
+  if (body.code === 'DATABASE_UNAVAILABLE') {
+    // Expected while the server is away; one line each, without the stack.
+    logger.warn(
+      `${request.method} ${loggedUrl(request.url)} [${request.id}]: database unavailable`,
+    );
+  } else if (body.status >= 500) {
     const err = error as Error;
     logger.error(
       `${request.method} ${loggedUrl(request.url)} failed [${request.id}]: ${err?.stack ?? String(error)}`,

@@ -21,6 +21,8 @@ export interface Actor {
 export interface RequestContext {
   requestId?: string;
   actor: Actor;
+  /** The Idempotency-Key the request holds: its write's transaction marks it applied. */
+  idempotency?: { scope: string; key: string; token: string };
 }
 
 /** Who is acting, for the audit log, without threading it through every call. */

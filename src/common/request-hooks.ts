@@ -1,7 +1,12 @@
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { checkIdempotencyKey, IdempotencyStore, requestHash } from './idempotency.store';
+import {
+  checkIdempotencyKey,
+  IdempotencyClaim,
+  IdempotencyStore,
+  requestHash,
+} from './idempotency.store';
 import { entityTags } from './if-match';
 import { loggedUrl } from './logger';
 import { sendProblem, toProblem } from './problem.filter';
@@ -11,7 +16,7 @@ import { API_HEADERS, docsHeaders } from './security-headers';
 declare module 'fastify' {
   interface FastifyRequest {
     actor?: Actor;
-    idempotency?: { scope: string; key: string };
+    idempotency?: IdempotencyClaim;
   }
 }
 
@@ -73,7 +78,7 @@ export function registerRequestHooks(
         void reply.send(outcome.body);
         return;
       }
-      request.idempotency = { scope, key };
+      request.idempotency = { scope, key, token: outcome.token };
     } catch (error) {
       sendProblem(reply, request, toProblem(error));
     }
@@ -81,7 +86,14 @@ export function registerRequestHooks(
 
   // Last: the handler runs inside this context, so the audit log knows who is acting.
   fastify.addHook('preHandler', (request, _reply, done) => {
-    requestContext.run({ requestId: String(request.id), actor: request.actor ?? ANONYMOUS }, done);
+    requestContext.run(
+      {
+        requestId: String(request.id),
+        actor: request.actor ?? ANONYMOUS,
+        idempotency: request.idempotency,
+      },
+      done,
+    );
   });
 
   fastify.addHook('preSerialization', (_request, reply, payload: unknown, done) => {
@@ -113,7 +125,7 @@ export function registerRequestHooks(
     const claimed = request.idempotency!;
     request.idempotency = undefined;
     if (reply.statusCode >= 500) {
-      await deps.idempotency.release(claimed.scope, claimed.key);
+      await deps.idempotency.release(claimed);
       return;
     }
     const stored: Record<string, string> = {};
@@ -123,7 +135,7 @@ export function registerRequestHooks(
     }
     const body =
       typeof payload === 'string' && payload.length > 0 ? (JSON.parse(payload) as unknown) : null;
-    await deps.idempotency.complete(claimed.scope, claimed.key, reply.statusCode, body, stored);
+    await deps.idempotency.complete(claimed, reply.statusCode, body, stored);
   };
 
   fastify.addHook('onResponse', (request, reply, done) => {

@@ -12,6 +12,7 @@ import { Pool } from 'pg';
 import { DataSource, EntitySubscriberInterface } from 'typeorm';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { APP_CONFIG, AppConfig } from '../config/config';
+import { CONNECT_TIMEOUT_MS } from '../database/data-source';
 import { DISABLE_AFTER_MS, retryDelayMs } from './backoff';
 import { signatureHeader } from './signature';
 
@@ -51,8 +52,6 @@ interface Claimed {
 
 const HORIZON = 'pg_snapshot_xmin(pg_current_snapshot())::text::bigint';
 
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
 /**
  * Turns change-feed events into webhook deliveries and sends them, in the background of every app
  * instance, with its own small connection pool so nothing on the request path waits for it.
@@ -87,6 +86,8 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
   private pumpAgain = false;
   /** The last claim may have left due deliveries behind: claim again as soon as a slot frees up. */
   private backlog = false;
+  /** Polls in a row that failed: while the database is away, the poll backs off (up to 5 s). */
+  private failures = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly perSubscription = new Map<string, number>();
   private readonly commitListener: EntitySubscriberInterface = {
@@ -109,6 +110,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
       connectionString: options.url,
       max: 3,
       application_name: 'hashbook-webhooks',
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     });
     this.pool.on('error', (error) => this.logger.warn(`Idle connection failed: ${error.message}`));
     // A commit on this instance may carry events: fan them out now rather than at the next poll.
@@ -151,7 +153,9 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
       this.dueAt = Infinity;
       this.ticking = this.tick().finally(() => {
         this.ticking = undefined;
-        if (!this.stopping) this.schedule(this.wokenDuringTick ? WAKE_MS : POLL_MS);
+        if (this.stopping) return;
+        if (this.failures > 0) this.schedule(Math.min(POLL_MS * 2 ** this.failures, 5000));
+        else this.schedule(this.wokenDuringTick ? WAKE_MS : POLL_MS);
         this.wokenDuringTick = false;
       });
     }, ms);
@@ -176,11 +180,16 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
         this.lastClaimAt = Date.now();
         await this.pump();
       }
+      if (this.failures > 0) this.logger.log('Webhook dispatch works again');
+      this.failures = 0;
     } catch (error) {
-      this.logger.warn(
-        `Webhook dispatch failed; retrying at the next poll: ${(error as Error).message}`,
-      );
-      await sleep(POLL_MS);
+      // Logged when it starts failing and then every 20th poll, not at every retry of an outage.
+      if (this.failures % 20 === 0) {
+        this.logger.warn(
+          `Webhook dispatch failed; retrying with backoff: ${(error as Error).message}`,
+        );
+      }
+      this.failures += 1;
     }
   }
 

@@ -2,7 +2,8 @@
  * The ERP contract check (`npm run contract:check`): builds the OpenAPI document the way the
  * production build does (the Nest Swagger plugin reading DTO types and JSDoc), generates TypeScript
  * types from it with openapi-typescript, and type-checks erp-client.ts — an ERP's code against
- * those types. A renamed field, a removed route or a new required input fails the check.
+ * those types, then writes the same types for the web console (src/console/api) and type-checks it.
+ * A renamed field, a removed route or a new required input fails the check.
  *
  * No database or server is needed: the app is assembled in Nest's preview mode, which scans modules
  * and routes without instantiating providers.
@@ -16,6 +17,8 @@ const ROOT = resolve(__dirname, '..', '..');
 // Inside node_modules so the compiled app resolves its packages from the project.
 const OUT = join(ROOT, 'node_modules', '.cache', 'hashbook-contract');
 const GENERATED = join(__dirname, 'hashbook-api.d.ts');
+/** The web console's typed client reads the same types. */
+const CONSOLE_GENERATED = join(ROOT, 'src', 'console', 'api', 'hashbook-api.d.ts');
 
 function compileWithSwaggerPlugin(): void {
   const nestCli = JSON.parse(readFileSync(join(ROOT, 'nest-cli.json'), 'utf8'));
@@ -115,6 +118,14 @@ async function main(): Promise<void> {
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const formatted = readFileSync(GENERATED, 'utf8');
+  const consolePrevious = (() => {
+    try {
+      return readFileSync(CONSOLE_GENERATED, 'utf8');
+    } catch {
+      return '';
+    }
+  })();
+  writeFileSync(CONSOLE_GENERATED, formatted);
 
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   try {
@@ -124,12 +135,23 @@ async function main(): Promise<void> {
   } catch {
     fail('test/contract/erp-client.ts no longer compiles against the API (see above).');
   }
+  try {
+    execFileSync(
+      process.execPath,
+      [tsc, '--noEmit', '-p', join(ROOT, 'src', 'console', 'tsconfig.json')],
+      { stdio: 'inherit' },
+    );
+  } catch {
+    fail('the web console (src/console) no longer compiles against the API (see above).');
+  }
   const paths = Object.keys((document as { paths: object }).paths).length;
   console.log(
-    `Contract check passed: ${paths} paths; test/contract/erp-client.ts compiles against them.`,
+    `Contract check passed: ${paths} paths; test/contract/erp-client.ts and the console compile against them.`,
   );
-  if (previous !== formatted) {
-    console.log('test/contract/hashbook-api.d.ts changed with the API: commit it with the change.');
+  if (previous !== formatted || consolePrevious !== formatted) {
+    console.log(
+      'test/contract/hashbook-api.d.ts and src/console/api/hashbook-api.d.ts changed with the API: commit them with the change.',
+    );
   }
 }
 

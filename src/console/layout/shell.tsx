@@ -1,10 +1,9 @@
 import { AppShell, Badge, Burger, Button, Group, NavLink, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { useQueryClient } from '@tanstack/react-query';
 import { Suspense } from 'react';
-import { Link, Outlet, useLocation, useNavigate } from 'react-router';
+import { Link, Outlet, useLocation } from 'react-router';
 import { api, setCsrfToken } from '../api/client';
-import { ME_KEY, useSession } from '../api/session';
+import { useSession } from '../api/session';
 import { PageLoader } from '../common/page-loader';
 
 const PAGES = [
@@ -20,14 +19,11 @@ export function Shell() {
   const [opened, { toggle, close }] = useDisclosure();
   const { user, can } = useSession();
   const location = useLocation();
-  const navigate = useNavigate();
-  const client = useQueryClient();
   const signOut = async () => {
     await api.POST('/api/v1/auth/sign-out');
     setCsrfToken(null);
-    client.clear();
-    client.setQueryData(ME_KEY, null);
-    void navigate('/sign-in');
+    // A fresh start: nothing of the session stays in memory.
+    window.location.assign('/sign-in');
   };
   const pages = can('admin') ? [...PAGES, { to: '/admin', label: 'Admin' }] : PAGES;
   return (

@@ -87,7 +87,11 @@ export function SignInPage() {
               </>
             )}
             <Text size="xs" c="dimmed">
-              Programs use API keys: see <Anchor href="/docs">the API documentation</Anchor>.
+              Programs use API keys: see{' '}
+              <Anchor href="/docs" underline="always">
+                the API documentation
+              </Anchor>
+              .
             </Text>
           </Stack>
         </form>

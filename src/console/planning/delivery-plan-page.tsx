@@ -46,7 +46,7 @@ function AvailabilityForm({ models }: { models: Schemas['ProductModelDto'][] }) 
       <Title order={2} fz="lg" mb="xs">
         When could we deliver?
       </Title>
-      <form onSubmit={submit}>
+      <form onSubmit={submit} aria-label="Availability">
         <Group align="flex-end">
           <Select
             label="Model"

@@ -27,7 +27,7 @@ module.exports = async () => {
         join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
         'build',
         '--config',
-        join(SOURCES, 'vite.config.ts'),
+        join(SOURCES, 'vite.config.mts'),
         '--logLevel',
         'warn',
       ],

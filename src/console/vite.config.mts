@@ -3,12 +3,12 @@ import { defineConfig } from 'vite';
 
 // The console is built into dist/console, which the API server serves at `/` (src/console-files.ts).
 export default defineConfig({
-  root: __dirname,
+  root: import.meta.dirname,
   base: '/',
   publicDir: false,
   oxc: { jsx: { runtime: 'automatic' } },
   build: {
-    outDir: resolve(__dirname, '../../dist/console'),
+    outDir: resolve(import.meta.dirname, '../../dist/console'),
     emptyOutDir: true,
     sourcemap: false,
     chunkSizeWarningLimit: 1500,

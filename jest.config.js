@@ -4,7 +4,10 @@
 const ESM_ONLY = ['openid-client', 'oauth4webapi', 'jose'];
 const transform = {
   '^.+\\.ts$': ['ts-jest', {}],
-  [`/node_modules/(?:${ESM_ONLY.join('|')})/.+\\.js$`]: ['ts-jest', { tsconfig: { allowJs: true } }],
+  [`/node_modules/(?:${ESM_ONLY.join('|')})/.+\\.js$`]: [
+    'ts-jest',
+    { tsconfig: { allowJs: true } },
+  ],
 };
 const transformIgnorePatterns = [`/node_modules/(?!(?:${ESM_ONLY.join('|')})/)`];
 // @fastify/static's content-disposition is ESM-only, which Jest's sandbox cannot require.
@@ -30,6 +33,17 @@ module.exports = {
       testEnvironment: 'node',
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      transform,
+      transformIgnorePatterns,
+      moduleNameMapper,
+    },
+    {
+      // The web console in a real headless Chromium (Playwright) against the real app.
+      displayName: 'browser',
+      testEnvironment: 'node',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/test/console/**/*.browser-spec.ts'],
+      globalSetup: '<rootDir>/test/console/support/global-setup.js',
       transform,
       transformIgnorePatterns,
       moduleNameMapper,

@@ -18,6 +18,7 @@ import { ProblemFilter } from './common/problem.filter';
 import { NestPinoLogger } from './common/logger';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/config';
+import { defaultConsoleDir, registerConsole } from './console-files';
 import { setupSwagger } from './openapi';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -89,6 +90,9 @@ export async function createApp(
       }),
     });
   }
+
+  // The web console at `/`, when it has been built.
+  registerConsole(fastify, config.consoleDir ?? defaultConsoleDir());
 
   app.setGlobalPrefix('api/v1', {
     exclude: [{ path: 'health/ready', method: RequestMethod.GET }],

@@ -125,7 +125,7 @@ function stringRule(name: string): Record<string, unknown> | undefined {
   if (name === 'id' || /^[a-z]+(?:[A-Z][a-z]+)*Id$/.test(name)) return uuid;
   if (/On$/.test(name)) return date;
   if (/At$/.test(name)) return instant;
-  if (/(Value|Revenue|Liability|Receivable|Amount)$/.test(name)) return money;
+  if (/(Value|Revenue|Liability|Receivable|Amount|Cash)$/.test(name)) return money;
   return undefined;
 }
 

@@ -35,6 +35,8 @@ export interface AppConfig {
    */
   publicUrl?: string;
   oidc?: OidcConfig;
+  /** The built web console to serve at `/` (default dist/console of this checkout). */
+  consoleDir?: string;
 }
 
 /** The session lifetimes and public address of `config`, defaults filled in. */

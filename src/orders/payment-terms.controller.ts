@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AnyRole, Roles } from '../access/roles.decorator';
-import { Page, PageQueryDto } from '../common/pagination';
+import { ApiPage, Page, PageQueryDto } from '../common/pagination';
 import { ParseIdPipe } from '../common/validation';
 import { CreatePaymentTermsDto, PaymentTermsDto, UpdatePaymentTermsDto } from './payment-terms.dto';
 import { PaymentTermsService } from './payment-terms.service';
@@ -20,6 +20,7 @@ export class PaymentTermsController {
 
   @Get()
   @AnyRole()
+  @ApiPage(PaymentTermsDto)
   list(@Query() query: PageQueryDto): Promise<Page<PaymentTermsDto>> {
     return this.terms.list(query);
   }

@@ -61,6 +61,7 @@ export class PurchaseOrderController {
 
   @Get()
   @AnyRole()
+  @ApiPage(PurchaseOrderDto)
   list(@Query() query: PurchaseOrderQueryDto): Promise<Page<PurchaseOrderDto>> {
     return this.orders.list(query);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { AnyRole, Roles } from '../access/roles.decorator';
 import { ApiPage, Page, PageQueryDto } from '../common/pagination';
@@ -27,6 +27,7 @@ export class ForecastController {
   @Get('revenue-forecast')
   @AnyRole()
   @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: RevenueForecastDto })
   async revenue(
     @Query() query: RevenueForecastQueryDto,
     @Headers('accept') accept: string | undefined,
@@ -45,6 +46,7 @@ export class ForecastController {
   @Get('cash-forecast')
   @AnyRole()
   @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: CashForecastDto })
   async cash(
     @Query() query: CashForecastQueryDto,
     @Headers('accept') accept: string | undefined,

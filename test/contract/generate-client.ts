@@ -1,8 +1,9 @@
 /**
  * The ERP contract check (`npm run contract:check`): builds the OpenAPI document the way the
  * production build does (test/contract/openapi-document.ts), generates TypeScript types from it
- * with openapi-typescript, and type-checks erp-client.ts — an ERP's code against those types. A
- * renamed field, a removed route or a new required input fails the check.
+ * with openapi-typescript, and type-checks erp-client.ts — an ERP's code against those types, then
+ * writes the same types for the web console (src/console/api) and type-checks it. A renamed field,
+ * a removed route or a new required input fails the check.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,8 @@ import { buildOpenApiFile, fail } from './openapi-document';
 
 const ROOT = resolve(__dirname, '..', '..');
 const GENERATED = join(__dirname, 'hashbook-api.d.ts');
+/** The web console's typed client reads the same types. */
+const CONSOLE_GENERATED = join(ROOT, 'src', 'console', 'api', 'hashbook-api.d.ts');
 
 async function main(): Promise<void> {
   const specFile = await buildOpenApiFile();
@@ -38,6 +41,14 @@ async function main(): Promise<void> {
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const formatted = readFileSync(GENERATED, 'utf8');
+  const consolePrevious = (() => {
+    try {
+      return readFileSync(CONSOLE_GENERATED, 'utf8');
+    } catch {
+      return '';
+    }
+  })();
+  writeFileSync(CONSOLE_GENERATED, formatted);
 
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   try {
@@ -47,12 +58,23 @@ async function main(): Promise<void> {
   } catch {
     fail('test/contract/erp-client.ts no longer compiles against the API (see above).');
   }
+  try {
+    execFileSync(
+      process.execPath,
+      [tsc, '--noEmit', '-p', join(ROOT, 'src', 'console', 'tsconfig.json')],
+      { stdio: 'inherit' },
+    );
+  } catch {
+    fail('the web console (src/console) no longer compiles against the API (see above).');
+  }
   const paths = Object.keys(document.paths).length;
   console.log(
-    `Contract check passed: ${paths} paths; test/contract/erp-client.ts compiles against them.`,
+    `Contract check passed: ${paths} paths; test/contract/erp-client.ts and the console compile against them.`,
   );
-  if (previous !== formatted) {
-    console.log('test/contract/hashbook-api.d.ts changed with the API: commit it with the change.');
+  if (previous !== formatted || consolePrevious !== formatted) {
+    console.log(
+      'test/contract/hashbook-api.d.ts and src/console/api/hashbook-api.d.ts changed with the API: commit them with the change.',
+    );
   }
 }
 

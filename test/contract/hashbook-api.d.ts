@@ -2753,22 +2753,6 @@ export interface components {
     ForecastBasis: 'contract' | 'plan';
     /** @enum {string} */
     ForecastGroupBy: 'productModel' | 'customer' | 'segment' | 'region' | 'purchaseOrder';
-    CreateSnapshotDto: {
-      /**
-       * @description First month, YYYY-MM
-       * @example 2026-03
-       */
-      from: string;
-      /**
-       * @description Last month, YYYY-MM (inclusive)
-       * @example 2026-03
-       */
-      to: string;
-      granularity: components['schemas']['Granularity'];
-      /** @default contract */
-      basis: components['schemas']['ForecastBasis'];
-      name: string;
-    };
     RevenueGroupDto: {
       /** @example 3060000.00 */
       recognizedRevenue: string;
@@ -2830,6 +2814,61 @@ export interface components {
       quantity: number;
       /** @example 0.00 */
       value: string;
+    };
+    RevenueForecastDto: {
+      granularity: components['schemas']['Granularity'];
+      basis: components['schemas']['ForecastBasis'];
+      /** Format: date */
+      asOf: string;
+      from: string;
+      to: string;
+      periods: components['schemas']['RevenuePeriodDto'][];
+      totals: components['schemas']['RevenueFiguresDto'];
+      /** @description Open units whose contracted ship date is on or before asOf; in no period. */
+      overdue: components['schemas']['QuantityValueDto'];
+      /** @description Plan basis: open units the plan cannot schedule; in no period. */
+      unscheduled: components['schemas']['QuantityValueDto'];
+    };
+    CashPeriodDto: {
+      /**
+       * @description Payments received in the period, on or before asOf, less payments reversed and refunds paid in it.
+       * @example 2142000.00
+       */
+      receivedCash: string;
+      /** @example 2142000.00 */
+      expectedCash: string;
+      period: string;
+    };
+    CashForecastDto: {
+      granularity: components['schemas']['Granularity'];
+      /** Format: date */
+      asOf: string;
+      from: string;
+      to: string;
+      periods: components['schemas']['CashPeriodDto'][];
+      totals: {
+        receivedCash: string;
+        expectedCash: string;
+      };
+      overdue: {
+        amount: string;
+      };
+    };
+    CreateSnapshotDto: {
+      /**
+       * @description First month, YYYY-MM
+       * @example 2026-03
+       */
+      from: string;
+      /**
+       * @description Last month, YYYY-MM (inclusive)
+       * @example 2026-03
+       */
+      to: string;
+      granularity: components['schemas']['Granularity'];
+      /** @default contract */
+      basis: components['schemas']['ForecastBasis'];
+      name: string;
     };
     SnapshotWithForecastDto: {
       granularity: components['schemas']['Granularity'];
@@ -8179,7 +8218,13 @@ export interface operations {
           'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: components['schemas']['PaymentTermsDto'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description Invalid request (validation errors carry field paths) */
       400: {
@@ -8651,7 +8696,13 @@ export interface operations {
           'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: components['schemas']['PurchaseOrderDto'][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description Invalid request (validation errors carry field paths) */
       400: {
@@ -11980,8 +12031,8 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
-          'text/csv': Record<string, never>;
+          'application/json': components['schemas']['RevenueForecastDto'];
+          'text/csv': components['schemas']['RevenueForecastDto'];
         };
       };
       /** @description Invalid request (validation errors carry field paths) */
@@ -12074,8 +12125,8 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
-          'text/csv': Record<string, never>;
+          'application/json': components['schemas']['CashForecastDto'];
+          'text/csv': components['schemas']['CashForecastDto'];
         };
       };
       /** @description Invalid request (validation errors carry field paths) */

@@ -33,8 +33,13 @@ interface Asset {
   gzipped?: Buffer;
 }
 
-/** Paths the console never owns: an unknown one there is the API's 404, not a page. */
-const NOT_PAGES = /^\/(api|docs|health)(\/|$|-|\?)/;
+/**
+ * The console's pages (its router in src/console/app.tsx), each a real URL that loads the app: a
+ * section and, where it has them, its records. Any other path is the API's: a 404 problem, or the
+ * 414 a too long path segment gets.
+ */
+const PAGES = ['/', '/sign-in', '/dashboard', '/pipeline', '/delivery-plan'];
+const SECTIONS = ['/customers', '/orders', '/reports', '/admin'];
 
 /** dist/console of this checkout, found from this file in src/ (tests) or dist/src/ (build). */
 export function defaultConsoleDir(): string {
@@ -86,11 +91,12 @@ export function registerConsole(fastify: FastifyInstance, dir: string): boolean 
     if (!asset) return notFound(request, reply);
     send(request, reply, asset, 'public, max-age=31536000, immutable');
   });
-  const page = (request: FastifyRequest, reply: FastifyReply) => {
-    if (NOT_PAGES.test(request.url)) return notFound(request, reply);
+  const page = (request: FastifyRequest, reply: FastifyReply) =>
     send(request, reply, index, 'no-cache');
-  };
-  fastify.get('/', page);
-  fastify.get('/*', page);
+  for (const path of PAGES) fastify.get(path, page);
+  for (const section of SECTIONS) {
+    fastify.get(section, page);
+    fastify.get(`${section}/:page`, page);
+  }
   return true;
 }

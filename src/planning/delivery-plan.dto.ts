@@ -1,12 +1,13 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { IsDateOnly } from '../common/dates';
 import { PageQueryDto } from '../common/pagination';
+import { ConsistencyQueryDto } from '../database/read-database';
 import { PLAN_STATUSES, type MonthUnits, type PlanStatus, type TranchePlan } from './allocate';
 import type { PlanTrancheRow } from './plan.queries';
 
-export class DeliveryPlanQueryDto extends PageQueryDto {
+export class DeliveryPlanQueryDto extends IntersectionType(PageQueryDto, ConsistencyQueryDto) {
   @IsOptional()
   @IsUUID()
   productModelId?: string;
@@ -96,7 +97,7 @@ export function toPlanTrancheDto(row: PlanTrancheRow, plan: TranchePlan): PlanTr
 /** The most units one question may ask about. */
 export const MAX_AVAILABILITY_QUANTITY = 100_000_000;
 
-export class AvailabilityQueryDto {
+export class AvailabilityQueryDto extends ConsistencyQueryDto {
   @IsUUID()
   productModelId: string;
 

@@ -2243,6 +2243,8 @@ export interface components {
       signedOn?: string;
     };
     /** @enum {string} */
+    Consistency: 'eventual' | 'strong';
+    /** @enum {string} */
     BacklogGroupBy:
       'productModel' | 'customer' | 'segment' | 'region' | 'shipMonth' | 'purchaseOrder';
     BacklogFiguresDto: {
@@ -8323,6 +8325,8 @@ export interface operations {
   reports_backlog: {
     parameters: {
       query?: {
+        /** @description `eventual` (default): may be served by the read replica, a moment behind the latest writes. `strong`: read from the primary, so it reflects every committed write. Without a read replica both read the primary. */
+        consistency?: components['schemas']['Consistency'];
         /** @description As of the end of this date; default today. */
         asOf?: string;
         segment?: components['schemas']['CustomerSegment'];
@@ -8390,6 +8394,8 @@ export interface operations {
   reports_contractBalances: {
     parameters: {
       query?: {
+        /** @description `eventual` (default): may be served by the read replica, a moment behind the latest writes. `strong`: read from the primary, so it reflects every committed write. Without a read replica both read the primary. */
+        consistency?: components['schemas']['Consistency'];
         /** @description As of the end of this date; default today. */
         asOf?: string;
         segment?: components['schemas']['CustomerSegment'];
@@ -8456,6 +8462,8 @@ export interface operations {
   reports_receivablesAging: {
     parameters: {
       query?: {
+        /** @description `eventual` (default): may be served by the read replica, a moment behind the latest writes. `strong`: read from the primary, so it reflects every committed write. Without a read replica both read the primary. */
+        consistency?: components['schemas']['Consistency'];
         /** @description As of the end of this date; default today. */
         asOf?: string;
         segment?: components['schemas']['CustomerSegment'];
@@ -8522,6 +8530,8 @@ export interface operations {
   reports_bookings: {
     parameters: {
       query?: {
+        /** @description `eventual` (default): may be served by the read replica, a moment behind the latest writes. `strong`: read from the primary, so it reflects every committed write. Without a read replica both read the primary. */
+        consistency?: components['schemas']['Consistency'];
         /** @description As of the end of this date; default today. */
         asOf?: string;
         segment?: components['schemas']['CustomerSegment'];
@@ -8594,6 +8604,8 @@ export interface operations {
   reports_rollforward: {
     parameters: {
       query?: {
+        /** @description `eventual` (default): may be served by the read replica, a moment behind the latest writes. `strong`: read from the primary, so it reflects every committed write. Without a read replica both read the primary. */
+        consistency?: components['schemas']['Consistency'];
         /** @description As of the end of this date; default today. */
         asOf?: string;
         segment?: components['schemas']['CustomerSegment'];
@@ -8664,6 +8676,8 @@ export interface operations {
   forecast_revenue: {
     parameters: {
       query?: {
+        /** @description `eventual` (default): may be served by the read replica, a moment behind the latest writes. `strong`: read from the primary, so it reflects every committed write. Without a read replica both read the primary. */
+        consistency?: components['schemas']['Consistency'];
         /** @description As of the end of this date; default today. */
         asOf?: string;
         segment?: components['schemas']['CustomerSegment'];
@@ -8737,6 +8751,8 @@ export interface operations {
   forecast_cash: {
     parameters: {
       query?: {
+        /** @description `eventual` (default): may be served by the read replica, a moment behind the latest writes. `strong`: read from the primary, so it reflects every committed write. Without a read replica both read the primary. */
+        consistency?: components['schemas']['Consistency'];
         /** @description As of the end of this date; default today. */
         asOf?: string;
         segment?: components['schemas']['CustomerSegment'];
@@ -9012,6 +9028,8 @@ export interface operations {
   forecast_variance: {
     parameters: {
       query?: {
+        /** @description `eventual` (default): may be served by the read replica, a moment behind the latest writes. `strong`: read from the primary, so it reflects every committed write. Without a read replica both read the primary. */
+        consistency?: components['schemas']['Consistency'];
         asOf?: string;
         format?: 'json' | 'csv';
       };
@@ -9292,6 +9310,8 @@ export interface operations {
         limit?: number;
         /** @description The `nextCursor` of the previous page */
         cursor?: string;
+        /** @description `eventual` (default): may be served by the read replica, a moment behind the latest writes. `strong`: read from the primary, so it reflects every committed write. Without a read replica both read the primary. */
+        consistency?: components['schemas']['Consistency'];
         status?: components['schemas']['PlanStatus'];
         /** @description Plan the book as it stood at the end of this date (today's capacity); default today. */
         asOf?: string;
@@ -9353,6 +9373,8 @@ export interface operations {
   availability_get: {
     parameters: {
       query: {
+        /** @description `eventual` (default): may be served by the read replica, a moment behind the latest writes. `strong`: read from the primary, so it reflects every committed write. Without a read replica both read the primary. */
+        consistency?: components['schemas']['Consistency'];
         /** @description Units more to sell. */
         quantity: number;
         /** @description Plan as of the end of this date (today's capacity); default today. */
@@ -10337,6 +10359,9 @@ export const instalmentKindValues: ReadonlyArray<
 export const instalmentStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['InstalmentStatus']
 > = ['open', 'paid', 'void'];
+export const consistencyValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['Consistency']
+> = ['eventual', 'strong'];
 export const backlogGroupByValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['BacklogGroupBy']
 > = ['productModel', 'customer', 'segment', 'region', 'shipMonth', 'purchaseOrder'];

@@ -174,6 +174,22 @@ describe('a read replica (DATABASE_READ_URL)', () => {
     expect(await shortfall()).toBe(500);
   });
 
+  it('answers 503 for reads of the replica while it is away, and recovers by itself', async () => {
+    await standby.stop();
+    const res = await get('/reports/backlog', { productModelId: modelId }).expect(503);
+    expect(res.body.code).toBe('DATABASE_UNAVAILABLE');
+    expect(JSON.stringify(res.body)).not.toContain(String(standby.port));
+    // The primary still answers: strong reads, everything else, and readiness.
+    await get('/reports/backlog', { productModelId: modelId, consistency: 'strong' }).expect(200);
+    await get('/delivery-plan/tranches', { consistency: 'strong' }).expect(200);
+    await t.http().get('/health/ready').expect(200);
+
+    await standby.start();
+    await caughtUp();
+    await until(async () => (await get('/reports/backlog')).status === 200);
+    await get('/availability', { productModelId: modelId, quantity: 10 }).expect(200);
+  });
+
   it('refuses a consistency it does not know', async () => {
     const res = await get('/reports/backlog', { consistency: 'sometimes' }).expect(400);
     expect(res.body.code).toBe('VALIDATION_FAILED');

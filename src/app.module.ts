@@ -59,8 +59,8 @@ export class AppModule {
         },
       ],
       // Global for what every module may read: the configuration and the Clock derived from it,
-      // the prepared statements the order book writes with, and where reads that may lag go. The idempotency store is only
-      // used by the request hooks.
+      // the prepared statements the order book writes with, and where reads that may lag go
+      // (ReadDatabase). The idempotency store is only used by the request hooks.
       exports: [APP_CONFIG, Clock, PreparedQueries, ReadDatabase],
       global: true,
     };

@@ -16,6 +16,8 @@ export interface AppConfig {
   host: string;
   /** Explicit server; undefined means "start the embedded PostgreSQL in dataDir". */
   databaseUrl?: string;
+  /** A read replica of it: reports, the delivery plan and availability read there. */
+  databaseReadUrl?: string;
   dataDir: string;
   adminApiKey?: string;
   seedDemo: boolean;
@@ -80,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       PORT: port({ default: 3000 }),
       HOST: str({ default: '0.0.0.0' }),
       DATABASE_URL: url({ default: undefined }),
+      DATABASE_READ_URL: url({ default: undefined }),
       DATA_DIR: str({ default: './.data' }),
       ADMIN_API_KEY: adminKey({ default: undefined }),
       SEED_DEMO: bool({ default: true }),
@@ -129,6 +132,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       'OIDC_AUTO_CREATE_ROLE: needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET',
     );
   }
+  if (values.DATABASE_READ_URL && !values.DATABASE_URL) {
+    problems.push('DATABASE_READ_URL: needs DATABASE_URL (the replica of that primary)');
+  }
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
@@ -136,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: values.PORT,
     host: values.HOST,
     databaseUrl: values.DATABASE_URL || undefined,
+    databaseReadUrl: values.DATABASE_READ_URL || undefined,
     dataDir: resolve(values.DATA_DIR),
     adminApiKey: values.ADMIN_API_KEY || undefined,
     seedDemo: values.SEED_DEMO,

@@ -26,6 +26,15 @@ describe('isDatabaseUnavailable', () => {
       }),
     ],
     [
+      'a statement through a transaction manager whose connection was dropped',
+      Object.assign(
+        new Error('Database connection provided by a query runner was already released'),
+        {
+          name: 'QueryRunnerProviderAlreadyReleasedError',
+        },
+      ),
+    ],
+    [
       'a driver error wrapped by TypeORM',
       new QueryFailedError('SELECT 1', [], withCode('57P01', 'terminating connection')),
     ],

@@ -15,6 +15,12 @@ const NETWORK_CODES = new Set([
   'EAI_AGAIN',
 ]);
 
+// TypeORM's names for "this transaction's connection is gone" (released when the server dropped it).
+const RELEASED = new Set([
+  'QueryRunnerAlreadyReleasedError',
+  'QueryRunnerProviderAlreadyReleasedError',
+]);
+
 /** SQLSTATEs: admin shutdown, crash shutdown, cannot connect now (starting or stopping). */
 const SERVER_CODES = new Set(['57P01', '57P02', '57P03']);
 
@@ -26,7 +32,7 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 4) return false;
   // TypeORM releases a transaction's connection when the server drops it between two statements;
   // the transaction's next statement then finds it released.
-  if ((error as Error).name === 'QueryRunnerAlreadyReleasedError') return true;
+  if (RELEASED.has((error as Error).name)) return true;
   const { code, message, driverError, cause, errors } = error as {
     code?: unknown;
     message?: unknown;

@@ -10,7 +10,11 @@ const logger = new Logger('Database');
 /** How long a request waits for a new connection before it answers 503 DATABASE_UNAVAILABLE. */
 export const CONNECT_TIMEOUT_MS = 5000;
 
-export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+export function dataSourceOptions(
+  url: string,
+  poolSize = 10,
+  applicationName = 'hashbook',
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -32,7 +36,7 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
       logger.warn(`An idle database connection failed and was discarded: ${error.message}`),
     connectTimeoutMS: CONNECT_TIMEOUT_MS,
     // JIT compilation costs tens of milliseconds on report queries and saves nothing at these sizes.
-    extra: { max: poolSize, application_name: 'hashbook', options: '-c jit=off' },
+    extra: { max: poolSize, application_name: applicationName, options: '-c jit=off' },
   };
 }
 

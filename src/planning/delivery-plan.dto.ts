@@ -1,13 +1,14 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { IsDateOnly } from '../common/dates';
 import { PageQueryDto } from '../common/pagination';
+import { ConsistencyQueryDto } from '../database/read-database';
 import { PLAN_STATUSES, type MonthUnits, type PlanStatus, type TranchePlan } from './allocate';
 import type { PlanTrancheRow } from './plan.queries';
 import { IsId } from '../common/validation';
 
-export class DeliveryPlanQueryDto extends PageQueryDto {
+export class DeliveryPlanQueryDto extends IntersectionType(PageQueryDto, ConsistencyQueryDto) {
   @IsOptional()
   @IsId()
   productModelId?: string;
@@ -97,7 +98,7 @@ export function toPlanTrancheDto(row: PlanTrancheRow, plan: TranchePlan): PlanTr
 /** The most units one question may ask about. */
 export const MAX_AVAILABILITY_QUANTITY = 100_000_000;
 
-export class AvailabilityQueryDto {
+export class AvailabilityQueryDto extends ConsistencyQueryDto {
   @IsId()
   productModelId: string;
 

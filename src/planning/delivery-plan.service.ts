@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
+import { Consistency, ReadDatabase } from '../database/read-database';
 import { ReferenceNotFoundError, ValidationFailedError } from '../common/errors';
 import { Page } from '../common/pagination';
 import {
@@ -82,14 +82,23 @@ export class DeliveryPlanService {
   private readonly cache = new PlanCache(KEPT_TRANCHES);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly versions: PlanVersionRepository,
+    private readonly readDatabase: ReadDatabase,
   ) {}
 
-  /** Runs reads in one snapshot, so versions, tranches and capacity are of one committed state. */
-  read<T>(work: (db: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction('REPEATABLE READ', work);
+  /**
+   * Runs reads in one snapshot, so versions, tranches and capacity are of one committed state:
+   * on the primary (`strong`, the default) or on the read replica (`eventual`). The kept plans
+   * serve both: a plan is kept with the version read in the snapshot its tranches and capacity
+   * were read in, and used only by a read that sees that same version, so a replica behind the
+   * primary plans (and keeps) the older state it shows without passing it off as the newer one.
+   */
+  read<T>(
+    work: (db: EntityManager) => Promise<T>,
+    consistency: Consistency = 'strong',
+  ): Promise<T> {
+    return this.readDatabase.for(consistency).transaction('REPEATABLE READ', work);
   }
 
   /**
@@ -181,8 +190,12 @@ export class DeliveryPlanService {
   }
 
   /** The plan as of asOf, of the models (null: all), from what this instance keeps. */
-  plan(asOf: string, modelIds: string[] | null): Promise<ComputedPlan> {
-    return this.read((db) => this.currentPlan(db, asOf, modelIds));
+  plan(
+    asOf: string,
+    modelIds: string[] | null,
+    consistency: Consistency = 'strong',
+  ): Promise<ComputedPlan> {
+    return this.read((db) => this.currentPlan(db, asOf, modelIds), consistency);
   }
 
   async tranches(query: DeliveryPlanQueryDto): Promise<Page<PlanTrancheDto>> {
@@ -198,7 +211,7 @@ export class DeliveryPlanService {
         if (modelIds.length === 0) return null;
       }
       return this.currentPlan(db, asOf, modelIds);
-    });
+    }, query.consistency ?? 'eventual');
     if (!computed) return { items: [], nextCursor: null };
 
     const { tranches, allocation } = computed;
@@ -230,7 +243,7 @@ export class DeliveryPlanService {
         throw new ReferenceNotFoundError('productModelId', 'Product model', productModelId);
       }
       return { allocation: kept.models.get(ids[0])!.allocation, modelId: ids[0] };
-    });
+    }, query.consistency ?? 'eventual');
     return { productModelId, quantity, asOf, ...availability(allocation, modelId, quantity) };
   }
 
@@ -242,7 +255,11 @@ export class DeliveryPlanService {
    * reported, never how capacity is shared: the plan itself is always every model's (or the
    * filtered model's, when there is one).
    */
-  async planForecast(asOf: string, filters: PlanForecastFilters): Promise<PlanForecast> {
+  async planForecast(
+    asOf: string,
+    filters: PlanForecastFilters,
+    consistency: Consistency = 'strong',
+  ): Promise<PlanForecast> {
     const { computed, customers } = await this.read(async (db) => {
       const modelIds = filters.productModelId ? [filters.productModelId] : null;
       const customers =
@@ -250,7 +267,7 @@ export class DeliveryPlanService {
           ? await customersMatching(db, filters)
           : null;
       return { computed: await this.currentPlan(db, asOf, modelIds), customers };
-    });
+    }, consistency);
 
     const rows: PlanForecastRow[] = [];
     const unscheduled = { units: 0, valueCents: 0 };

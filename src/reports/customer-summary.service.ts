@@ -26,9 +26,10 @@ export class CustomerSummaryService {
     const { text, values } = customerFiguresQuery(customerId, asOf);
     const [[own], backlog, balances, aging] = await Promise.all([
       this.dataSource.query(text, values) as Promise<CustomerFiguresRow[]>,
-      this.reports.backlog({ customerId, asOf }),
-      this.reports.contractBalances({ customerId, asOf }),
-      this.reports.receivablesAging({ customerId, asOf }),
+      // On the primary, with the customer's own figures: one page, one state of the book.
+      this.reports.backlog({ customerId, asOf, consistency: 'strong' }),
+      this.reports.contractBalances({ customerId, asOf, consistency: 'strong' }),
+      this.reports.receivablesAging({ customerId, asOf, consistency: 'strong' }),
     ]);
     if (!own.customer_exists) throw new NotFoundError('Customer', customerId);
     return {

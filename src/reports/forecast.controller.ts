@@ -94,7 +94,7 @@ export class ForecastController {
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<VarianceDto | string> {
-    const report = await this.forecasts.variance(id, query.asOf);
+    const report = await this.forecasts.variance(id, query.asOf, query.consistency);
     return jsonOrCsv(report, { format: query.format, accept, reply }, 'variance', (r) => r.periods);
   }
 }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ConsistencyQueryDto } from '../database/read-database';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { IsDateOnly, IsMonth } from '../common/dates';
 import { GRANULARITIES, PeriodQueryDto } from './report-query.dto';
@@ -148,7 +149,7 @@ export class SnapshotWithForecastDto extends SnapshotDto {
   asOf: string;
 }
 
-export class VarianceQueryDto {
+export class VarianceQueryDto extends ConsistencyQueryDto {
   @IsOptional()
   @IsDateOnly({ optional: true })
   asOf?: string;

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
+import { Consistency, ReadDatabase } from '../database/read-database';
 import { NotFoundError } from '../common/errors';
 import { formatMoney, parseMoney } from '../common/money';
 import { paginate, Page, PageQueryDto } from '../common/pagination';
@@ -55,6 +56,7 @@ export class ForecastService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly plans: DeliveryPlanService,
+    private readonly db: ReadDatabase,
   ) {}
 
   private range(query: RevenueForecastQueryDto | CashForecastQueryDto) {
@@ -72,7 +74,7 @@ export class ForecastService {
       granularity,
       withForecast: true,
     });
-    const rows = (await this.dataSource.query(text, values)) as RevenueRow[];
+    const rows = (await this.db.for(query.consistency).query(text, values)) as RevenueRow[];
 
     const totals = new Map(list.map((p) => [p.period, zero()]));
     const groups = new Map(
@@ -107,10 +109,10 @@ export class ForecastService {
 
     let unscheduled = { units: 0, cents: 0 };
     if (!contract) {
-      const planned = await this.plans.planForecast(asOf, query);
+      const planned = await this.plans.planForecast(asOf, query, query.consistency ?? 'eventual');
       unscheduled = { units: planned.unscheduled.units, cents: planned.unscheduled.valueCents };
       const labels = query.groupBy
-        ? await this.groupLabels(query.groupBy, planned.rows)
+        ? await this.groupLabels(query.groupBy, planned.rows, query.consistency)
         : new Map<string, { key: string; label: string }>();
       for (const row of planned.rows) {
         const period = periodOf(`${row.month}-01`, granularity);
@@ -163,6 +165,7 @@ export class ForecastService {
   private async groupLabels(
     groupBy: NonNullable<RevenueForecastQueryDto['groupBy']>,
     rows: PlanForecastRow[],
+    consistency?: Consistency,
   ) {
     const columns = {
       productModel: ['m.id::text', 'm.sku'],
@@ -172,7 +175,7 @@ export class ForecastService {
       purchaseOrder: ['o.id::text', 'o.number'],
     }[groupBy];
     const ids = [...new Set(rows.map((r) => r.trancheId))];
-    const found = (await this.dataSource.query(
+    const found = (await this.db.for(consistency).query(
       `SELECT t.id, ${columns[0]} AS key, ${columns[1]} AS label FROM tranche t
          JOIN customer c ON c.id = t.customer_id JOIN product_model m ON m.id = t.product_model_id
          JOIN purchase_order o ON o.id = t.purchase_order_id WHERE t.id = ANY($1::uuid[])`,
@@ -184,7 +187,7 @@ export class ForecastService {
   async cashForecast(query: CashForecastQueryDto): Promise<CashForecastDto> {
     const { asOf, from, to, current, granularity, list, bounds } = this.range(query);
     const { text, values } = cashQuery({ ...query, asOf, current, ...bounds, granularity });
-    const rows = (await this.dataSource.query(text, values)) as CashRow[];
+    const rows = (await this.db.for(query.consistency).query(text, values)) as CashRow[];
     const byPeriod = new Map<string, CashRow>();
     let overdue = 0;
     for (const row of rows) {
@@ -216,7 +219,9 @@ export class ForecastService {
 
   /** Freezes today's forecast for the range; the stored figures never change afterwards. */
   async createSnapshot(body: CreateSnapshotDto): Promise<SnapshotWithForecastDto> {
+    // Read on the primary: the snapshot freezes the book as it stands.
     const forecast = await this.revenueForecast({
+      consistency: 'strong',
       from: body.from,
       to: body.to,
       granularity: body.granularity,
@@ -268,11 +273,12 @@ export class ForecastService {
   }
 
   /** Per period: what was frozen against what is recognised, forfeited and forecast now. */
-  async variance(id: string, asOf?: string): Promise<VarianceDto> {
+  async variance(id: string, asOf?: string, consistency?: Consistency): Promise<VarianceDto> {
     const snapshot = await this.findSnapshot(id);
     const frozen = snapshot.forecast as unknown as RevenueForecastDto;
     const now = await this.revenueForecast({
       asOf,
+      consistency,
       from: snapshot.fromMonth,
       to: snapshot.toMonth,
       granularity: snapshot.granularity,

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { ReadDatabase } from '../database/read-database';
 import { Clock } from '../common/clock';
 import { formatMoney } from '../common/money';
 import { BookingRow, bookingsQuery } from './bookings.queries';
@@ -59,7 +58,7 @@ const rollforwardFigures = (r: Omit<RollforwardRow, 'period_start'>): Rollforwar
 @Injectable()
 export class PeriodReportsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: ReadDatabase,
     private readonly clock: Clock,
   ) {}
 
@@ -71,7 +70,7 @@ export class PeriodReportsService {
   async bookings(query: BookingsQueryDto): Promise<BookingsReportDto> {
     const { asOf, from, to, current, granularity, list, bounds } = this.range(query);
     const { text, values } = bookingsQuery({ ...query, asOf, current, granularity, ...bounds });
-    const rows = (await this.dataSource.query(text, values)) as BookingRow[];
+    const rows = (await this.db.for(query.consistency).query(text, values)) as BookingRow[];
     const totals = new Map(list.map((p) => [p.period, noBookings()]));
     const groups = new Map(list.map((p) => [p.period, [] as BookingGroupDto[]]));
     for (const row of rows) {
@@ -108,7 +107,7 @@ export class PeriodReportsService {
       ...bounds,
       periodStarts: list.map((p) => p.start),
     });
-    const rows = (await this.dataSource.query(text, values)) as RollforwardRow[];
+    const rows = (await this.db.for(query.consistency).query(text, values)) as RollforwardRow[];
     const flows = (k: 'cash_received' | 'refunded' | 'recognized' | 'forfeited') =>
       rows.reduce((sum, r) => sum + r[k], 0);
     const [first, last] = [rows[0], rows[rows.length - 1]];

@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { IsDateOnly, IsMonth } from '../common/dates';
 import { IsId } from '../common/validation';
+import { ConsistencyQueryDto } from '../database/read-database';
 
 export const SEGMENTS = [
   'public_miner',
@@ -11,7 +12,7 @@ export const SEGMENTS = [
 ] as const;
 export const REGIONS = ['NA', 'LATAM', 'EMEA', 'APAC'] as const;
 
-export class ReportFiltersDto {
+export class ReportFiltersDto extends ConsistencyQueryDto {
   /** As of the end of this date; default today. */
   @IsOptional()
   @IsDateOnly({ optional: true })

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { ReadDatabase } from '../database/read-database';
 import { Clock } from '../common/clock';
 import { formatMoney } from '../common/money';
 import { backlogQuery, BacklogRow } from './backlog.queries';
@@ -39,7 +38,7 @@ function totalsAndGroups<
 @Injectable()
 export class ReportsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: ReadDatabase,
     private readonly clock: Clock,
   ) {}
 
@@ -53,7 +52,7 @@ export class ReportsService {
   async backlog(query: BacklogQueryDto): Promise<BacklogReportDto> {
     const at = this.asOf(query);
     const { text, values } = backlogQuery(query.groupBy, { ...query, ...at });
-    const rows = (await this.dataSource.query(text, values)) as BacklogRow[];
+    const rows = (await this.db.for(query.consistency).query(text, values)) as BacklogRow[];
     return {
       asOf: at.asOf,
       ...totalsAndGroups(rows, !!query.groupBy, (row) => ({
@@ -70,7 +69,7 @@ export class ReportsService {
   async contractBalances(query: ContractBalancesQueryDto): Promise<ContractBalancesReportDto> {
     const at = this.asOf(query);
     const { text, values } = contractBalancesQuery(query.groupBy, { ...query, ...at });
-    const rows = (await this.dataSource.query(text, values)) as BalanceRow[];
+    const rows = (await this.db.for(query.consistency).query(text, values)) as BalanceRow[];
     return {
       asOf: at.asOf,
       ...totalsAndGroups(rows, !!query.groupBy, (row): BalanceFiguresDto => ({
@@ -88,7 +87,7 @@ export class ReportsService {
   async receivablesAging(query: ReceivablesAgingQueryDto): Promise<ReceivablesAgingReportDto> {
     const at = this.asOf(query);
     const { text, values } = receivablesAgingQuery(query.groupBy, { ...query, ...at });
-    const rows = (await this.dataSource.query(text, values)) as AgingRow[];
+    const rows = (await this.db.for(query.consistency).query(text, values)) as AgingRow[];
     return {
       asOf: at.asOf,
       ...totalsAndGroups(rows, !!query.groupBy, (row): AgingFiguresDto => ({

@@ -2386,6 +2386,8 @@ export interface components {
       signedOn?: string;
     };
     /** @enum {string} */
+    Consistency: 'eventual' | 'strong';
+    /** @enum {string} */
     BacklogGroupBy:
       'productModel' | 'customer' | 'segment' | 'region' | 'shipMonth' | 'purchaseOrder';
     BacklogFiguresDto: {
@@ -11534,6 +11536,8 @@ export interface operations {
   reports_backlog: {
     parameters: {
       query?: {
+        /** @description `eventual` (default): may be served by the read replica, a moment behind the latest writes. `strong`: read from the primary, so it reflects every committed write. Without a read replica both read the primary. */
+        consistency?: components['schemas']['Consistency'];
         /** @description As of the end of this date; default today. */
         asOf?: string;
         customerId?: string;
@@ -11626,6 +11630,8 @@ export interface operations {
   reports_contractBalances: {
     parameters: {
       query?: {
+        /** @description `eventual` (default): may be served by the read replica, a moment behind the latest writes. `strong`: read from the primary, so it reflects every committed write. Without a read replica both read the primary. */
+        consistency?: components['schemas']['Consistency'];
         /** @description As of the end of this date; default today. */
         asOf?: string;
         customerId?: string;
@@ -11717,6 +11723,8 @@ export interface operations {
   reports_receivablesAging: {
     parameters: {
       query?: {
+        /** @description `eventual` (default): may be served by the read replica, a moment behind the latest writes. `strong`: read from the primary, so it reflects every committed write. Without a read replica both read the primary. */
+        consistency?: components['schemas']['Consistency'];
         /** @description As of the end of this date; default today. */
         asOf?: string;
         customerId?: string;
@@ -11808,6 +11816,8 @@ export interface operations {
   reports_bookings: {
     parameters: {
       query?: {
+        /** @description `eventual` (default): may be served by the read replica, a moment behind the latest writes. `strong`: read from the primary, so it reflects every committed write. Without a read replica both read the primary. */
+        consistency?: components['schemas']['Consistency'];
         /** @description As of the end of this date; default today. */
         asOf?: string;
         customerId?: string;
@@ -11905,6 +11915,8 @@ export interface operations {
   reports_rollforward: {
     parameters: {
       query?: {
+        /** @description `eventual` (default): may be served by the read replica, a moment behind the latest writes. `strong`: read from the primary, so it reflects every committed write. Without a read replica both read the primary. */
+        consistency?: components['schemas']['Consistency'];
         /** @description As of the end of this date; default today. */
         asOf?: string;
         customerId?: string;
@@ -12000,6 +12012,8 @@ export interface operations {
   forecast_revenue: {
     parameters: {
       query?: {
+        /** @description `eventual` (default): may be served by the read replica, a moment behind the latest writes. `strong`: read from the primary, so it reflects every committed write. Without a read replica both read the primary. */
+        consistency?: components['schemas']['Consistency'];
         /** @description As of the end of this date; default today. */
         asOf?: string;
         customerId?: string;
@@ -12098,6 +12112,8 @@ export interface operations {
   forecast_cash: {
     parameters: {
       query?: {
+        /** @description `eventual` (default): may be served by the read replica, a moment behind the latest writes. `strong`: read from the primary, so it reflects every committed write. Without a read replica both read the primary. */
+        consistency?: components['schemas']['Consistency'];
         /** @description As of the end of this date; default today. */
         asOf?: string;
         customerId?: string;
@@ -12506,6 +12522,8 @@ export interface operations {
   forecast_variance: {
     parameters: {
       query?: {
+        /** @description `eventual` (default): may be served by the read replica, a moment behind the latest writes. `strong`: read from the primary, so it reflects every committed write. Without a read replica both read the primary. */
+        consistency?: components['schemas']['Consistency'];
         asOf?: string;
         format?: 'json' | 'csv';
       };
@@ -12922,6 +12940,8 @@ export interface operations {
         limit?: number;
         /** @description The `nextCursor` of the previous page */
         cursor?: string;
+        /** @description `eventual` (default): may be served by the read replica, a moment behind the latest writes. `strong`: read from the primary, so it reflects every committed write. Without a read replica both read the primary. */
+        consistency?: components['schemas']['Consistency'];
         productModelId?: string;
         purchaseOrderId?: string;
         status?: components['schemas']['PlanStatus'];
@@ -13008,6 +13028,8 @@ export interface operations {
   availability_get: {
     parameters: {
       query: {
+        /** @description `eventual` (default): may be served by the read replica, a moment behind the latest writes. `strong`: read from the primary, so it reflects every committed write. Without a read replica both read the primary. */
+        consistency?: components['schemas']['Consistency'];
         productModelId: string;
         /** @description Units more to sell. */
         quantity: number;
@@ -14505,6 +14527,9 @@ export const instalmentKindValues: ReadonlyArray<
 export const instalmentStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['InstalmentStatus']
 > = ['open', 'paid', 'void'];
+export const consistencyValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['Consistency']
+> = ['eventual', 'strong'];
 export const backlogGroupByValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['BacklogGroupBy']
 > = ['productModel', 'customer', 'segment', 'region', 'shipMonth', 'purchaseOrder'];

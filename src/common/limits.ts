@@ -44,6 +44,6 @@ export const INT32_MAX = 2_147_483_647;
 /** A list page: at most this many items; the cursor that names the next page. */
 export const PAGE_LIMIT_MAX = 500;
 export const CURSOR_MAX = 200;
-/** A problem's `detail` and its field errors: longer lists are cut, with a note. */
+/** A problem's `detail` and each error message (longer ones are cut), and its error list. */
 export const DETAIL_MAX = 2000;
-export const FIELD_ERRORS_MAX = 1000;
+export const FIELD_ERRORS_MAX = 10_000;

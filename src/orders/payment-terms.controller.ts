@@ -18,18 +18,21 @@ export class PaymentTermsController {
     return this.terms.create(body);
   }
 
+  /** Lists the payment terms. */
   @Get()
   @AnyRole()
   list(@Query() query: PageQueryDto): Promise<Page<PaymentTermsDto>> {
     return this.terms.list(query);
   }
 
+  /** One set of payment terms. */
   @Get(':id')
   @AnyRole()
   get(@Param('id', new ParseIdPipe('Payment terms')) id: string): Promise<PaymentTermsDto> {
     return this.terms.get(id);
   }
 
+  /** Changes the fields given. Orders already signed keep the terms they were signed with. */
   @Patch(':id')
   @Roles('finance')
   update(

@@ -5,6 +5,7 @@ import { AuditModule } from './audit/audit.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { Clock } from './common/clock';
 import { IdempotencyStore } from './common/idempotency.store';
+import { RateLimitStore } from './common/rate-limit.store';
 import { APP_CONFIG, AppConfig } from './config/config';
 import { CustomersModule } from './customers/customers.module';
 import { dataSourceOptions } from './database/data-source';
@@ -36,11 +37,12 @@ export class AppModule {
         { provide: APP_CONFIG, useValue: config },
         Clock,
         IdempotencyStore,
+        RateLimitStore,
         PreparedQueries,
       ],
       // Global for what every module may read: the configuration and the Clock derived from it,
       // and the prepared statements the order book writes with. The idempotency store is only
-      // used by the request hooks.
+      // used by the request hooks, the rate-limit store by the rate limiter.
       exports: [APP_CONFIG, Clock, PreparedQueries],
       global: true,
     };

@@ -32,6 +32,14 @@ describe('the per-key rate limit across two instances', () => {
       expectProblem(refused, 429, 'RATE_LIMITED');
       expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     }
+    // What cannot be read is counted too: a flood of bad bodies meets the limit first.
+    const form = await b
+      .http()
+      .post('/api/v1/customers')
+      .set('X-API-Key', key)
+      .type('form')
+      .send('a=1');
+    expectProblem(form, 429, 'RATE_LIMITED');
     // Another key has its own count.
     await get(b, await a.keyFor('viewer')).expect(200);
   });

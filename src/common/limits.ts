@@ -34,6 +34,15 @@ export const INSTANT_MAX = 35;
 /** Money as a decimal string: up to 9,999,999,999,999.99 (cents stay exact in a double). */
 export const MONEY_MAX_LENGTH = 16;
 
+/** Lines of one order · tranches of one line · items of one shipment · changes of one amendment. */
+export const ORDER_LINES_MAX = 100;
+export const LINE_TRANCHES_MAX = 500;
+export const SHIPMENT_ITEMS_MAX = 500;
+export const AMENDMENT_CHANGES_MAX = 500;
+/** Milestones of one set of payment terms · capacity rows of one request. */
+export const MILESTONES_MAX = 20;
+export const CAPACITY_ROWS_MAX = 2000;
+
 /** Units in one tranche, line or shipment item. */
 export const QUANTITY_MAX = 10_000_000;
 /** The `If-Match` header: a few entity tags. */

@@ -2222,12 +2222,12 @@ export interface components {
        * @example 7
        */
       depositDueDays: number;
+      milestones: components['schemas']['MilestoneDto'][];
       /** @description e.g. PT-30. */
       code: string;
       name: string;
       /** @description Deposit as a percent of the order value, up to 2 decimals. */
       depositPercent: number;
-      milestones: components['schemas']['MilestoneDto'][];
     };
     PaymentTermsDto: {
       /** Format: int32 */
@@ -2248,9 +2248,9 @@ export interface components {
     UpdatePaymentTermsDto: {
       /** Format: int32 */
       depositDueDays?: number;
+      milestones?: components['schemas']['MilestoneDto'][];
       name?: string;
       depositPercent?: number;
-      milestones?: components['schemas']['MilestoneDto'][];
     };
     TrancheInputDto: {
       /**
@@ -2284,12 +2284,12 @@ export interface components {
        * @example 2021-03-20
        */
       signedOn: string;
+      lines: components['schemas']['OrderLineInputDto'][];
       /** @description Defaults to the customer's default terms; with none, each tranche is billed in full on its ship date. */
       paymentTermsCode?: string;
       customerReference?: string;
       /** @description The ERP's own reference; unique. */
       externalRef?: string;
-      lines: components['schemas']['OrderLineInputDto'][];
     };
     /** @enum {string} */
     PurchaseOrderStatus: 'draft' | 'confirmed' | 'completed' | 'cancelled';
@@ -2377,10 +2377,10 @@ export interface components {
        * @example 2021-03-20
        */
       signedOn?: string;
+      lines?: components['schemas']['OrderLineInputDto'][];
       paymentTermsCode?: string | null;
       customerReference?: string | null;
       externalRef?: string | null;
-      lines?: components['schemas']['OrderLineInputDto'][];
     };
     RescheduleTrancheDto: {
       /** Format: uuid */

@@ -6,6 +6,7 @@ import { AuditModule } from './audit/audit.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { Clock } from './common/clock';
 import { IdempotencyStore } from './common/idempotency.store';
+import { RateLimitStore } from './common/rate-limit.store';
 import { APP_CONFIG, AppConfig } from './config/config';
 import { CustomersModule } from './customers/customers.module';
 import { dataSourceOptions } from './database/data-source';
@@ -47,6 +48,7 @@ export class AppModule {
         { provide: APP_CONFIG, useValue: config },
         Clock,
         IdempotencyStore,
+        RateLimitStore,
         PreparedQueries,
         {
           provide: ReadDatabase,
@@ -60,7 +62,8 @@ export class AppModule {
       ],
       // Global for what every module may read: the configuration and the Clock derived from it,
       // the prepared statements the order book writes with, and where reads that may lag go
-      // (ReadDatabase). The idempotency store is only used by the request hooks.
+      // (ReadDatabase). The idempotency store is only used by the request hooks, the rate-limit
+      // store by the rate limiter.
       exports: [APP_CONFIG, Clock, PreparedQueries, ReadDatabase],
       global: true,
     };

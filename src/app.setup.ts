@@ -10,6 +10,7 @@ import { ApiKeyService } from './access/api-key.service';
 import { keyFromRequest, registerAuthentication } from './access/authentication';
 import { SessionService } from './access/sessions/session.service';
 import { IdempotencyStore } from './common/idempotency.store';
+import { RateLimitStore } from './common/rate-limit.store';
 import { registerBodyRules, serverOptions } from './common/http-layer';
 import { registerRequestHooks } from './common/request-hooks';
 import { AppModule } from './app.module';
@@ -75,6 +76,10 @@ export async function createApp(
       global: true,
       max: config.rateLimitPerMinute,
       timeWindow: 60_000,
+      // Counted in PostgreSQL, so every instance enforces one total; if the database cannot be
+      // reached the request goes on (and meets the same database).
+      store: app.get(RateLimitStore).pluginStore(),
+      skipOnError: true,
       allowList: (request) => request.url.startsWith('/health'),
       keyGenerator: (request) => {
         const key = keyFromRequest(request);

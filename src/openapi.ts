@@ -217,6 +217,23 @@ function documentRawParameters(document: OpenAPIObject): void {
   }
 }
 
+/**
+ * An operation's JSDoc arrives as its summary: the first sentence stays the summary (the line the
+ * Swagger UI lists) and the whole text becomes the description.
+ */
+function describeOperations(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+      const operation = item[method];
+      if (!operation?.summary || operation.description) continue;
+      const text = operation.summary;
+      const end = text.search(/[.:](\s|$)/);
+      operation.description = text;
+      if (end > 0 && end < text.length - 1) operation.summary = text.slice(0, end + 1);
+    }
+  }
+}
+
 /** Every tag an operation uses, described. */
 function addTags(document: OpenAPIObject): void {
   const used = new Set<string>();
@@ -283,6 +300,7 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
   documentRawParameters(document);
   documentLimits(document);
   addTags(document);
+  describeOperations(document);
   return document;
 }
 

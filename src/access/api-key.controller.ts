@@ -18,6 +18,7 @@ export class ApiKeyController {
     return this.apiKeys.create(body.name.trim(), body.role);
   }
 
+  /** Lists the API keys, revoked ones included, without the keys themselves. */
   @Get()
   @ApiPage(ApiKeyDto)
   list(@Query() query: PageQueryDto): Promise<Page<ApiKeyDto>> {

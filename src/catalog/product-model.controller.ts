@@ -47,6 +47,7 @@ export class ProductModelController {
     return this.models.list(query);
   }
 
+  /** One product model. */
   @Get(':id')
   @AnyRole()
   get(@Param('id', ID) id: string): Promise<ProductModelDto> {

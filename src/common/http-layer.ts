@@ -141,8 +141,12 @@ export function registerBodyRules(fastify: FastifyInstance): void {
       const tooLong = uriTooLong();
       return done(new DomainError(tooLong.status, tooLong.code, tooLong.detail));
     }
+    done();
+  });
+  // After the rate limiter (an onRequest hook of each route), before the body is read.
+  fastify.addHook('preParsing', (request, _reply, payload, done) => {
     if (request.is404 || !hasBody(request) || request.method === 'GET' || request.method === 'HEAD')
-      return done();
+      return done(null, payload);
     const accepted = request.routeOptions.config?.body?.mediaTypes ?? JSON_ONLY;
     const type = mediaType(request.headers['content-type']);
     if (type === undefined || !accepted.includes(type)) {
@@ -150,6 +154,6 @@ export function registerBodyRules(fastify: FastifyInstance): void {
         new DomainError(415, 'UNSUPPORTED_MEDIA_TYPE', `The body must be ${accepted.join(' or ')}`),
       );
     }
-    done();
+    done(null, payload);
   });
 }

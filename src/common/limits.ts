@@ -34,6 +34,15 @@ export const INSTANT_MAX = 35;
 /** Money as a decimal string: up to 9,999,999,999,999.99 (cents stay exact in a double). */
 export const MONEY_MAX_LENGTH = 16;
 
+/** Lines of one order · tranches of one line · items of one shipment · changes of one amendment. */
+export const ORDER_LINES_MAX = 100;
+export const LINE_TRANCHES_MAX = 500;
+export const SHIPMENT_ITEMS_MAX = 500;
+export const AMENDMENT_CHANGES_MAX = 500;
+/** Milestones of one set of payment terms · capacity rows of one request. */
+export const MILESTONES_MAX = 20;
+export const CAPACITY_ROWS_MAX = 2000;
+
 /** Units in one tranche, line or shipment item. */
 export const QUANTITY_MAX = 10_000_000;
 /** The `If-Match` header: a few entity tags. */
@@ -44,6 +53,6 @@ export const INT32_MAX = 2_147_483_647;
 /** A list page: at most this many items; the cursor that names the next page. */
 export const PAGE_LIMIT_MAX = 500;
 export const CURSOR_MAX = 200;
-/** A problem's `detail` and its field errors: longer lists are cut, with a note. */
+/** A problem's `detail` and each error message (longer ones are cut), and its error list. */
 export const DETAIL_MAX = 2000;
-export const FIELD_ERRORS_MAX = 1000;
+export const FIELD_ERRORS_MAX = 10_000;

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
 import { FieldError } from './errors';
+import { DETAIL_MAX, FIELD_ERRORS_MAX } from './limits';
 
 export interface Problem {
   type: string;
@@ -41,15 +42,28 @@ export function problem(
   errors?: FieldError[],
   extensions?: Record<string, unknown>,
 ): Problem {
+  // The documented bounds of a problem hold for every answer, however many errors were found.
+  const listed = errors?.slice(0, FIELD_ERRORS_MAX).map((error) => ({
+    ...error,
+    message: cut(error.message, DETAIL_MAX),
+  }));
+  const omitted = (errors?.length ?? 0) - (listed?.length ?? 0);
   return {
     type: `https://hashbook.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`,
     title: TITLES[status] ?? 'Error',
     status,
-    detail,
+    detail:
+      omitted > 0
+        ? `${cut(detail, DETAIL_MAX - 50)} (the first ${FIELD_ERRORS_MAX} errors are listed)`
+        : cut(detail, DETAIL_MAX),
     code,
-    ...(errors && errors.length > 0 ? { errors } : {}),
+    ...(listed && listed.length > 0 ? { errors: listed } : {}),
     ...extensions,
   };
+}
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 /**

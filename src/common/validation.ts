@@ -7,7 +7,7 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsUUID } from 'class-validator';
+import { ArrayMaxSize, IsUUID } from 'class-validator';
 import { DomainError, FieldError, ValidationFailedError } from './errors';
 import { UUID_LENGTH } from './limits';
 
@@ -59,6 +59,10 @@ export class ParseIdPipe implements PipeTransform<string, string> {
 export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
+
+/** At most `max` items in a request's array, documented as `maxItems`. */
+export const MaxItems = (max: number) =>
+  applyDecorators(ArrayMaxSize(max), ApiProperty({ maxItems: max }));
 
 /** An id in a request: a uuid, documented as one. */
 export const IsId = () =>

@@ -47,6 +47,7 @@ export class CustomerController {
     return this.customers.list(query);
   }
 
+  /** One customer. */
   @Get(':id')
   @AnyRole()
   get(@Param('id', ID) id: string): Promise<CustomerDto> {

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { isDateOnly } from '../common/dates';
+import { LINE_TRANCHES_MAX, ORDER_LINES_MAX, SHIPMENT_ITEMS_MAX } from '../common/limits';
 
 /** The columns of a purchase-order CSV, one row per tranche. */
 export const CSV_COLUMNS = [
@@ -123,9 +124,9 @@ export const SHIPMENT_CSV_COLUMNS = [
   'quantity',
 ] as const;
 
-export const MAX_LINES = 100;
-export const MAX_ITEMS = 500;
-export const MAX_TRANCHES = 500;
+export const MAX_LINES = ORDER_LINES_MAX;
+export const MAX_ITEMS = SHIPMENT_ITEMS_MAX;
+export const MAX_TRANCHES = LINE_TRANCHES_MAX;
 
 const MONEY = /^\d{1,13}(\.\d{1,2})?$/;
 const QUANTITY = /^\d{1,8}$/;

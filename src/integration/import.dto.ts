@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType, OmitType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
-  ArrayMaxSize,
   ArrayMinSize,
   IsArray,
   IsBoolean,
@@ -24,7 +23,7 @@ import {
 } from '../orders/purchase-order.dto';
 import { MAX_ITEMS, MAX_LINES, MAX_TRANCHES } from './import-csv';
 import { CODE_MAX, REFERENCE_MAX } from '../common/limits';
-import { IsId } from '../common/validation';
+import { IsId, MaxItems } from '../common/validation';
 
 const toBoolean = ({ value }: { value: unknown }) =>
   value === 'true' ? true : value === 'false' ? false : value;
@@ -65,9 +64,8 @@ export class ImportOrderLineDto {
   unitPrice?: string;
 
   @IsArray()
-  @ApiProperty({ maxItems: MAX_TRANCHES })
   @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_TRANCHES)
+  @MaxItems(MAX_TRANCHES)
   @ValidateNested({ each: true })
   @Type(() => TrancheInputDto)
   tranches: TrancheInputDto[];
@@ -105,9 +103,8 @@ export class ImportPurchaseOrderDto {
   customerReference?: string;
 
   @IsArray()
-  @ApiProperty({ maxItems: MAX_LINES })
   @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_LINES)
+  @MaxItems(MAX_LINES)
   @ValidateNested({ each: true })
   @Type(() => ImportOrderLineDto)
   lines: ImportOrderLineDto[];
@@ -216,9 +213,8 @@ export class ImportShipmentDto extends IntersectionType(
   OmitType(CreateShipmentDto, ['externalRef', 'items'] as const),
 ) {
   @IsArray()
-  @ApiProperty({ maxItems: MAX_ITEMS })
   @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_ITEMS)
+  @MaxItems(MAX_ITEMS)
   @ValidateNested({ each: true })
   @Type(() => ImportShipmentItemDto)
   items: ImportShipmentItemDto[];

@@ -42,6 +42,7 @@ export class WebhookController {
     return this.webhooks.create(body);
   }
 
+  /** Lists the webhooks. */
   @Get()
   @Roles()
   @ApiPage(WebhookDto)
@@ -49,6 +50,7 @@ export class WebhookController {
     return this.webhooks.list(query);
   }
 
+  /** One webhook. */
   @Get(':id')
   @Roles()
   get(@WebhookId() id: string): Promise<WebhookDto> {

@@ -18,6 +18,7 @@ export class PaymentTermsController {
     return this.terms.create(body);
   }
 
+  /** Lists the payment terms. */
   @Get()
   @AnyRole()
   @ApiPage(PaymentTermsDto)
@@ -25,12 +26,14 @@ export class PaymentTermsController {
     return this.terms.list(query);
   }
 
+  /** One set of payment terms. */
   @Get(':id')
   @AnyRole()
   get(@Param('id', new ParseIdPipe('Payment terms')) id: string): Promise<PaymentTermsDto> {
     return this.terms.get(id);
   }
 
+  /** Changes the fields given. Orders already signed keep the terms they were signed with. */
   @Patch(':id')
   @Roles('finance')
   update(

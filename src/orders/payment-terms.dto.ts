@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize,
   IsArray,
   IsInt,
   IsNumber,
@@ -14,7 +13,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PaymentTerms } from './payment-terms.entity';
-import { CODE_MAX, NAME_MAX } from '../common/limits';
+import { CODE_MAX, MILESTONES_MAX, NAME_MAX } from '../common/limits';
+import { MaxItems } from '../common/validation';
 
 export class MilestoneDto {
   /** Percent of each tranche's value, up to 2 decimals. */
@@ -56,7 +56,7 @@ export class CreatePaymentTermsDto {
   depositDueDays: number;
 
   @IsArray()
-  @ArrayMaxSize(20)
+  @MaxItems(MILESTONES_MAX)
   @ValidateNested({ each: true })
   @Type(() => MilestoneDto)
   milestones: MilestoneDto[];
@@ -83,7 +83,7 @@ export class UpdatePaymentTermsDto {
 
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(20)
+  @MaxItems(MILESTONES_MAX)
   @ValidateNested({ each: true })
   @Type(() => MilestoneDto)
   milestones?: MilestoneDto[];

@@ -59,6 +59,7 @@ export class PurchaseOrderController {
     return this.orders.create(body);
   }
 
+  /** Lists purchase orders. */
   @Get()
   @AnyRole()
   @ApiPage(PurchaseOrderDto)
@@ -66,12 +67,14 @@ export class PurchaseOrderController {
     return this.orders.list(query);
   }
 
+  /** The purchase order with this ERP reference (`externalRef`). */
   @Get('by-external-ref/:ref')
   @AnyRole()
   getByExternalRef(@Param('ref') ref: string): Promise<PurchaseOrderDto> {
     return this.orders.getByExternalRef(ref);
   }
 
+  /** One purchase order with its lines and tranches. */
   @Get(':id')
   @AnyRole()
   get(@OrderId() id: string): Promise<PurchaseOrderDto> {
@@ -165,6 +168,7 @@ export class PurchaseOrderController {
     return this.shipmentService.ship(id, body);
   }
 
+  /** The order's shipments. */
   @Get(':id/shipments')
   @AnyRole()
   @ApiPage(ShipmentDto)
@@ -183,6 +187,7 @@ export class PurchaseOrderController {
     return this.paymentService.pay(id, body);
   }
 
+  /** The order's payments. */
   @Get(':id/payments')
   @AnyRole()
   @ApiPage(PaymentDto)
@@ -222,6 +227,7 @@ export class PurchaseOrderController {
     return this.paymentService.refund(id, body);
   }
 
+  /** The order's refunds. */
   @Get(':id/refunds')
   @AnyRole()
   @ApiPage(RefundDto)
@@ -249,6 +255,7 @@ export class PurchaseOrderController {
 export class ShipmentController {
   constructor(private readonly shipments: ShipmentService) {}
 
+  /** Lists shipments across orders. */
   @Get()
   @AnyRole()
   @ApiPage(ShipmentDto)

@@ -19,8 +19,17 @@ import { IsDateOnly } from '../common/dates';
 import { IsMoney, parseMoney } from '../common/money';
 import { PageQueryDto } from '../common/pagination';
 import { ORDER_STATUSES, type OrderStatus } from './purchase-order.entity';
-import { CODE_MAX, QUANTITY_MAX, REASON_MAX, REFERENCE_MAX } from '../common/limits';
-import { IsId } from '../common/validation';
+import {
+  AMENDMENT_CHANGES_MAX,
+  CODE_MAX,
+  LINE_TRANCHES_MAX,
+  ORDER_LINES_MAX,
+  QUANTITY_MAX,
+  REASON_MAX,
+  REFERENCE_MAX,
+  SHIPMENT_ITEMS_MAX,
+} from '../common/limits';
+import { IsId, MaxItems } from '../common/validation';
 
 export class TrancheInputDto {
   @IsDateOnly()
@@ -49,7 +58,7 @@ export class OrderLineInputDto {
 
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(500)
+  @MaxItems(LINE_TRANCHES_MAX)
   @ValidateNested({ each: true })
   @Type(() => TrancheInputDto)
   tranches: TrancheInputDto[];
@@ -81,7 +90,7 @@ export class CreatePurchaseOrderDto {
 
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(100)
+  @MaxItems(ORDER_LINES_MAX)
   @ValidateNested({ each: true })
   @Type(() => OrderLineInputDto)
   lines: OrderLineInputDto[];
@@ -115,7 +124,7 @@ export class UpdatePurchaseOrderDto {
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(100)
+  @MaxItems(ORDER_LINES_MAX)
   @ValidateNested({ each: true })
   @Type(() => OrderLineInputDto)
   lines?: OrderLineInputDto[];
@@ -258,12 +267,12 @@ export class CreateAmendmentDto {
    */
   @ApiProperty({
     type: 'array',
-    maxItems: 500,
+    maxItems: AMENDMENT_CHANGES_MAX,
     items: { oneOf: CHANGE_TYPES.map((type) => ({ $ref: getSchemaPath(type) })) },
   })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(500)
+  @ArrayMaxSize(AMENDMENT_CHANGES_MAX)
   @Transform(
     ({ value }: { value: unknown }) => (Array.isArray(value) ? value.map(classifyChange) : value),
     {
@@ -369,7 +378,7 @@ export class CreateShipmentDto extends EntryReferencesDto {
 
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(500)
+  @MaxItems(SHIPMENT_ITEMS_MAX)
   @ValidateNested({ each: true })
   @Type(() => ShipmentItemInputDto)
   items: ShipmentItemInputDto[];

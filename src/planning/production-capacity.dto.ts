@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize,
   ArrayMinSize,
   IsArray,
   IsInt,
@@ -12,7 +11,8 @@ import {
 } from 'class-validator';
 import { IsMonth } from '../common/dates';
 import { PageQueryDto } from '../common/pagination';
-import { IsId } from '../common/validation';
+import { IsId, MaxItems } from '../common/validation';
+import { CAPACITY_ROWS_MAX } from '../common/limits';
 
 /** The most units a month can hold: far above any factory, far below int overflow in sums. */
 export const MAX_MONTH_UNITS = 10_000_000;
@@ -37,7 +37,7 @@ export class PutCapacityDto {
   /** Rows to create or replace, each (productModelId, month) at most once; 1–2,000 per request. */
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(2000)
+  @MaxItems(CAPACITY_ROWS_MAX)
   @ValidateNested({ each: true })
   @Type(() => CapacityItemDto)
   items: CapacityItemDto[];

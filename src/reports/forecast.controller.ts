@@ -68,6 +68,7 @@ export class ForecastController {
     return this.forecasts.createSnapshot(body);
   }
 
+  /** Lists the frozen revenue-forecast snapshots. */
   @Get('revenue-forecast/snapshots')
   @AnyRole()
   @ApiPage(SnapshotDto)

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { AddressInfo, connect } from 'node:net';
+import { createProductModel } from '../support/crm-factories';
 import { expectProblem, MARKER } from '../support/problems';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -182,6 +183,27 @@ describe('errors raised before a route: problem+json, security headers, no echo'
       .get(`/api/v1/customers/${encodeURIComponent(MARKER)}`)
       .set('X-API-Key', t.adminKey);
     expectProblem(res, 404, 'NOT_FOUND');
+  });
+
+  it('refuses an If-Match over 200 characters, and still honours a short one', async () => {
+    const model = await createProductModel(t);
+    const tooLong = await t
+      .http()
+      .patch(`/api/v1/product-models/${model.id}`)
+      .set('X-API-Key', t.adminKey)
+      .set('If-Match', `"${model.version}", ${'"9", '.repeat(50)}"${MARKER}"`)
+      .send({ name: 'Renamed' });
+    const problem = expectProblem(tooLong, 400, 'VALIDATION_FAILED');
+    expect(problem.errors).toEqual([
+      { path: 'If-Match', message: 'must be at most 200 characters' },
+    ]);
+    await t
+      .http()
+      .patch(`/api/v1/product-models/${model.id}`)
+      .set('X-API-Key', t.adminKey)
+      .set('If-Match', `"${model.version}"`)
+      .send({ name: 'Renamed' })
+      .expect(200);
   });
 
   it('answers bad HTTP with a 400 problem', async () => {

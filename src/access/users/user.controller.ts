@@ -37,6 +37,7 @@ export class UserController {
     return this.users.list(query);
   }
 
+  /** One user. */
   @Get(':id')
   get(@Param('id', ID) id: string): Promise<UserDto> {
     return this.users.get(id);

@@ -25,6 +25,7 @@ export class OpportunityController {
     return this.opportunities.create(body);
   }
 
+  /** Lists opportunities. */
   @Get()
   @AnyRole()
   @ApiPage(OpportunityDto)
@@ -32,6 +33,7 @@ export class OpportunityController {
     return this.opportunities.list(query);
   }
 
+  /** One opportunity. */
   @Get(':id')
   @AnyRole()
   get(@Param('id', ID) id: string): Promise<OpportunityDto> {

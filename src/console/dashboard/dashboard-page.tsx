@@ -1,6 +1,6 @@
 import '@mantine/charts/styles.css';
 import { BarChart } from '@mantine/charts';
-import { Group, Paper, SimpleGrid, Text, Title } from '@mantine/core';
+import { Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router';
 import { api, call } from '../api/client';
@@ -92,26 +92,10 @@ export function DashboardPage() {
           loading={!balanceTotals}
         />
       </SimpleGrid>
-      <SimpleGrid cols={{ base: 1, lg: 2 }}>
-        <ChartCard title="Backlog by ship month">
-          {backlog.data && backlog.data.groups.length === 0 && (
-            <Text c="dimmed">Nothing in the backlog on {asOf}.</Text>
-          )}
-          <BarChart
-            h={260}
-            data={(backlog.data?.groups ?? []).map((g) => ({
-              month: g.key,
-              Units: g.openQuantity,
-            }))}
-            dataKey="month"
-            series={[{ name: 'Units', color: 'indigo.6' }]}
-            valueFormatter={(v) => units(v)}
-            tickLine="y"
-          />
-        </ChartCard>
+      <Stack gap="md">
         <ChartCard title={`Revenue by month, ${from} to ${to}`}>
           <BarChart
-            h={260}
+            h={280}
             type="stacked"
             data={(revenue.data?.periods ?? []).map((p) => ({
               month: p.period,
@@ -128,36 +112,54 @@ export function DashboardPage() {
             tickLine="y"
           />
         </ChartCard>
-        <ChartCard title={`Cash by month, ${from} to ${to}`}>
-          <BarChart
-            h={260}
-            type="stacked"
-            data={(cash.data?.periods ?? []).map((p) => ({
-              month: p.period,
-              Received: plot(p.receivedCash),
-              Expected: plot(p.expectedCash),
-            }))}
-            dataKey="month"
-            series={[
-              { name: 'Received', color: 'teal.6' },
-              { name: 'Expected', color: 'yellow.6' },
-            ]}
-            valueFormatter={moneyAxis}
-            withLegend
-            tickLine="y"
-          />
-          {cash.data && (
-            <Group mt="xs" gap="xs">
-              <Text size="sm" c="dimmed">
-                Overdue instalments:
-              </Text>
-              <Text size="sm" fw={600}>
-                {money(cash.data.overdue.amount)}
-              </Text>
-            </Group>
-          )}
-        </ChartCard>
-      </SimpleGrid>
+        <SimpleGrid cols={{ base: 1, lg: 2 }}>
+          <ChartCard title="Backlog by ship month">
+            {backlog.data && backlog.data.groups.length === 0 && (
+              <Text c="dimmed">Nothing in the backlog on {asOf}.</Text>
+            )}
+            <BarChart
+              h={260}
+              data={(backlog.data?.groups ?? []).map((g) => ({
+                month: g.key,
+                Units: g.openQuantity,
+              }))}
+              dataKey="month"
+              series={[{ name: 'Units', color: 'indigo.6' }]}
+              valueFormatter={(v) => units(v)}
+              tickLine="y"
+            />
+          </ChartCard>
+          <ChartCard title={`Cash by month, ${from} to ${to}`}>
+            <BarChart
+              h={260}
+              type="stacked"
+              data={(cash.data?.periods ?? []).map((p) => ({
+                month: p.period,
+                Received: plot(p.receivedCash),
+                Expected: plot(p.expectedCash),
+              }))}
+              dataKey="month"
+              series={[
+                { name: 'Received', color: 'teal.6' },
+                { name: 'Expected', color: 'yellow.6' },
+              ]}
+              valueFormatter={moneyAxis}
+              withLegend
+              tickLine="y"
+            />
+            {cash.data && (
+              <Group mt="xs" gap="xs">
+                <Text size="sm" c="dimmed">
+                  Overdue instalments:
+                </Text>
+                <Text size="sm" fw={600}>
+                  {money(cash.data.overdue.amount)}
+                </Text>
+              </Group>
+            )}
+          </ChartCard>
+        </SimpleGrid>
+      </Stack>
     </>
   );
 }

@@ -66,7 +66,7 @@ export function OrdersPage() {
         fetchPage={(cursor) =>
           call(
             api.GET('/api/v1/purchase-orders', {
-              params: { query: { ...filter, cursor, limit: 50 } },
+              params: { query: { ...filter, cursor, limit: 15 } },
             }),
           )
         }

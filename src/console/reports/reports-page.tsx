@@ -7,6 +7,7 @@ import { useSession } from '../api/session';
 import { DateField } from '../common/date-field';
 import { PageHeader } from '../common/page-header';
 import { PageLoader } from '../common/page-loader';
+import { ScrollRegion } from '../common/paged-table';
 import { fieldError, ProblemAlert } from '../common/problem-alert';
 import { addMonths, decimal, money, today, units } from '../format';
 
@@ -116,8 +117,8 @@ function ReportTable({ rows, totals, label }: { rows: Row[]; totals?: Row; label
       </Text>
     );
   return (
-    <Table.ScrollContainer minWidth={700}>
-      <Table striped highlightOnHover aria-label={label} verticalSpacing="xs">
+    <ScrollRegion label={label}>
+      <Table striped highlightOnHover aria-label={label} verticalSpacing="xs" miw={700}>
         <Table.Thead>
           <Table.Tr>
             {keys.map((k) => (
@@ -160,7 +161,7 @@ function ReportTable({ rows, totals, label }: { rows: Row[]; totals?: Row; label
           </Table.Tfoot>
         )}
       </Table>
-    </Table.ScrollContainer>
+    </ScrollRegion>
   );
 }
 

@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { OrderFactory, tranchesOf } from '../support/order-factories';
+import { OrderFactory } from '../support/order-factories';
 import {
   type ConsoleApp,
   figure,

@@ -82,10 +82,9 @@ describe('console: every page on the demo book', () => {
     const rows = page.getByRole('table', { name: 'Orders' }).getByRole('row');
     expect(await rows.count()).toBe(16);
     await page.getByRole('button', { name: 'Load more' }).click();
-    await page.waitForFunction(
-      (n) => document.querySelectorAll('table[aria-label="Orders"] tbody tr').length === n,
-      Math.min(total, 30),
-    );
+    const body = page.getByRole('table', { name: 'Orders' }).locator('tbody tr');
+    await body.nth(Math.min(total, 30) - 1).waitFor();
+    expect(await body.count()).toBe(Math.min(total, 30));
 
     await page.goto(`${app.url}/orders/${coreScientific.id}`);
     await page.getByRole('table', { name: 'Billing schedule' }).getByRole('row').nth(1).waitFor();
@@ -149,7 +148,7 @@ describe('console: every page on the demo book', () => {
     // Tab to the navigation's Orders link and follow it with Enter.
     for (let i = 0; i < 30; i++) {
       await page.keyboard.press('Tab');
-      const name = await page.evaluate(() => document.activeElement?.textContent ?? '');
+      const name = await page.locator(':focus').textContent();
       if (name === 'Orders') break;
     }
     await page.keyboard.press('Enter');

@@ -19,6 +19,9 @@ const monthAhead = (n: number) => {
   return d.toISOString().slice(0, 10);
 };
 
+// A browser, a real app and axe-core on a shared 2-core machine: more than the default minute.
+jest.setTimeout(180_000);
+
 describe('console: the order book by role', () => {
   let app: ConsoleApp;
   let browser: Browser;

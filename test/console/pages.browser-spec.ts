@@ -15,6 +15,9 @@ import {
  * Every page on the demo book, as an admin sees it: no serious or critical axe-core violation,
  * and the screenshots the README shows.
  */
+// A browser, a real app and axe-core on a shared 2-core machine: more than the default minute.
+jest.setTimeout(180_000);
+
 describe('console: every page on the demo book', () => {
   let app: ConsoleApp;
   let browser: Browser;

@@ -6,7 +6,11 @@ import { api, call, type Schemas } from '../api/client';
 import { money, plot, units } from '../format';
 
 const moneyAxis = (value: number) =>
-  value >= 1e6 ? `$${(value / 1e6).toFixed(0)}M` : `$${Math.round(value / 1e3)}k`;
+  value === 0
+    ? '$0'
+    : Math.abs(value) >= 1e6
+      ? `$${(value / 1e6).toFixed(0)}M`
+      : `$${Math.round(value / 1e3)}k`;
 
 function ChartCard({ title, children }: { title: string; children: React.ReactNode }) {
   return (

@@ -143,6 +143,22 @@ describe('console: every page on the demo book', () => {
       await page.getByRole('table', { name: tab }).waitFor();
       expect(await seriousViolations(page)).toEqual([]);
     }
+    // Subscribe a webhook; a bad URL first shows the API's message under the field.
+    const form = page.getByRole('form', { name: 'New webhook' });
+    await form.getByRole('textbox', { name: 'URL' }).fill('not a url');
+    await form.getByLabel(/^Signing secret/).fill('a-secret-of-some-length');
+    await form.getByRole('button', { name: 'Subscribe' }).click();
+    await form.getByText(/url/i).filter({ hasNotText: /^URL/ }).first().waitFor();
+    await form.getByRole('textbox', { name: 'URL' }).fill('https://erp.example.com/hooks/hashbook');
+    await form.getByRole('button', { name: 'Subscribe' }).click();
+    await page
+      .getByRole('table', { name: 'Webhooks' })
+      .getByText('https://erp.example.com/hooks/hashbook')
+      .waitFor();
+    const hooks = await api('/webhooks');
+    expect(hooks.items.map((h: { url: string }) => h.url)).toContain(
+      'https://erp.example.com/hooks/hashbook',
+    );
   });
 
   it('can be used with the keyboard alone', async () => {

@@ -85,13 +85,24 @@ const REPORTS: Record<string, ReportDef> = {
 
 const MONEY = /^-?\d+\.\d{2}$/;
 const HIDDEN = new Set(['groups', 'key']);
+const HEADERS: Record<string, string> = {
+  label: 'Group',
+  notDue: 'Not due',
+  days1to30: '1–30 days',
+  days31to60: '31–60 days',
+  days61to90: '61–90 days',
+  over90: 'Over 90 days',
+  hashrateEhs: 'EH/s',
+  hashrateThs: 'TH/s',
+  powerMw: 'MW',
+};
+/** A column's title: `openQuantity` → `Open quantity`, with a few named outright. */
 const header = (key: string) =>
-  key === 'label'
-    ? 'Group'
-    : key
-        .replace(/([A-Z0-9]+)/g, ' $1')
-        .replace(/^./, (c) => c.toUpperCase())
-        .replace(/ ([A-Z])(?=[a-z])/g, (_, c: string) => ` ${c.toLowerCase()}`);
+  HEADERS[key] ??
+  key
+    .replace(/([A-Z]+)/g, ' $1')
+    .replace(/^./, (c) => c.toUpperCase())
+    .replace(/ ([A-Z])(?=[a-z])/g, (_, c: string) => ` ${c.toLowerCase()}`);
 
 function cell(key: string, value: unknown): string {
   if (value === null || value === undefined) return '—';

@@ -130,6 +130,9 @@ describe('console: every page on the demo book', () => {
       await page.getByRole('table', { name: tab }).waitFor();
       await accessible('Reports');
     }
+    await page.getByRole('tab', { name: 'Receivables ageing' }).click();
+    await page.getByRole('table', { name: 'Receivables ageing' }).waitFor();
+    await screenshot(page, 'reports');
     await page.getByRole('tab', { name: 'Snapshots' }).click();
     await accessible('Reports');
   });

@@ -2,23 +2,34 @@ import { lazy, type ReactNode } from 'react';
 import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'react-router';
 import { useSession } from './api/session';
 import { PageLoader } from './common/page-loader';
+import { CustomerPage } from './customers/customer-page';
+import { CustomersPage } from './customers/customers-page';
+import { DashboardPage } from './dashboard/dashboard-page';
 import { Shell } from './layout/shell';
+import { OrderPage } from './orders/order-page';
+import { OrdersPage } from './orders/orders-page';
+import { PipelinePage } from './pipeline/pipeline-page';
 import { SignInPage } from './sign-in/sign-in-page';
+
+// The daily pages are in the main bundle, so a list or the dashboard shows as soon as its data
+// arrives; the pages with most code of their own (charts, reports, admin) load when opened.
+const LOADERS = {
+  'delivery-plan': () => import('./planning/delivery-plan-page'),
+  reports: () => import('./reports/reports-page'),
+  admin: () => import('./admin/admin-page'),
+};
 
 const page = <T extends Record<string, React.ComponentType>>(
   load: () => Promise<T>,
   name: keyof T,
 ) => lazy(async () => ({ default: (await load())[name] }));
 
-const DashboardPage = page(() => import('./dashboard/dashboard-page'), 'DashboardPage');
-const CustomersPage = page(() => import('./customers/customers-page'), 'CustomersPage');
-const CustomerPage = page(() => import('./customers/customer-page'), 'CustomerPage');
-const PipelinePage = page(() => import('./pipeline/pipeline-page'), 'PipelinePage');
-const OrdersPage = page(() => import('./orders/orders-page'), 'OrdersPage');
-const OrderPage = page(() => import('./orders/order-page'), 'OrderPage');
-const DeliveryPlanPage = page(() => import('./planning/delivery-plan-page'), 'DeliveryPlanPage');
-const ReportsPage = page(() => import('./reports/reports-page'), 'ReportsPage');
-const AdminPage = page(() => import('./admin/admin-page'), 'AdminPage');
+const DeliveryPlanPage = page(LOADERS['delivery-plan'], 'DeliveryPlanPage');
+const ReportsPage = page(LOADERS.reports, 'ReportsPage');
+const AdminPage = page(LOADERS.admin, 'AdminPage');
+
+// The code of a page opened directly is fetched while the session is checked, not after.
+void LOADERS[window.location.pathname.split('/')[1] as keyof typeof LOADERS]?.();
 
 /** Pages behind sign-in: without a session, to sign-in, and back here afterwards. */
 function SignedIn({ children }: { children: ReactNode }) {

@@ -6,6 +6,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { SessionProvider } from './api/session';
 import { App } from './app';
+import { prefetchFirstPage } from './prefetch';
 
 const theme = createTheme({
   primaryColor: 'indigo',
@@ -33,6 +34,8 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+prefetchFirstPage(queryClient);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

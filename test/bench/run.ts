@@ -257,6 +257,11 @@ async function main(): Promise<void> {
     await import('./reports-bench');
     return;
   }
+  if (filter === 'console') {
+    // The web console in a headless Chromium on the demo book; see console.ts.
+    await import('./console');
+    return;
+  }
   if (filter === 'plan') {
     // The planning bench writes its own 100,000-tranche book with SQL; see planning.ts.
     await import('./planning');

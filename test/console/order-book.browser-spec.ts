@@ -19,6 +19,9 @@ const monthAhead = (n: number) => {
   return d.toISOString().slice(0, 10);
 };
 
+// A browser, a real app and axe-core on a shared 2-core machine: more than the default minute.
+jest.setTimeout(180_000);
+
 describe('console: the order book by role', () => {
   let app: ConsoleApp;
   let browser: Browser;
@@ -168,6 +171,50 @@ describe('console: the order book by role', () => {
     const expected = (await figuresOfApi(today()))['Contract liability'];
     expect(expected).not.toBe(before);
     await page.getByRole('group', { name: 'Contract liability' }).getByText(expected).waitFor();
+
+    // Keyed in error: reversed, and the liability is what it was.
+    await openOrder(page, order.number);
+    await page.getByRole('tab', { name: 'Payments' }).click();
+    await page.getByRole('button', { name: 'Reverse payment of $2,142,000.00' }).click();
+    const reverse = page.getByRole('dialog');
+    await reverse.getByLabel(/^Reason/).fill('Posted to the wrong order');
+    await reverse.getByRole('button', { name: 'Reverse' }).click();
+    await reverse.waitFor({ state: 'detached' });
+    await page
+      .getByRole('table', { name: 'Payments' })
+      .getByText(/Posted to the wrong order/)
+      .waitFor();
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('group', { name: 'Contract liability' }).getByText(before).waitFor();
+    expect((await figuresOfApi(today()))['Contract liability']).toBe(before);
+    await page.context().close();
+  });
+
+  it('lets sales reschedule a tranche, kept in the amendment history', async () => {
+    const { page } = await signedInPage(browser, app, 'sales');
+    await openOrder(page, future.number);
+    await page.getByRole('button', { name: 'Amend' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('combobox', { name: 'Tranche' }).click();
+    await page.getByRole('option', { name: /^#3 / }).click();
+    const shipDate = dialog.getByRole('textbox', { name: 'Ship date' });
+    await shipDate.fill(monthAhead(5));
+    await shipDate.press('Enter');
+    await dialog.getByLabel(/^Reason/).fill('Customer asked for later delivery');
+    await dialog.getByRole('button', { name: 'Amend' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const tranche3 = page
+      .getByRole('table', { name: 'Tranches' })
+      .getByRole('row')
+      .filter({ hasText: '#3' });
+    await tranche3.getByText(monthAhead(5)).waitFor();
+    await page.getByRole('tab', { name: 'Amendment history' }).click();
+    await page
+      .getByRole('table', { name: 'Amendment history' })
+      .getByText('Customer asked for later delivery')
+      .waitFor();
+    const amendments = await f.all<{ reason: string }>(`/purchase-orders/${future.id}/amendments`);
+    expect(amendments.map((a) => a.reason)).toEqual(['Customer asked for later delivery']);
     await page.context().close();
   });
 

@@ -10,6 +10,9 @@ import {
   startConsoleApp,
 } from './support/browser';
 
+// A browser, a real app and axe-core on a shared 2-core machine: more than the default minute.
+jest.setTimeout(180_000);
+
 describe('console: signing in', () => {
   let app: ConsoleApp;
   let browser: Browser;

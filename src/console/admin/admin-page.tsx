@@ -1,4 +1,16 @@
-import { Alert, Button, Code, Group, Select, Stack, Tabs, Text, TextInput } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Code,
+  Group,
+  MultiSelect,
+  PasswordInput,
+  Select,
+  Stack,
+  Tabs,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, call, type Schemas } from '../api/client';
@@ -171,6 +183,112 @@ function RevokeKey({ apiKey }: { apiKey: Schemas['ApiKeyDto'] }) {
   );
 }
 
+type EventType = Schemas['CreateWebhookDto']['events'][number];
+const EVENT_TYPES: EventType[] = [
+  '*',
+  'customer.created',
+  'customer.updated',
+  'opportunity.converted',
+  'purchase_order.created',
+  'purchase_order.confirmed',
+  'purchase_order.amended',
+  'purchase_order.cancelled',
+  'purchase_order.completed',
+  'shipment.created',
+  'shipment.reversed',
+  'payment.received',
+  'payment.reversed',
+  'refund.paid',
+  'capacity.updated',
+];
+
+function NewWebhook() {
+  const client = useQueryClient();
+  const [url, setUrl] = useState('');
+  const [events, setEvents] = useState<string[]>(['*']);
+  const [secret, setSecret] = useState('');
+  const create = useMutation({
+    mutationFn: () =>
+      call(
+        api.POST('/api/v1/webhooks', {
+          body: { url, secret, events: events as EventType[] },
+        }),
+      ),
+    onSuccess: () => {
+      setUrl('');
+      setSecret('');
+      return client.invalidateQueries({ queryKey: ['/api/v1/webhooks'] });
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate();
+  };
+  return (
+    <form onSubmit={submit} aria-label="New webhook">
+      <Group align="flex-start">
+        <TextInput
+          label="URL"
+          required
+          value={url}
+          onChange={(e) => setUrl(e.currentTarget.value)}
+          error={fieldError(create.error, 'url')}
+          w={320}
+        />
+        <MultiSelect
+          label="Events"
+          data={EVENT_TYPES}
+          value={events}
+          onChange={setEvents}
+          error={fieldError(create.error, 'events')}
+          w={280}
+        />
+        <PasswordInput
+          label="Signing secret"
+          required
+          value={secret}
+          onChange={(e) => setSecret(e.currentTarget.value)}
+          error={fieldError(create.error, 'secret')}
+        />
+        <Button type="submit" mt={25} loading={create.isPending}>
+          Subscribe
+        </Button>
+      </Group>
+      {create.error && !['url', 'events', 'secret'].some((f) => fieldError(create.error, f)) && (
+        <ProblemAlert error={create.error} />
+      )}
+    </form>
+  );
+}
+
+function Redeliver({ delivery }: { delivery: Schemas['WebhookDeliveryDto'] }) {
+  const client = useQueryClient();
+  const redeliver = useMutation({
+    mutationFn: () =>
+      call(
+        api.POST('/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver', {
+          params: { path: { id: delivery.webhookId, deliveryId: delivery.id } },
+        }),
+      ),
+    onSuccess: () =>
+      client.invalidateQueries({ queryKey: ['/api/v1/webhooks', delivery.webhookId] }),
+  });
+  return (
+    <>
+      <Button
+        size="compact-xs"
+        variant="light"
+        onClick={() => redeliver.mutate()}
+        loading={redeliver.isPending}
+        aria-label={`Redeliver ${delivery.eventType}`}
+      >
+        Redeliver
+      </Button>
+      <ProblemAlert error={redeliver.error} />
+    </>
+  );
+}
+
 function Deliveries({ webhookId }: { webhookId: string }) {
   return (
     <PagedTable<Schemas['WebhookDeliveryDto']>
@@ -191,6 +309,7 @@ function Deliveries({ webhookId }: { webhookId: string }) {
         { header: 'Attempts', cell: (d) => d.attempts, numeric: true },
         { header: 'Last answer', cell: (d) => d.lastStatusCode ?? d.lastError ?? '—' },
         { header: 'Delivered', cell: (d) => date(d.deliveredAt) },
+        { header: 'Actions', cell: (d) => <Redeliver delivery={d} /> },
       ]}
     />
   );
@@ -253,6 +372,7 @@ export function AdminPage() {
         </Tabs.Panel>
         <Tabs.Panel value="webhooks">
           <Stack>
+            <NewWebhook />
             <PagedTable<Schemas['WebhookDto']>
               label="Webhooks"
               queryKey={['/api/v1/webhooks']}
@@ -260,7 +380,7 @@ export function AdminPage() {
                 call(api.GET('/api/v1/webhooks', { params: { query: { cursor, limit: 50 } } }))
               }
               rowKey={(w) => w.id}
-              empty="No webhooks. Subscribe one with POST /api/v1/webhooks."
+              empty="No webhooks yet."
               columns={[
                 { header: 'URL', cell: (w) => w.url },
                 { header: 'Events', cell: (w) => w.events.join(', ') },

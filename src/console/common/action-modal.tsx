@@ -34,6 +34,7 @@ export function ActionModal({
       }}
       title={title}
       size="lg"
+      closeButtonProps={{ 'aria-label': 'Close' }}
     >
       <form onSubmit={submit}>
         <Stack>

@@ -23,7 +23,7 @@ export function Figure({
         <Skeleton height={28} mt={6} width="70%" />
       ) : (
         <Text
-          fz={24}
+          fz={21}
           fw={700}
           mt={4}
           data-figure={label}

@@ -83,8 +83,8 @@ export function DataTable<T>({
   label: string;
 }) {
   return (
-    <Table.ScrollContainer minWidth={600}>
-      <Table striped highlightOnHover verticalSpacing="xs" aria-label={label}>
+    <ScrollRegion label={label}>
+      <Table striped highlightOnHover verticalSpacing="xs" aria-label={label} miw={600}>
         <Table.Thead>
           <Table.Tr>
             {columns.map((c) => (
@@ -113,6 +113,15 @@ export function DataTable<T>({
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </ScrollRegion>
+  );
+}
+
+/** A region that scrolls sideways on narrow screens, reachable with the keyboard. */
+export function ScrollRegion({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div role="region" aria-label={label} tabIndex={0} style={{ overflowX: 'auto' }}>
+      {children}
+    </div>
   );
 }

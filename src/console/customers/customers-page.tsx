@@ -2,7 +2,8 @@ import { Anchor, Group, Select, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { api, call, type Schemas } from '../api/client';
+import type { Schemas } from '../api/client';
+import { customersList } from '../common/lists';
 import { PageHeader } from '../common/page-header';
 import { PagedTable } from '../common/paged-table';
 import { StatusBadge } from '../orders/status-badge';
@@ -69,12 +70,7 @@ export function CustomersPage() {
       </Group>
       <PagedTable<Customer>
         label="Customers"
-        queryKey={['/api/v1/customers', filter]}
-        fetchPage={(cursor) =>
-          call(
-            api.GET('/api/v1/customers', { params: { query: { ...filter, cursor, limit: 50 } } }),
-          )
-        }
+        {...customersList(filter)}
         rowKey={(c) => c.id}
         empty="No customers match."
         columns={[

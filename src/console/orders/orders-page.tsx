@@ -1,6 +1,7 @@
 import { Anchor, Group, Select } from '@mantine/core';
 import { Link, useSearchParams } from 'react-router';
-import { api, call, type Schemas } from '../api/client';
+import type { Schemas } from '../api/client';
+import { ordersList } from '../common/lists';
 import { byId, useCustomers, useProductModels } from '../common/lookups';
 import { PageHeader } from '../common/page-header';
 import { PagedTable } from '../common/paged-table';
@@ -62,14 +63,7 @@ export function OrdersPage() {
       </Group>
       <PagedTable<Order>
         label="Orders"
-        queryKey={['/api/v1/purchase-orders', filter]}
-        fetchPage={(cursor) =>
-          call(
-            api.GET('/api/v1/purchase-orders', {
-              params: { query: { ...filter, cursor, limit: 50 } },
-            }),
-          )
-        }
+        {...ordersList(filter)}
         rowKey={(o) => o.id}
         empty="No orders match."
         columns={[

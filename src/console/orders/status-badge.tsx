@@ -20,8 +20,13 @@ const COLORS: Record<string, string> = {
 };
 
 export function StatusBadge({ status }: { status: string }) {
+  const color = COLORS[status] ?? 'indigo';
   return (
-    <Badge color={COLORS[status] ?? 'indigo'} variant="light">
+    <Badge
+      color={color}
+      // Dark text beside a coloured dot: readable (AA contrast) whatever the colour.
+      variant="dot"
+    >
       {status.replace(/_/g, ' ')}
     </Badge>
   );

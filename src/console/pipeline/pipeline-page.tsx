@@ -4,6 +4,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, call, type Schemas } from '../api/client';
 import { useSession } from '../api/session';
 import { byId, useCustomers, useProductModels } from '../common/lookups';
+import { opportunitiesList } from '../common/lists';
 import { PageHeader } from '../common/page-header';
 import { PagedTable } from '../common/paged-table';
 import { ProblemAlert } from '../common/problem-alert';
@@ -96,14 +97,7 @@ export function PipelinePage() {
       />
       <PagedTable<Opportunity>
         label="Opportunities"
-        queryKey={['/api/v1/opportunities', filter]}
-        fetchPage={(cursor) =>
-          call(
-            api.GET('/api/v1/opportunities', {
-              params: { query: { ...filter, cursor, limit: 50 } },
-            }),
-          )
-        }
+        {...opportunitiesList(filter)}
         rowKey={(o) => o.id}
         empty="No opportunities at this stage."
         columns={[

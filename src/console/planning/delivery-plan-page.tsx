@@ -189,7 +189,7 @@ export function DeliveryPlanPage() {
         />
       </Paper>
       <AvailabilityForm models={(models.data ?? []).filter((m) => m.status !== 'end_of_life')} />
-      <SimpleGrid cols={{ base: 1, xl: 2 }}>
+      <SimpleGrid cols={1}>
         <Stack gap="xs">
           <Title order={2} fz="lg">
             Late tranches

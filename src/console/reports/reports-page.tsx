@@ -7,6 +7,7 @@ import { useSession } from '../api/session';
 import { DateField } from '../common/date-field';
 import { PageHeader } from '../common/page-header';
 import { PageLoader } from '../common/page-loader';
+import { ScrollRegion } from '../common/paged-table';
 import { fieldError, ProblemAlert } from '../common/problem-alert';
 import { addMonths, decimal, money, today, units } from '../format';
 
@@ -84,13 +85,24 @@ const REPORTS: Record<string, ReportDef> = {
 
 const MONEY = /^-?\d+\.\d{2}$/;
 const HIDDEN = new Set(['groups', 'key']);
+const HEADERS: Record<string, string> = {
+  label: 'Group',
+  notDue: 'Not due',
+  days1to30: '1–30 days',
+  days31to60: '31–60 days',
+  days61to90: '61–90 days',
+  over90: 'Over 90 days',
+  hashrateEhs: 'EH/s',
+  hashrateThs: 'TH/s',
+  powerMw: 'MW',
+};
+/** A column's title: `openQuantity` → `Open quantity`, with a few named outright. */
 const header = (key: string) =>
-  key === 'label'
-    ? 'Group'
-    : key
-        .replace(/([A-Z0-9]+)/g, ' $1')
-        .replace(/^./, (c) => c.toUpperCase())
-        .replace(/ ([A-Z])(?=[a-z])/g, (_, c: string) => ` ${c.toLowerCase()}`);
+  HEADERS[key] ??
+  key
+    .replace(/([A-Z]+)/g, ' $1')
+    .replace(/^./, (c) => c.toUpperCase())
+    .replace(/ ([A-Z])(?=[a-z])/g, (_, c: string) => ` ${c.toLowerCase()}`);
 
 function cell(key: string, value: unknown): string {
   if (value === null || value === undefined) return '—';
@@ -116,8 +128,8 @@ function ReportTable({ rows, totals, label }: { rows: Row[]; totals?: Row; label
       </Text>
     );
   return (
-    <Table.ScrollContainer minWidth={700}>
-      <Table striped highlightOnHover aria-label={label} verticalSpacing="xs">
+    <ScrollRegion label={label}>
+      <Table striped highlightOnHover aria-label={label} verticalSpacing="xs" miw={700}>
         <Table.Thead>
           <Table.Tr>
             {keys.map((k) => (
@@ -160,7 +172,7 @@ function ReportTable({ rows, totals, label }: { rows: Row[]; totals?: Row; label
           </Table.Tfoot>
         )}
       </Table>
-    </Table.ScrollContainer>
+    </ScrollRegion>
   );
 }
 

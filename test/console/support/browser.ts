@@ -1,11 +1,12 @@
 import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { Role } from '../../../src/common/request-context';
 import type { AppConfig } from '../../../src/config/config';
 import { createUser, type TestUser } from '../../support/people';
 import { createTestApp, type TestApp } from '../../support/test-app';
+import { launchChromium } from './chromium';
 
 export const SCREENSHOTS = join(__dirname, '..', '..', '..', 'docs', 'screenshots');
 
@@ -21,27 +22,8 @@ export async function startConsoleApp(overrides: Partial<AppConfig> = {}): Promi
   return Object.assign(t, { url: `http://127.0.0.1:${address.port}` });
 }
 
-/**
- * A headless Chromium: the one at CHROMIUM_PATH when set (e.g. Debian's /usr/bin/chromium), else
- * the one @sparticuz/chromium ships in npm (unpacked by the browser tests' global setup).
- */
 export async function launchBrowser(): Promise<Browser> {
-  const system = process.env.CHROMIUM_PATH;
-  if (system) {
-    return chromium.launch({
-      executablePath: system,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-    });
-  }
-  const packaged = require('@sparticuz/chromium');
-  const sparticuz = packaged.default ?? packaged;
-  return chromium.launch({
-    executablePath: process.env.HASHBOOK_CHROMIUM ?? (await sparticuz.executablePath()),
-    headless: true,
-    // Its --single-process mode suits one-shot serverless runs; pages of a long test crash in it.
-    args: (sparticuz.args as string[]).filter((arg) => arg !== '--single-process'),
-  });
+  return launchChromium();
 }
 
 /** A new page of its own (own cookies), at a laptop's size. */

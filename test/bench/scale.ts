@@ -131,6 +131,8 @@ async function bookPart(url: string): Promise<Figures> {
     for (const [name, path] of Object.entries(reportPaths(now)))
       f[name] = await timeRuns(get(path), SAMPLES, 5);
     figures[label] = f;
+    // Each size as soon as it is measured, should a larger one not finish.
+    console.error(`${label}: ${JSON.stringify(f)}`);
   }
   await app.close();
   return figures;

@@ -121,7 +121,8 @@ export class OrderChangeService {
       };
       assertDateWithin(date, path, bounds, code);
     }
-    const before = toPurchaseOrderDto(await this.orders.get(tx, orderId));
+    // The order row just locked, not read again.
+    const before = toPurchaseOrderDto(await this.orders.withLinesOf(tx, order));
     const written = await write(order);
     const terms = written.confirmed ? written.confirmed.terms : order.terms;
     const booked = await this.replay(tx, { ...order, terms });

@@ -207,6 +207,12 @@ export class PurchaseOrderRepository {
     return found;
   }
 
+  /** The order as already read (and locked) in this transaction, with its lines and tranches. */
+  async withLinesOf(db: EntityManager, order: PurchaseOrder): Promise<OrderWithLines> {
+    const [found] = await this.withLines(db, [order]);
+    return found;
+  }
+
   async getByExternalRef(db: EntityManager, ref: string): Promise<OrderWithLines> {
     const order = await db.getRepository(PurchaseOrder).findOneBy({ externalRef: ref });
     if (!order) throw new NotFoundError('Purchase order with externalRef', ref);

@@ -53,6 +53,43 @@ function toBookEvent(event: EventRow): BookEvent {
 }
 
 /** The order a timeline belongs to, as its rows name it. */
+/** The tables of an order's timeline, rewritten whole by each replay. */
+const TIMELINE_TABLES = [
+  'tranche_segment',
+  'order_segment',
+  'recognition',
+  'instalment_segment',
+  'credit_segment',
+  'forfeiture',
+  'instalment',
+  'booking',
+  'balance_movement',
+];
+
+interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+type Push = (sql: string, params: unknown[]) => void;
+
+/**
+ * Runs the statements as one: each a data-modifying WITH query of a single statement, its
+ * parameters renumbered after those of the ones before, so the timeline is written in one round
+ * trip instead of one per table. They must not depend on each other's effects (they write
+ * different tables, or different rows of one).
+ */
+async function together(tx: EntityManager, statements: Statement[]): Promise<void> {
+  if (statements.length === 0) return;
+  const params: unknown[] = [];
+  const parts = statements.map(({ sql, params: own }, i) => {
+    const offset = params.length;
+    params.push(...own);
+    return `w${i} AS (${sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)})`;
+  });
+  await tx.query(`WITH ${parts.join(',\n')}\nSELECT 1`, params);
+}
+
 interface TimelineOwner {
   id: string;
   customerId: string;
@@ -119,22 +156,17 @@ export class TimelineRepository {
     result: BookResult,
     modelOf: Map<string, string>,
   ): Promise<void> {
-    for (const table of [
-      'tranche_segment',
-      'order_segment',
-      'recognition',
-      'instalment_segment',
-      'credit_segment',
-      'forfeiture',
-      'instalment',
-      'booking',
-      'balance_movement',
-    ]) {
-      await tx.query(`DELETE FROM ${table} WHERE purchase_order_id = $1`, [order.id]);
-    }
+    // The old timeline goes in one statement, then the new one is written in one more (see together).
+    await tx.query(
+      `WITH ${TIMELINE_TABLES.map((table, i) => `d${i} AS (DELETE FROM ${table} WHERE purchase_order_id = $1)`).join(', ')}
+       SELECT 1`,
+      [order.id],
+    );
+    const writes: Statement[] = [];
+    const push = (sql: string, params: unknown[]) => writes.push({ sql, params });
     const segments = result.tranches;
     if (segments.length > 0) {
-      await tx.query(
+      push(
         `INSERT INTO tranche_segment (tranche_id, purchase_order_id, customer_id, product_model_id, valid_from, valid_to,
             ship_date, unit_price_cents, quantity, shipped_units, cancelled_units, open_units, cash_cents, pool_cents,
             shipped_value_cents, shipped_cash_cents, forfeited_cents)
@@ -164,9 +196,9 @@ export class TimelineRepository {
           segments.map((s) => s.forfeitedCents),
         ],
       );
-      await this.writeRollups(tx, order, segments, modelOf);
+      this.writeRollups(push, order, segments, modelOf);
       const current = segments.filter((s) => s.to === null);
-      await tx.query(
+      push(
         `UPDATE tranche SET quantity = c.quantity, shipped_quantity = c.shipped, cancelled_quantity = c.cancelled,
                 ship_date = c.ship_date, unit_price_cents = c.price
            FROM unnest($1::uuid[], $2::int[], $3::int[], $4::int[], $5::date[], $6::bigint[])
@@ -184,7 +216,7 @@ export class TimelineRepository {
     }
     const instalments = result.instalments;
     if (instalments.length > 0) {
-      await tx.query(
+      push(
         `INSERT INTO instalment (purchase_order_id, key, kind, tranche_id, created_on, due_on, amount_cents, paid_cents, voided_cents, status)
          SELECT $1, i.key, i.kind, i.tranche_id, i.created_on, i.due_on, i.amount, i.paid, i.voided, i.status
            FROM unnest($2::varchar[], $3::varchar[], $4::uuid[], $5::date[], $6::date[], $7::bigint[], $8::bigint[], $9::bigint[], $10::varchar[])
@@ -205,7 +237,7 @@ export class TimelineRepository {
     }
     const history = result.instalmentSegments;
     if (history.length > 0) {
-      await tx.query(
+      push(
         `INSERT INTO instalment_segment (purchase_order_id, customer_id, key, valid_from, valid_to, due_on, amount_cents, paid_cents, voided_cents)
          SELECT $1, $2, i.key, i.valid_from, i.valid_to, i.due_on, i.amount, i.paid, i.voided
            FROM unnest($3::varchar[], $4::date[], $5::date[], $6::date[], $7::bigint[], $8::bigint[], $9::bigint[])
@@ -225,7 +257,7 @@ export class TimelineRepository {
     }
     const credit = result.credit.filter((c) => c.unappliedCents !== 0);
     if (credit.length > 0) {
-      await tx.query(
+      push(
         `INSERT INTO credit_segment (purchase_order_id, customer_id, valid_from, valid_to, unapplied_cents)
          SELECT $1, $2, c.valid_from, c.valid_to, c.amount FROM unnest($3::date[], $4::date[], $5::bigint[]) AS c(valid_from, valid_to, amount)`,
         [
@@ -239,7 +271,7 @@ export class TimelineRepository {
     }
     const forfeitures = result.forfeitures;
     if (forfeitures.length > 0) {
-      await tx.query(
+      push(
         `INSERT INTO forfeiture (purchase_order_id, tranche_id, customer_id, product_model_id, on_date, units, amount_cents)
          SELECT $1, f.tranche_id, $2, f.model, f.on_date, f.units, f.amount
            FROM unnest($3::uuid[], $4::uuid[], $5::date[], $6::int[], $7::bigint[]) AS f(tranche_id, model, on_date, units, amount)`,
@@ -254,19 +286,20 @@ export class TimelineRepository {
         ],
       );
     }
-    await this.writeBookingsAndMovements(tx, order, result, modelOf);
+    this.writeBookingsAndMovements(push, order, result, modelOf);
+    await together(tx, writes);
   }
 
   /** The order's bookings per model and day, and its balance movements (see order-rollup). */
-  private async writeBookingsAndMovements(
-    tx: EntityManager,
+  private writeBookingsAndMovements(
+    push: Push,
     order: TimelineOwner,
     result: BookResult,
     modelOf: Map<string, string>,
-  ): Promise<void> {
+  ): void {
     const booked = bookingRows(result.bookings, (trancheId) => modelOf.get(trancheId)!);
     if (booked.length > 0) {
-      await tx.query(
+      push(
         `INSERT INTO booking (purchase_order_id, customer_id, product_model_id, on_date, kind, units, amount_cents)
          SELECT $1, $2, b.model, b.on_date, b.kind, b.units, b.amount
            FROM unnest($3::uuid[], $4::date[], $5::varchar[], $6::int[], $7::bigint[]) AS b(model, on_date, kind, units, amount)`,
@@ -283,7 +316,7 @@ export class TimelineRepository {
     }
     const moves = balanceMovements(result);
     if (moves.length > 0) {
-      await tx.query(
+      push(
         `INSERT INTO balance_movement (purchase_order_id, customer_id, on_date, cash_received_cents, refunded_cents,
             recognised_cents, forfeited_cents, liability_cents, receivable_cents)
          SELECT $1, $2, m.on_date, m.cash, m.refunded, m.recognised, m.forfeited, m.liability, m.receivable
@@ -305,14 +338,14 @@ export class TimelineRepository {
   }
 
   /** The order segments and recognitions derived from the tranche segments (see order-rollup). */
-  private async writeRollups(
-    tx: EntityManager,
+  private writeRollups(
+    push: Push,
     order: TimelineOwner,
     segments: BookResult['tranches'],
     modelOf: Map<string, string>,
-  ): Promise<void> {
+  ): void {
     const sums = orderSegments(segments, (trancheId) => modelOf.get(trancheId)!);
-    await tx.query(
+    push(
       `INSERT INTO order_segment (purchase_order_id, customer_id, product_model_id, valid_from, valid_to, open_units,
           open_value_cents, cash_cents, pool_cents, shipped_value_cents, receivable_cents, forfeited_cents)
        SELECT $1, $2, o.model, o.valid_from, o.valid_to, o.open, o.open_value, o.cash, o.pool, o.shipped_value,
@@ -337,7 +370,7 @@ export class TimelineRepository {
     );
     const shipped = recognitions(segments);
     if (shipped.length === 0) return;
-    await tx.query(
+    push(
       `INSERT INTO recognition (purchase_order_id, tranche_id, customer_id, product_model_id, on_date, units, amount_cents)
        SELECT $1, r.tranche_id, $2, r.model, r.on_date, r.units, r.amount
          FROM unnest($3::uuid[], $4::uuid[], $5::date[], $6::int[], $7::bigint[])

@@ -397,7 +397,11 @@ export function allocate(input: AllocationInput): Allocation {
 
 /** Units the plan puts into production for the model in the month (0 outside the plan). */
 export function plannedIn(allocation: Allocation, productModelId: string, month: string): number {
-  const load = allocation.models.get(productModelId);
+  return plannedInLoad(allocation.models.get(productModelId), month);
+}
+
+/** Units a model's load puts into production in the month (0 outside the plan or without one). */
+export function plannedInLoad(load: ModelLoad | undefined, month: string): number {
   if (!load) return 0;
   const i = monthIndex(month) - load.start;
   return i >= 0 && i < load.planned.length ? load.planned[i] : 0;

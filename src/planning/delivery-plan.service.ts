@@ -10,6 +10,7 @@ import {
   CapacityRow,
   comparePlanOrder,
   deliveryMonths,
+  ModelLoad,
   OpenTranche,
 } from './allocate';
 import {
@@ -150,6 +151,26 @@ export class DeliveryPlanService {
       startMonth,
       ids.map((id) => kept.models.get(id)!),
     );
+  }
+
+  /**
+   * The month-by-month load (capacity and planned units) of each of these models, from the kept
+   * model plans brought up to `db`'s snapshot (see currentPlan): no plan of several models is
+   * combined, so the cost is that of the models' versions when nothing changed, whatever the size of
+   * the book. Ids of no model are left out.
+   */
+  async modelLoads(
+    db: EntityManager,
+    asOf: string,
+    modelIds: string[],
+  ): Promise<Map<string, ModelLoad>> {
+    const { kept, ids } = await this.modelPlans(db, asOf, modelIds);
+    const loads = new Map<string, ModelLoad>();
+    for (const id of ids) {
+      const load = kept.models.get(id)!.allocation.models.get(id);
+      if (load) loads.set(id, load);
+    }
+    return loads;
   }
 
   /** The kept plans brought up to `db`'s snapshot for these models (null: all), and their ids. */

@@ -7,7 +7,7 @@ import { Clock } from '../common/clock';
 import { assertOrderedRange } from '../common/dates';
 import { ReferenceNotFoundError, ValidationFailedError } from '../common/errors';
 import { Page } from '../common/pagination';
-import { plannedIn } from './allocate';
+import { ModelLoad, plannedIn, plannedInLoad } from './allocate';
 import { DeliveryPlanService } from './delivery-plan.service';
 import { PlanVersionRepository } from './plan-version.repository';
 import {
@@ -134,12 +134,15 @@ export class ProductionCapacityService {
       )) as CapacityRow[];
       const page = rows.slice(0, limit);
       const modelIds = [...new Set(page.map((row) => row.productModelId))];
-      const plan =
-        modelIds.length > 0 ? await this.plans.currentPlan(db, this.clock.today(), modelIds) : null;
+      // Only the load of the page's models, each from its kept plan: never the whole plan.
+      const loads =
+        modelIds.length > 0
+          ? await this.plans.modelLoads(db, this.clock.today(), modelIds)
+          : new Map<string, ModelLoad>();
       const last = page[page.length - 1];
       return {
         items: page.map((row) =>
-          toCapacityDto(row, plan ? plannedIn(plan.allocation, row.productModelId, row.month) : 0),
+          toCapacityDto(row, plannedInLoad(loads.get(row.productModelId), row.month)),
         ),
         nextCursor: rows.length > limit ? encodeCapacityCursor(last) : null,
       };

@@ -22,11 +22,16 @@ import { withScratchDatabase } from '../../src/database/scratch-database';
 import { allocate, monthIndex, monthOf } from '../../src/planning/allocate';
 import { DeliveryPlanService } from '../../src/planning/delivery-plan.service';
 import { PlanVersionRepository } from '../../src/planning/plan-version.repository';
+import { buildPlanBook, PLAN_MODELS, PLAN_MONTHS, PLAN_TRANCHES_PER_ORDER } from './books';
 
-const TRANCHES = Math.max(4, Math.floor(Number(process.env.BENCH_TRANCHES ?? 100_000) / 4) * 4);
-const ORDERS = TRANCHES / 4;
-const MODELS = 20;
-const MONTHS = 36;
+const TRANCHES = Math.max(
+  PLAN_TRANCHES_PER_ORDER,
+  Math.floor(Number(process.env.BENCH_TRANCHES ?? 100_000) / PLAN_TRANCHES_PER_ORDER) *
+    PLAN_TRANCHES_PER_ORDER,
+);
+const ORDERS = TRANCHES / PLAN_TRANCHES_PER_ORDER;
+const MODELS = PLAN_MODELS;
+const MONTHS = PLAN_MONTHS;
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 40);
 
 const percentile = (sorted: number[], p: number) =>
@@ -55,72 +60,6 @@ async function time(
   return { p50: percentile(samples, 50), p95: percentile(samples, 95), target };
 }
 
-/** The book, all in SQL: models, customers, confirmed orders, open tranches, their timeline, capacity. */
-async function generate(db: DataSource, startMonth: string): Promise<void> {
-  const start = `${startMonth}-01`;
-  await db.query(`
-    INSERT INTO product_model (sku, name, series, hashrate_ths, power_w, list_price_cents, status)
-    SELECT 'PLAN-' || i, 'Bench miner ' || i, 'Bench', 80 + i * 5, 3000 + i * 20, 200000 + i * 10000, 'active'
-      FROM generate_series(1, ${MODELS}) AS i`);
-  await db.query(`
-    INSERT INTO customer (name, legal_name, segment, country, region, status)
-    SELECT 'Plan customer ' || i, 'Plan customer ' || i || ' Ltd',
-           (ARRAY['public_miner','investment_fund','hosting_provider','individual_operator'])[1 + i % 4],
-           (ARRAY['US','DE','BR','JP'])[1 + i % 4], (ARRAY['NA','EMEA','LATAM','APAC'])[1 + i % 4], 'active'
-      FROM generate_series(1, 500) AS i`);
-  // Orders signed over the last 18 months; each buys one model in 4 monthly tranches whose first
-  // ship date falls between two months ago and 34 months ahead, so some are overdue.
-  await db.query(
-    `
-    WITH c AS (SELECT array_agg(id ORDER BY name) AS ids FROM customer WHERE name LIKE 'Plan customer %'),
-         o AS (SELECT i, ($1::date - ((i * 7919) % 540) - 1) AS signed_on FROM generate_series(1, ${ORDERS}) AS i)
-    INSERT INTO purchase_order (number, customer_id, signed_on, status, confirmed_at)
-    SELECT 'PO-' || to_char(o.signed_on, 'YYYY') || '-' || lpad(o.i::text, 6, '0'), c.ids[1 + o.i % 500], o.signed_on,
-           'confirmed', now()
-      FROM o CROSS JOIN c`,
-    [start],
-  );
-  await db.query(`
-    INSERT INTO order_line (purchase_order_id, line_no, product_model_id, unit_price_cents)
-    SELECT o.id, 1, m.id, m.list_price_cents
-      FROM purchase_order o
-      JOIN product_model m ON m.sku = 'PLAN-' || (1 + (substring(o.number from '\\d+$')::int % ${MODELS}))`);
-  await db.query(
-    `INSERT INTO tranche (purchase_order_id, customer_id, line_id, product_model_id, sequence, ship_date, quantity,
-                          unit_price_cents, contract_quantity, contract_ship_date)
-     SELECT o.id, o.customer_id, l.id, l.product_model_id, s,
-            ship, q, l.unit_price_cents, q, ship
-       FROM purchase_order o
-       JOIN order_line l ON l.purchase_order_id = o.id
-       CROSS JOIN generate_series(1, 4) AS s
-       CROSS JOIN LATERAL (SELECT substring(o.number from '\\d+$')::int AS i) n
-       CROSS JOIN LATERAL (
-         SELECT ($1::date + make_interval(months => (n.i * 31) % 37 - 2 + s - 1) + ((n.i * 13) % 28) * interval '1 day')::date AS ship,
-                20 + (n.i * 17 + s * 29) % 181 AS q) t`,
-    [start],
-  );
-  // The timeline the replay would write for an order with no events: one open segment per tranche.
-  await db.query(`
-    INSERT INTO tranche_segment (tranche_id, purchase_order_id, customer_id, product_model_id, valid_from, valid_to,
-       ship_date, unit_price_cents, quantity, shipped_units, cancelled_units, open_units, cash_cents, pool_cents,
-       shipped_value_cents, shipped_cash_cents, forfeited_cents)
-    SELECT t.id, t.purchase_order_id, t.customer_id, t.product_model_id, o.signed_on, NULL, t.ship_date,
-           t.unit_price_cents, t.quantity, 0, 0, t.quantity, 0, 0, 0, 0, 0
-      FROM tranche t JOIN purchase_order o ON o.id = t.purchase_order_id`);
-  // Around what the book asks for a month (110 units a tranche on average), 70 % to 130 % by
-  // month: on-time, built-ahead, late and unscheduled tranches all occur.
-  const monthly = (TRANCHES / MODELS / 40) * 110;
-  await db.query(
-    `INSERT INTO production_capacity (product_model_id, month, units)
-     SELECT m.id, ($1::date + make_interval(months => k))::date,
-            round(${monthly} * (0.7 + 0.6 * ((k * 7 + length(m.sku)) % 10) / 9.0))
-       FROM product_model m CROSS JOIN generate_series(0, ${MONTHS - 1}) AS k
-      WHERE m.sku LIKE 'PLAN-%'`,
-    [start],
-  );
-  await db.query('VACUUM ANALYZE');
-}
-
 /** In a scratch database (on DATABASE_URL's server, or a throwaway embedded one), dropped after. */
 async function bench(url: string) {
   await runMigrations(url);
@@ -141,7 +80,7 @@ async function bench(url: string) {
   const asOf = today();
   const startMonth = asOf.slice(0, 7);
   const built = Date.now();
-  await generate(db, startMonth);
+  await buildPlanBook(db, startMonth, { from: 1, to: ORDERS + 1 });
   const [counts] = (await db.query(
     `SELECT (SELECT count(*) FROM purchase_order) AS orders,
               (SELECT count(*) FROM tranche WHERE shipped_quantity + cancelled_quantity < quantity) AS open_tranches,

@@ -267,6 +267,11 @@ async function main(): Promise<void> {
     await import('./planning');
     return;
   }
+  if (filter === 'scale') {
+    // Books of 2,000 to 200,000 orders and plans of 100,000 and 1,000,000 tranches; see scale.ts.
+    await import('./scale');
+    return;
+  }
   const scenarios = SCENARIOS.filter((s) => !filter || s.name.toLowerCase().includes(filter));
   if (scenarios.length === 0) {
     console.error(

@@ -64,6 +64,43 @@ describe('the kept plans across instances', () => {
     return [item.shipDate, item.plannedUnits, item.status, item.unscheduledUnits];
   };
 
+  const capacityOn = async (t: TestApp, model: string) => {
+    const res = await t
+      .http()
+      .get('/api/v1/production-capacity')
+      .query({ productModelId: model })
+      .set('X-API-Key', t.adminKey)
+      .expect(200);
+    return res.body.items.map(
+      (row: { month: string; plannedUnits: number; spareUnits: number }) => [
+        row.month,
+        row.plannedUnits,
+        row.spareUnits,
+      ],
+    );
+  };
+
+  it("lists capacity with the planned units of the page's models, kept or planned again after a write on the other instance", async () => {
+    const { model, orderId, trancheId } = await oneTrancheModel();
+    expect(await capacityOn(a, model)).toEqual([[m(1), 100, 0]]);
+    // Kept: the same answer again.
+    expect(await capacityOn(a, model)).toEqual([[m(1), 100, 0]]);
+    await putCapacity(b, [
+      { productModelId: model, month: m(1), units: 40 },
+      { productModelId: model, month: m(2), units: 100 },
+    ]);
+    expect(await capacityOn(a, model)).toEqual([
+      [m(1), 40, 0],
+      [m(2), 60, 40],
+    ]);
+    // A shipment on the other instance frees its units in the plan.
+    await fb.ship(orderId, today('UTC'), [{ trancheId, quantity: 30 }]);
+    expect(await capacityOn(a, model)).toEqual([
+      [m(1), 40, 0],
+      [m(2), 30, 70],
+    ]);
+  });
+
   it('serves the same plan while nothing changed, and sees writes made on the other instance', async () => {
     const { model, orderId, trancheId } = await oneTrancheModel();
     const onTime = [`${m(1)}-10`, [{ month: m(1), units: 100 }], 'on_time', 0];

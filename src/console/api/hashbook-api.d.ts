@@ -12,7 +12,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Who changed what and when, oldest first. */
+    /**
+     * Who changed what and when, oldest first.
+     * @description Who changed what and when, oldest first.
+     */
     get: operations['auditLog_list'];
     put?: never;
     post?: never;
@@ -29,7 +32,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The change feed: poll with the last `nextCursor` to see every committed change exactly once. */
+    /**
+     * The change feed:
+     * @description The change feed: poll with the last `nextCursor` to see every committed change exactly once.
+     */
     get: operations['event_list'];
     put?: never;
     post?: never;
@@ -46,9 +52,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /**
+     * Lists the API keys, revoked ones included, without the keys themselves.
+     * @description Lists the API keys, revoked ones included, without the keys themselves.
+     */
     get: operations['apiKey_list'];
     put?: never;
-    /** Creates a key; the response is the only time the key is shown. */
+    /**
+     * Creates a key; the response is the only time the key is shown.
+     * @description Creates a key; the response is the only time the key is shown.
+     */
     post: operations['apiKey_create'];
     delete?: never;
     options?: never;
@@ -66,7 +79,10 @@ export interface paths {
     get?: never;
     put?: never;
     post?: never;
-    /** Revokes a key: every instance refuses it within 5 seconds. */
+    /**
+     * Revokes a key:
+     * @description Revokes a key: every instance refuses it within 5 seconds.
+     */
     delete: operations['apiKey_revoke'];
     options?: never;
     head?: never;
@@ -80,11 +96,15 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** People in creation order; `q` searches name and email. Users are never deleted. */
+    /**
+     * People in creation order; `q` searches name and email.
+     * @description People in creation order; `q` searches name and email. Users are never deleted.
+     */
     get: operations['user_list'];
     put?: never;
     /**
-     * Adds a person who signs in. Without a password the answer carries a one-time `setupToken`
+     * Adds a person who signs in.
+     * @description Adds a person who signs in. Without a password the answer carries a one-time `setupToken`
      *     (72 hours) for `POST /auth/set-password`. An email already used (ignoring case): 409 DUPLICATE.
      */
     post: operations['user_create'];
@@ -101,6 +121,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /**
+     * One user.
+     * @description One user.
+     */
     get: operations['user_get'];
     put?: never;
     post?: never;
@@ -108,7 +132,8 @@ export interface paths {
     options?: never;
     head?: never;
     /**
-     * Changes name, role or status. `disabled` ends the person's sessions at once; disabling
+     * Changes name, role or status.
+     * @description Changes name, role or status. `disabled` ends the person's sessions at once; disabling
      *     yourself: 409 CANNOT_DISABLE_SELF. Honours If-Match.
      */
     patch: operations['user_update'];
@@ -125,6 +150,8 @@ export interface paths {
     put?: never;
     /**
      * A new one-time setup token (72 hours) for a person who lost theirs or forgot their password;
+     *     earlier tokens stop working.
+     * @description A new one-time setup token (72 hours) for a person who lost theirs or forgot their password;
      *     earlier tokens stop working. Their password and sessions stay until they use it.
      */
     post: operations['user_issueSetupToken'];
@@ -141,7 +168,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** What the sign-in page offers: whether single sign-on is configured. */
+    /**
+     * What the sign-in page offers:
+     * @description What the sign-in page offers: whether single sign-on is configured.
+     */
     get: operations['auth_config'];
     put?: never;
     post?: never;
@@ -161,7 +191,8 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Signs in with email and password: sets the `hashbook_session` cookie (HttpOnly, SameSite=Lax)
+     * Signs in with email and password:
+     * @description Signs in with email and password: sets the `hashbook_session` cookie (HttpOnly, SameSite=Lax)
      *     and answers with the user and the CSRF token to send as X-CSRF-Token. A wrong email or
      *     password: 401 INVALID_CREDENTIALS; after 5 failures for an email in 15 minutes: 429
      *     TOO_MANY_ATTEMPTS for 15 minutes.
@@ -180,7 +211,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The signed-in user and the session's CSRF token. */
+    /**
+     * The signed-in user and the session's CSRF token.
+     * @description The signed-in user and the session's CSRF token.
+     */
     get: operations['auth_me'];
     put?: never;
     post?: never;
@@ -199,7 +233,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Ends this browser's session and clears its cookie (needs X-CSRF-Token). */
+    /**
+     * Ends this browser's session and clears its cookie (needs X-CSRF-Token).
+     * @description Ends this browser's session and clears its cookie (needs X-CSRF-Token).
+     */
     post: operations['auth_signOut'];
     delete?: never;
     options?: never;
@@ -217,7 +254,8 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Changes the signed-in user's password (needs the current one; wrong: 422
+     * Changes the signed-in user's password (needs the current one; wrong:
+     * @description Changes the signed-in user's password (needs the current one; wrong: 422
      *     CURRENT_PASSWORD_WRONG). Every other session of theirs ends; this one goes on.
      */
     post: operations['auth_changePassword'];
@@ -237,7 +275,8 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Sets a password with a one-time setup token (unknown, used or expired: 401
+     * Sets a password with a one-time setup token (unknown, used or expired:
+     * @description Sets a password with a one-time setup token (unknown, used or expired: 401
      *     INVALID_SETUP_TOKEN); every session of the user ends. Then sign in.
      */
     post: operations['auth_setPassword'];
@@ -255,7 +294,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Single sign-on: redirects the browser to the identity provider (authorisation code flow with
+     * Single sign-on:
+     * @description Single sign-on: redirects the browser to the identity provider (authorisation code flow with
      *     PKCE, state and nonce). 404 SSO_NOT_CONFIGURED without OIDC_ISSUER.
      */
     get: operations['auth_oidcStart'];
@@ -275,7 +315,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Where the identity provider sends the browser back: signs in the active user with the
+     * Where the identity provider sends the browser back:
+     * @description Where the identity provider sends the browser back: signs in the active user with the
      *     verified email of the ID token (or creates one with OIDC_AUTO_CREATE_ROLE), sets the session
      *     cookie and redirects to the console at `/`. Anyone else: 403 NOT_A_USER; a state that does
      *     not match the flow this browser started: 400 SSO_STATE_INVALID.
@@ -296,10 +337,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Lists models in creation order; `q` searches sku, name and series. */
+    /**
+     * Lists models in creation order; `q` searches sku, name and series.
+     * @description Lists models in creation order; `q` searches sku, name and series.
+     */
     get: operations['productModel_list'];
     put?: never;
-    /** Adds a model to the product line. A sku already in use: 409 DUPLICATE. */
+    /**
+     * Adds a model to the product line.
+     * @description Adds a model to the product line. A sku already in use: 409 DUPLICATE.
+     */
     post: operations['productModel_create'];
     delete?: never;
     options?: never;
@@ -314,13 +361,20 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /**
+     * One product model.
+     * @description One product model.
+     */
     get: operations['productModel_get'];
     put?: never;
     post?: never;
     delete?: never;
     options?: never;
     head?: never;
-    /** Changes the fields given. Honours `If-Match: "<version>"` (412 when stale). */
+    /**
+     * Changes the fields given.
+     * @description Changes the fields given. Honours `If-Match: "<version>"` (412 when stale).
+     */
     patch: operations['productModel_update'];
     trace?: never;
   };
@@ -333,7 +387,8 @@ export interface paths {
     };
     get?: never;
     /**
-     * Creates (201) or updates (200) the model with this sku, for ERP synchronisation. Fields left out
+     * Creates (201) or updates (200) the model with this sku, for ERP synchronisation.
+     * @description Creates (201) or updates (200) the model with this sku, for ERP synchronisation. Fields left out
      *     keep their value on an existing model. Honours `If-Match` when the model exists.
      */
     put: operations['productModel_upsert'];
@@ -351,10 +406,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Lists customers in creation order; `q` searches name, legal name and external ref. */
+    /**
+     * Lists customers in creation order; `q` searches name, legal name and external ref.
+     * @description Lists customers in creation order; `q` searches name, legal name and external ref.
+     */
     get: operations['customer_list'];
     put?: never;
-    /** Adds a customer. A name already used (ignoring case) or an external ref in use: 409 DUPLICATE. */
+    /**
+     * Adds a customer.
+     * @description Adds a customer. A name already used (ignoring case) or an external ref in use: 409 DUPLICATE.
+     */
     post: operations['customer_create'];
     delete?: never;
     options?: never;
@@ -369,13 +430,20 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /**
+     * One customer.
+     * @description One customer.
+     */
     get: operations['customer_get'];
     put?: never;
     post?: never;
     delete?: never;
     options?: never;
     head?: never;
-    /** Changes the fields given; a new country moves the customer to its region. Honours If-Match. */
+    /**
+     * Changes the fields given; a new country moves the customer to its region.
+     * @description Changes the fields given; a new country moves the customer to its region. Honours If-Match.
+     */
     patch: operations['customer_update'];
     trace?: never;
   };
@@ -389,6 +457,7 @@ export interface paths {
     get?: never;
     /**
      * Creates (201) or updates (200) the customer with this external ref, for ERP synchronisation.
+     * @description Creates (201) or updates (200) the customer with this external ref, for ERP synchronisation.
      *     Fields left out keep their value on an existing customer. Honours If-Match when it exists.
      */
     put: operations['customer_upsert'];
@@ -406,10 +475,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The customer's contacts in creation order. Unknown customer: 404. */
+    /**
+     * The customer's contacts in creation order.
+     * @description The customer's contacts in creation order. Unknown customer: 404.
+     */
     get: operations['contact_list'];
     put?: never;
-    /** Adds a contact; `isPrimary: true` demotes the customer's current primary contact. */
+    /**
+     * Adds a contact; `isPrimary:
+     * @description Adds a contact; `isPrimary: true` demotes the customer's current primary contact.
+     */
     post: operations['contact_create'];
     delete?: never;
     options?: never;
@@ -427,11 +502,17 @@ export interface paths {
     get?: never;
     put?: never;
     post?: never;
-    /** Removes a contact (`DELETE /customers/{id}/contacts/{contactId}`). Honours If-Match. */
+    /**
+     * Removes a contact (`DELETE /customers/{id}/contacts/{contactId}`).
+     * @description Removes a contact (`DELETE /customers/{id}/contacts/{contactId}`). Honours If-Match.
+     */
     delete: operations['contact_remove'];
     options?: never;
     head?: never;
-    /** Changes the fields given (`PATCH /customers/{id}/contacts/{contactId}`). Honours If-Match. */
+    /**
+     * Changes the fields given (`PATCH /customers/{id}/contacts/{contactId}`).
+     * @description Changes the fields given (`PATCH /customers/{id}/contacts/{contactId}`). Honours If-Match.
+     */
     patch: operations['contact_update'];
     trace?: never;
   };
@@ -442,10 +523,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The customer's calls, meetings, e-mails, notes and tasks in creation order. */
+    /**
+     * The customer's calls, meetings, e-mails, notes and tasks in creation order.
+     * @description The customer's calls, meetings, e-mails, notes and tasks in creation order.
+     */
     get: operations['activity_listForCustomer'];
     put?: never;
-    /** Records an activity; `occurredAt` defaults to now. */
+    /**
+     * Records an activity; `occurredAt` defaults to now.
+     * @description Records an activity; `occurredAt` defaults to now.
+     */
     post: operations['activity_create'];
     delete?: never;
     options?: never;
@@ -460,7 +547,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Activities across customers; `?open=true&dueBefore=YYYY-MM-DD` gives the open tasks due by then. */
+    /**
+     * Activities across customers; `?open=true&dueBefore=YYYY-MM-DD` gives the open tasks due by then.
+     * @description Activities across customers; `?open=true&dueBefore=YYYY-MM-DD` gives the open tasks due by then.
+     */
     get: operations['activity_list'];
     put?: never;
     post?: never;
@@ -483,7 +573,10 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    /** Changes the fields given; setting `completedAt` completes a task. Honours If-Match. */
+    /**
+     * Changes the fields given; setting `completedAt` completes a task.
+     * @description Changes the fields given; setting `completedAt` completes a task. Honours If-Match.
+     */
     patch: operations['activity_update'];
     trace?: never;
   };
@@ -494,9 +587,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /**
+     * Lists opportunities.
+     * @description Lists opportunities.
+     */
     get: operations['opportunity_list'];
     put?: never;
-    /** Opens an opportunity; unit price defaults to the model's list price, probability to the stage's. */
+    /**
+     * Opens an opportunity; unit price defaults to the model's list price, probability to the stage's.
+     * @description Opens an opportunity; unit price defaults to the model's list price, probability to the stage's.
+     */
     post: operations['opportunity_create'];
     delete?: never;
     options?: never;
@@ -511,13 +611,20 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /**
+     * One opportunity.
+     * @description One opportunity.
+     */
     get: operations['opportunity_get'];
     put?: never;
     post?: never;
     delete?: never;
     options?: never;
     head?: never;
-    /** Changes the fields given; a converted opportunity no longer changes (409). Honours If-Match. */
+    /**
+     * Changes the fields given; a converted opportunity no longer changes (409).
+     * @description Changes the fields given; a converted opportunity no longer changes (409). Honours If-Match.
+     */
     patch: operations['opportunity_update'];
     trace?: never;
   };
@@ -528,9 +635,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /**
+     * Lists the payment terms.
+     * @description Lists the payment terms.
+     */
     get: operations['paymentTerms_list'];
     put?: never;
-    /** depositPercent + Σ milestone percents must be 100. */
+    /**
+     * depositPercent + Σ milestone percents must be 100.
+     * @description depositPercent + Σ milestone percents must be 100.
+     */
     post: operations['paymentTerms_create'];
     delete?: never;
     options?: never;
@@ -545,12 +659,20 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /**
+     * One set of payment terms.
+     * @description One set of payment terms.
+     */
     get: operations['paymentTerms_get'];
     put?: never;
     post?: never;
     delete?: never;
     options?: never;
     head?: never;
+    /**
+     * Changes the fields given.
+     * @description Changes the fields given. Orders already signed keep the terms they were signed with.
+     */
     patch: operations['paymentTerms_update'];
     trace?: never;
   };
@@ -561,9 +683,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /**
+     * Lists purchase orders.
+     * @description Lists purchase orders.
+     */
     get: operations['purchaseOrder_list'];
     put?: never;
-    /** Books a draft order: lines of one product model each, delivered in dated tranches. */
+    /**
+     * Books a draft order:
+     * @description Books a draft order: lines of one product model each, delivered in dated tranches.
+     */
     post: operations['purchaseOrder_create'];
     delete?: never;
     options?: never;
@@ -578,6 +707,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /**
+     * The purchase order with this ERP reference (`externalRef`).
+     * @description The purchase order with this ERP reference (`externalRef`).
+     */
     get: operations['purchaseOrder_getByExternalRef'];
     put?: never;
     post?: never;
@@ -594,17 +727,25 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /**
+     * One purchase order with its lines and tranches.
+     * @description One purchase order with its lines and tranches.
+     */
     get: operations['purchaseOrder_get'];
     put?: never;
     post?: never;
     /**
-     * Deletes a draft. An opportunity converted into it goes back to negotiation and may be
+     * Deletes a draft.
+     * @description Deletes a draft. An opportunity converted into it goes back to negotiation and may be
      *     converted again; the audit log keeps the draft.
      */
     delete: operations['purchaseOrder_delete'];
     options?: never;
     head?: never;
-    /** Edits a draft (lines are replaced whole). Honours If-Match. */
+    /**
+     * Edits a draft (lines are replaced whole).
+     * @description Edits a draft (lines are replaced whole). Honours If-Match.
+     */
     patch: operations['purchaseOrder_update'];
     trace?: never;
   };
@@ -617,7 +758,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Confirms a draft: copies the payment terms and builds the billing schedule. */
+    /**
+     * Confirms a draft:
+     * @description Confirms a draft: copies the payment terms and builds the billing schedule.
+     */
     post: operations['purchaseOrder_confirm'];
     delete?: never;
     options?: never;
@@ -632,11 +776,15 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The amendment history, oldest first. */
+    /**
+     * The amendment history, oldest first.
+     * @description The amendment history, oldest first.
+     */
     get: operations['purchaseOrder_amendments'];
     put?: never;
     /**
      * Reschedules, resizes, cancels, reprices or adds tranches from `effectiveOn`; returns the order.
+     * @description Reschedules, resizes, cancels, reprices or adds tranches from `effectiveOn`; returns the order.
      *     Honours If-Match.
      */
     post: operations['purchaseOrder_amend'];
@@ -655,7 +803,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Cancels every open unit from `effectiveOn`; returns the order. Honours If-Match. */
+    /**
+     * Cancels every open unit from `effectiveOn`; returns the order.
+     * @description Cancels every open unit from `effectiveOn`; returns the order. Honours If-Match.
+     */
     post: operations['purchaseOrder_cancel'];
     delete?: never;
     options?: never;
@@ -670,9 +821,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /**
+     * The order's shipments.
+     * @description The order's shipments.
+     */
     get: operations['purchaseOrder_shipments'];
     put?: never;
-    /** Ships units of one or more tranches: all items or none, never more than is open. */
+    /**
+     * Ships units of one or more tranches:
+     * @description Ships units of one or more tranches: all items or none, never more than is open.
+     */
     post: operations['purchaseOrder_ship'];
     delete?: never;
     options?: never;
@@ -687,9 +845,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /**
+     * The order's payments.
+     * @description The order's payments.
+     */
     get: operations['purchaseOrder_payments'];
     put?: never;
-    /** Records a payment, applied to open instalments by due date. */
+    /**
+     * Records a payment, applied to open instalments by due date.
+     * @description Records a payment, applied to open instalments by due date.
+     */
     post: operations['purchaseOrder_pay'];
     delete?: never;
     options?: never;
@@ -707,7 +872,8 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Reverses a payment from `reversedOn`: from that date the order's book is the one it would
+     * Reverses a payment from `reversedOn`:
+     * @description Reverses a payment from `reversedOn`: from that date the order's book is the one it would
      *     have had without the payment (the other payments are applied again as if it had never come);
      *     before it nothing changes. Returns the payment with `reversedOn` and `reversalReason`.
      */
@@ -725,9 +891,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /**
+     * The order's refunds.
+     * @description The order's refunds.
+     */
     get: operations['purchaseOrder_refunds'];
     put?: never;
-    /** Pays unapplied credit back to the customer. */
+    /**
+     * Pays unapplied credit back to the customer.
+     * @description Pays unapplied credit back to the customer.
+     */
     post: operations['purchaseOrder_refund'];
     delete?: never;
     options?: never;
@@ -743,7 +916,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * The instalments: deposit and milestones, with what is paid and voided; by due date in force,
+     * The instalments:
+     * @description The instalments: deposit and milestones, with what is paid and voided; by due date in force,
      *     deposits before milestones, then tranche order.
      */
     get: operations['purchaseOrder_billingSchedule'];
@@ -762,6 +936,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /**
+     * Lists shipments across orders.
+     * @description Lists shipments across orders.
+     */
     get: operations['shipment_list'];
     put?: never;
     post?: never;
@@ -778,7 +956,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The shipment an ERP recorded with this externalRef. */
+    /**
+     * The shipment an ERP recorded with this externalRef.
+     * @description The shipment an ERP recorded with this externalRef.
+     */
     get: operations['shipment_getByExternalRef'];
     put?: never;
     post?: never;
@@ -798,7 +979,8 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Reverses a shipment from `reversedOn` (the goods came back, or it was keyed in error): from
+     * Reverses a shipment from `reversedOn` (the goods came back, or it was keyed in error):
+     * @description Reverses a shipment from `reversedOn` (the goods came back, or it was keyed in error): from
      *     that date its units are open again and its revenue is taken back; a completed order is
      *     confirmed and planned again. Returns the shipment with `reversedOn` and `reversalReason`.
      */
@@ -816,7 +998,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The payment an ERP recorded with this externalRef. */
+    /**
+     * The payment an ERP recorded with this externalRef.
+     * @description The payment an ERP recorded with this externalRef.
+     */
     get: operations['payment_getByExternalRef'];
     put?: never;
     post?: never;
@@ -838,6 +1023,8 @@ export interface paths {
     /**
      * Marks the opportunity won and books a draft purchase order of one line and one tranche
      *     (firstDeliveryOn, the full quantity); returns the order.
+     * @description Marks the opportunity won and books a draft purchase order of one line and one tranche
+     *     (firstDeliveryOn, the full quantity); returns the order.
      */
     post: operations['opportunityConversion_convert'];
     delete?: never;
@@ -853,7 +1040,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Open units and value at the end of asOf (BR-1), with EH/s and MW (BR-7). */
+    /**
+     * Open units and value at the end of asOf (BR-1), with EH/s and MW (BR-7).
+     * @description Open units and value at the end of asOf (BR-1), with EH/s and MW (BR-7).
+     */
     get: operations['reports_backlog'];
     put?: never;
     post?: never;
@@ -870,7 +1060,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Cash, refunds, recognised and forfeited revenue, contract liability and receivable at the end of asOf (BR-5). */
+    /**
+     * Cash, refunds, recognised and forfeited revenue, contract liability and receivable at the end of asOf (BR-5).
+     * @description Cash, refunds, recognised and forfeited revenue, contract liability and receivable at the end of asOf (BR-5).
+     */
     get: operations['reports_contractBalances'];
     put?: never;
     post?: never;
@@ -889,6 +1082,8 @@ export interface paths {
     };
     /**
      * What every instalment still owes at the end of asOf (neither paid nor voided), by days past its
+     *     due date in force:
+     * @description What every instalment still owes at the end of asOf (neither paid nor voided), by days past its
      *     due date in force: not due (due on or after asOf), 1–30, 31–60, 61–90, over 90.
      */
     get: operations['reports_receivablesAging'];
@@ -908,7 +1103,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Per month or quarter: orders signed with their units and value, units added and cancelled by
+     * Per month or quarter:
+     * @description Per month or quarter: orders signed with their units and value, units added and cancelled by
      *     amendments and the value of price changes, and the net booked value.
      */
     get: operations['reports_bookings'];
@@ -928,7 +1124,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Per month or quarter: contract liability and receivable at its start and end, and the cash,
+     * Per month or quarter:
+     * @description Per month or quarter: contract liability and receivable at its start and end, and the cash,
      *     refunds, recognised and forfeited revenue that move one into the other.
      */
     get: operations['reports_rollforward'];
@@ -947,7 +1144,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Recognised, forfeited and forecast revenue per month or quarter, as of any date. */
+    /**
+     * Recognised, forfeited and forecast revenue per month or quarter, as of any date.
+     * @description Recognised, forfeited and forecast revenue per month or quarter, as of any date.
+     */
     get: operations['forecast_revenue'];
     put?: never;
     post?: never;
@@ -964,7 +1164,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Cash received and expected from the billing schedule per month or quarter. */
+    /**
+     * Cash received and expected from the billing schedule per month or quarter.
+     * @description Cash received and expected from the billing schedule per month or quarter.
+     */
     get: operations['forecast_cash'];
     put?: never;
     post?: never;
@@ -981,9 +1184,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /**
+     * Lists the frozen revenue-forecast snapshots.
+     * @description Lists the frozen revenue-forecast snapshots.
+     */
     get: operations['forecast_listSnapshots'];
     put?: never;
-    /** Freezes today's revenue forecast. */
+    /**
+     * Freezes today's revenue forecast.
+     * @description Freezes today's revenue forecast.
+     */
     post: operations['forecast_createSnapshot'];
     delete?: never;
     options?: never;
@@ -998,7 +1208,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The frozen forecast, in the shape it was taken. */
+    /**
+     * The frozen forecast, in the shape it was taken.
+     * @description The frozen forecast, in the shape it was taken.
+     */
     get: operations['forecast_getSnapshot'];
     put?: never;
     post?: never;
@@ -1015,7 +1228,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Per period: snapshot against recognised + forfeited + forecast now. */
+    /**
+     * Per period:
+     * @description Per period: snapshot against recognised + forfeited + forecast now.
+     */
     get: operations['forecast_variance'];
     put?: never;
     post?: never;
@@ -1032,7 +1248,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Orders, money and weighted pipeline of the customer, as of today. */
+    /**
+     * Orders, money and weighted pipeline of the customer, as of today.
+     * @description Orders, money and weighted pipeline of the customer, as of today.
+     */
     get: operations['customer_summary'];
     put?: never;
     post?: never;
@@ -1049,10 +1268,14 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Capacity in month order, then model, with the units the current plan uses and leaves spare. */
+    /**
+     * Capacity in month order, then model, with the units the current plan uses and leaves spare.
+     * @description Capacity in month order, then model, with the units the current plan uses and leaves spare.
+     */
     get: operations['productionCapacity_list'];
     /**
-     * Creates or replaces capacity per model and month, all rows or none. An unknown model: 422
+     * Creates or replaces capacity per model and month, all rows or none.
+     * @description Creates or replaces capacity per model and month, all rows or none. An unknown model: 422
      *     REFERENCE_NOT_FOUND. Returns the rows with what the plan now builds in them.
      */
     put: operations['productionCapacity_put'];
@@ -1072,6 +1295,8 @@ export interface paths {
     };
     /**
      * The open tranches of orders past draft in plan order, each with the months its units are
+     *     built in, its projected ship month and whether it is on time, late or unscheduled.
+     * @description The open tranches of orders past draft in plan order, each with the months its units are
      *     built in, its projected ship month and whether it is on time, late or unscheduled. Computed
      *     from the book as committed when the request starts: every change shows at once.
      */
@@ -1091,7 +1316,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** When `quantity` more units of the model could be built from the capacity the plan leaves. */
+    /**
+     * When `quantity` more units of the model could be built from the capacity the plan leaves.
+     * @description When `quantity` more units of the model could be built from the capacity the plan leaves.
+     */
     get: operations['availability_get'];
     put?: never;
     post?: never;
@@ -1108,10 +1336,15 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /**
+     * Lists the webhooks.
+     * @description Lists the webhooks.
+     */
     get: operations['webhook_list'];
     put?: never;
     /**
-     * Subscribes a URL to change-feed events. Each delivery is a POST of the event as JSON, signed
+     * Subscribes a URL to change-feed events.
+     * @description Subscribes a URL to change-feed events. Each delivery is a POST of the event as JSON, signed
      *     `X-Hashbook-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`, with the
      *     event id in `X-Hashbook-Event-Id`; non-2xx answers and timeouts (10 s) are retried with
      *     exponential backoff for 24 h.
@@ -1130,14 +1363,24 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /**
+     * One webhook.
+     * @description One webhook.
+     */
     get: operations['webhook_get'];
     put?: never;
     post?: never;
-    /** Removes the subscription and its delivery history. */
+    /**
+     * Removes the subscription and its delivery history.
+     * @description Removes the subscription and its delivery history.
+     */
     delete: operations['webhook_remove'];
     options?: never;
     head?: never;
-    /** Changes the URL, events or secret, or turns the subscription off or on. Honours If-Match. */
+    /**
+     * Changes the URL, events or secret, or turns the subscription off or on.
+     * @description Changes the URL, events or secret, or turns the subscription off or on. Honours If-Match.
+     */
     patch: operations['webhook_update'];
     trace?: never;
   };
@@ -1148,7 +1391,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Deliveries of this subscription, oldest first, with their attempts and last outcome. */
+    /**
+     * Deliveries of this subscription, oldest first, with their attempts and last outcome.
+     * @description Deliveries of this subscription, oldest first, with their attempts and last outcome.
+     */
     get: operations['webhook_deliveries'];
     put?: never;
     post?: never;
@@ -1167,7 +1413,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Queues a delivery again (delivered, failed or dead) with a fresh 24 h of retries. */
+    /**
+     * Queues a delivery again (delivered, failed or dead) with a fresh 24 h of retries.
+     * @description Queues a delivery again (delivered, failed or dead) with a fresh 24 h of retries.
+     */
     post: operations['webhook_redeliver'];
     delete?: never;
     options?: never;
@@ -1185,7 +1434,8 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Imports purchase orders, all or nothing. `text/csv` with the header
+     * Imports purchase orders, all or nothing.
+     * @description Imports purchase orders, all or nothing. `text/csv` with the header
      *     `externalRef,customerExternalRef,signedOn,paymentTermsCode,sku,unitPrice,shipDate,quantity`
      *     (one row per tranche; rows sharing externalRef form one order, rows of an order sharing sku and
      *     unitPrice one line; empty unitPrice = list price, empty paymentTermsCode = the customer's
@@ -1212,6 +1462,8 @@ export interface paths {
     put?: never;
     /**
      * Imports payments, all or nothing, each applied as POST /purchase-orders/{id}/payments applies
+     *     it.
+     * @description Imports payments, all or nothing, each applied as POST /purchase-orders/{id}/payments applies
      *     it. `text/csv` with the header
      *     `externalRef,purchaseOrderExternalRef,purchaseOrderNumber,amount,receivedOn,reference` (one
      *     row per payment; the order by externalRef or by number, one of the two), or a JSON array of
@@ -1237,6 +1489,8 @@ export interface paths {
     put?: never;
     /**
      * Imports shipments, all or nothing, each booked as POST /purchase-orders/{id}/shipments books
+     *     it.
+     * @description Imports shipments, all or nothing, each booked as POST /purchase-orders/{id}/shipments books
      *     it. `text/csv` with the header
      *     `externalRef,purchaseOrderExternalRef,purchaseOrderNumber,shippedOn,reference,trancheSequence,quantity`
      *     (one row per item, the tranche by its sequence on the order; rows sharing externalRef form one
@@ -1968,12 +2222,12 @@ export interface components {
        * @example 7
        */
       depositDueDays: number;
+      milestones: components['schemas']['MilestoneDto'][];
       /** @description e.g. PT-30. */
       code: string;
       name: string;
       /** @description Deposit as a percent of the order value, up to 2 decimals. */
       depositPercent: number;
-      milestones: components['schemas']['MilestoneDto'][];
     };
     PaymentTermsDto: {
       /** Format: int32 */
@@ -1994,9 +2248,9 @@ export interface components {
     UpdatePaymentTermsDto: {
       /** Format: int32 */
       depositDueDays?: number;
+      milestones?: components['schemas']['MilestoneDto'][];
       name?: string;
       depositPercent?: number;
-      milestones?: components['schemas']['MilestoneDto'][];
     };
     TrancheInputDto: {
       /**
@@ -2030,12 +2284,12 @@ export interface components {
        * @example 2021-03-20
        */
       signedOn: string;
+      lines: components['schemas']['OrderLineInputDto'][];
       /** @description Defaults to the customer's default terms; with none, each tranche is billed in full on its ship date. */
       paymentTermsCode?: string;
       customerReference?: string;
       /** @description The ERP's own reference; unique. */
       externalRef?: string;
-      lines: components['schemas']['OrderLineInputDto'][];
     };
     /** @enum {string} */
     PurchaseOrderStatus: 'draft' | 'confirmed' | 'completed' | 'cancelled';
@@ -2123,10 +2377,10 @@ export interface components {
        * @example 2021-03-20
        */
       signedOn?: string;
+      lines?: components['schemas']['OrderLineInputDto'][];
       paymentTermsCode?: string | null;
       customerReference?: string | null;
       externalRef?: string | null;
-      lines?: components['schemas']['OrderLineInputDto'][];
     };
     RescheduleTrancheDto: {
       /** Format: uuid */

@@ -13,6 +13,9 @@ import {
   startApp,
 } from './app-process';
 
+// Each test starts the real app (ts-node, migrations); on a busy machine that alone can take a minute.
+jest.setTimeout(240_000);
+
 interface KeyItem {
   id: string;
   name: string;

@@ -42,7 +42,7 @@ export class AppProcess {
   }
 
   /** Resolves once GET /health answers; rejects with the output if the process exits first. */
-  async ready(timeoutMs = 30000): Promise<this> {
+  async ready(timeoutMs = 90000): Promise<this> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (!this.running) {

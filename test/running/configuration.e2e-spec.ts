@@ -1,6 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { freePort, freshDataDir, removeDataDir, startApp } from './app-process';
 
+// Each test starts the real app (ts-node, migrations); on a busy machine that alone can take a minute.
+jest.setTimeout(240_000);
+
 // Node's own warnings are not Hashbook's output.
 const ownLines = (output: string) =>
   output

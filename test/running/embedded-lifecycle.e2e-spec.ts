@@ -13,6 +13,9 @@ import {
   startApp,
 } from './app-process';
 
+// Each test starts the real app (ts-node, migrations); on a busy machine that alone can take a minute.
+jest.setTimeout(240_000);
+
 const GENERATED = /generated an admin API key[^\n]*\n\s*\n\s*(hb_[A-Za-z0-9_-]+)/;
 const GENERATED_USER =
   /generated an admin user[^\n]*\n\s*\n\s*email:\s+(\S+)\n\s*password:\s+(\S+)/;

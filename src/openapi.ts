@@ -119,6 +119,8 @@ const DESCRIPTIONS: Record<string, string> = {
   '429': 'Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS)',
   '500':
     'An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR)',
+  '503':
+    'The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key',
 };
 
 /** Operations that need no key or session carry no security requirement. */
@@ -136,7 +138,7 @@ function markPublicOperations(document: OpenAPIObject): void {
 
 /**
  * The problem+json answers each kind of operation can give, documented in one place: 400, 401,
- * 429 and 500 everywhere; 403 where a key or session is needed; 404 with an id in the path; 409
+ * 429, 500 and 503 everywhere; 403 where a key or session is needed; 404 with an id in the path; 409
  * and 422 on writes; 412 where If-Match is honoured; 413 and 415 where a body is read. Routes add
  * their own specific ones with `@ApiProblems`.
  */
@@ -149,7 +151,7 @@ function addProblemResponses(document: OpenAPIObject): void {
       const operation = item[method];
       if (!operation) continue;
       const isPublic = Array.isArray(operation.security) && operation.security.length === 0;
-      const codes = ['400', '401', '429', '500'];
+      const codes = ['400', '401', '429', '500', '503'];
       if (!isPublic) codes.push('403');
       if (hasId) codes.push('404');
       if (method !== 'get') codes.push('409', '422', '413', '415');

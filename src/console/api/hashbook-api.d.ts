@@ -3797,6 +3797,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   event_list: {
@@ -3876,6 +3885,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -3964,6 +3982,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -4096,6 +4123,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -4243,6 +4279,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   user_list: {
@@ -4328,6 +4373,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -4467,6 +4521,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   user_get: {
@@ -4554,6 +4617,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -4722,6 +4794,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   user_issueSetupToken: {
@@ -4864,6 +4945,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   auth_config: {
@@ -4925,6 +5015,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -5052,6 +5151,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   auth_me: {
@@ -5125,6 +5233,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -5240,6 +5357,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -5379,6 +5505,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   auth_setPassword: {
@@ -5498,6 +5633,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   auth_oidcStart: {
@@ -5562,6 +5706,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   auth_oidcCallback: {
@@ -5619,6 +5772,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -5710,6 +5872,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -5849,6 +6020,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   productModel_get: {
@@ -5936,6 +6116,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -6104,6 +6293,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   productModel_upsert: {
@@ -6263,6 +6461,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   customer_list: {
@@ -6354,6 +6561,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -6493,6 +6709,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   customer_get: {
@@ -6580,6 +6805,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -6748,6 +6982,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   customer_upsert: {
@@ -6907,6 +7150,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   contact_list: {
@@ -7002,6 +7254,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -7155,6 +7416,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   contact_remove: {
@@ -7292,6 +7562,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -7461,6 +7740,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   activity_listForCustomer: {
@@ -7556,6 +7844,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -7709,6 +8006,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   activity_list: {
@@ -7801,6 +8107,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -7969,6 +8284,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   opportunity_list: {
@@ -8058,6 +8382,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -8197,6 +8530,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   opportunity_get: {
@@ -8284,6 +8626,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -8452,6 +8803,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   paymentTerms_list: {
@@ -8533,6 +8893,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -8672,6 +9041,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   paymentTerms_get: {
@@ -8759,6 +9137,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -8927,6 +9314,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   purchaseOrder_list: {
@@ -9011,6 +9407,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -9150,6 +9555,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   purchaseOrder_getByExternalRef: {
@@ -9244,6 +9658,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   purchaseOrder_get: {
@@ -9331,6 +9754,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -9472,6 +9904,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -9640,6 +10081,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   purchaseOrder_confirm: {
@@ -9782,6 +10232,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   purchaseOrder_amendments: {
@@ -9889,6 +10348,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -10057,6 +10525,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   purchaseOrder_cancel: {
@@ -10218,6 +10695,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   purchaseOrder_shipments: {
@@ -10316,6 +10802,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -10469,6 +10964,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   purchaseOrder_payments: {
@@ -10564,6 +11068,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -10710,6 +11223,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -10864,6 +11386,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   purchaseOrder_refunds: {
@@ -10959,6 +11490,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -11112,6 +11652,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   purchaseOrder_billingSchedule: {
@@ -11214,6 +11763,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   shipment_list: {
@@ -11298,6 +11856,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -11392,6 +11959,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -11545,6 +12121,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   payment_getByExternalRef: {
@@ -11632,6 +12217,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -11785,6 +12379,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   reports_backlog: {
@@ -11872,6 +12475,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -11972,6 +12584,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   reports_receivablesAging: {
@@ -12058,6 +12679,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -12164,6 +12794,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   reports_rollforward: {
@@ -12254,6 +12893,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -12361,6 +13009,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   forecast_cash: {
@@ -12457,6 +13114,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   forecast_listSnapshots: {
@@ -12538,6 +13204,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -12677,6 +13352,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   forecast_getSnapshot: {
@@ -12764,6 +13448,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -12871,6 +13564,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   customer_summary: {
@@ -12965,6 +13667,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   productionCapacity_list: {
@@ -13047,6 +13758,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -13186,6 +13906,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   deliveryPlan_tranches: {
@@ -13270,6 +13999,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -13365,6 +14103,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   webhook_list: {
@@ -13446,6 +14193,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -13585,6 +14341,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   webhook_get: {
@@ -13672,6 +14437,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -13812,6 +14586,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -13980,6 +14763,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   webhook_deliveries: {
@@ -14076,6 +14868,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -14219,6 +15020,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -14377,6 +15187,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   import_importPayments: {
@@ -14526,6 +15345,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   import_importShipments: {
@@ -14668,6 +15496,15 @@ export interface operations {
       };
       /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
         headers: {
           [name: string]: unknown;
         };

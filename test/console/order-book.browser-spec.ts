@@ -289,6 +289,32 @@ describe('console: the order book by role', () => {
     await page.context().close();
   });
 
+  it('lets sales add a task on a customer and complete it', async () => {
+    const { page } = await signedInPage(browser, app, 'sales');
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByRole('link', { name: 'Core Scientific' }).click();
+    await page.getByRole('table', { name: 'Activities' }).waitFor();
+    await page
+      .getByRole('textbox', { name: 'Type' })
+      .or(page.getByRole('combobox', { name: 'Type' }))
+      .click();
+    await page.getByRole('option', { name: 'Task' }).click();
+    await page.getByRole('textbox', { name: /^Subject/ }).fill('Send the A1566 quote');
+    await page.getByRole('button', { name: 'Add' }).click();
+    const row = page
+      .getByRole('table', { name: 'Activities' })
+      .getByRole('row')
+      .filter({ hasText: 'Send the A1566 quote' });
+    await row.getByRole('button', { name: 'Complete' }).click();
+    await row.getByRole('button', { name: 'Complete' }).waitFor({ state: 'detached' });
+    const [task] = await f.all<{ subject: string; completedAt: string | null }>(
+      `/customers/${customer.id}/activities`,
+    );
+    expect(task.subject).toBe('Send the A1566 quote');
+    expect(task.completedAt).not.toBeNull();
+    await page.context().close();
+  });
+
   it('shows a viewer no write action', async () => {
     const { page } = await signedInPage(browser, app, 'viewer');
     await openOrder(page, order.number);

@@ -294,10 +294,7 @@ describe('console: the order book by role', () => {
     await page.getByRole('link', { name: 'Customers' }).click();
     await page.getByRole('link', { name: 'Core Scientific' }).click();
     await page.getByRole('table', { name: 'Activities' }).waitFor();
-    await page
-      .getByRole('textbox', { name: 'Type' })
-      .or(page.getByRole('combobox', { name: 'Type' }))
-      .click();
+    await page.getByRole('combobox', { name: 'Type' }).click();
     await page.getByRole('option', { name: 'Task' }).click();
     await page.getByRole('textbox', { name: /^Subject/ }).fill('Send the A1566 quote');
     await page.getByRole('button', { name: 'Add' }).click();

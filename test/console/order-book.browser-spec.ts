@@ -237,6 +237,13 @@ describe('console: the order book by role', () => {
 
     await page.getByRole('link', { name: 'Pipeline' }).click();
     const row = page.getByRole('row').filter({ hasText: '1,500' });
+    await row.waitFor();
+    // Made with an API key, the deal is nobody's: not among this person's own.
+    await page.getByRole('switch', { name: 'Only my deals' }).click();
+    await page.getByText('No opportunities at this stage.').waitFor();
+    await expect(row.count()).resolves.toBe(0);
+    await page.getByRole('switch', { name: 'Only my deals' }).click();
+    await row.waitFor();
     await row.getByRole('combobox', { name: /Stage of the opportunity/ }).click();
     await page.getByRole('option', { name: 'won' }).click();
     await row.getByRole('button', { name: 'Convert to order' }).click();
@@ -279,6 +286,29 @@ describe('console: the order book by role', () => {
       `/purchase-orders/${future.id}/shipments`,
     );
     expect(shipment.reversedOn).toBe(today());
+    await page.context().close();
+  });
+
+  it('lets sales add a task on a customer and complete it', async () => {
+    const { page } = await signedInPage(browser, app, 'sales');
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByRole('link', { name: 'Core Scientific' }).click();
+    await page.getByRole('table', { name: 'Activities' }).waitFor();
+    await page.getByRole('combobox', { name: 'Type' }).click();
+    await page.getByRole('option', { name: 'Task' }).click();
+    await page.getByRole('textbox', { name: /^Subject/ }).fill('Send the A1566 quote');
+    await page.getByRole('button', { name: 'Add' }).click();
+    const row = page
+      .getByRole('table', { name: 'Activities' })
+      .getByRole('row')
+      .filter({ hasText: 'Send the A1566 quote' });
+    await row.getByRole('button', { name: 'Complete' }).click();
+    await row.getByRole('button', { name: 'Complete' }).waitFor({ state: 'detached' });
+    const [task] = await f.all<{ subject: string; completedAt: string | null }>(
+      `/customers/${customer.id}/activities`,
+    );
+    expect(task.subject).toBe('Send the A1566 quote');
+    expect(task.completedAt).not.toBeNull();
     await page.context().close();
   });
 

@@ -110,3 +110,30 @@ describe('console: signing in', () => {
     await page.context().close();
   });
 });
+
+describe('console: signing in with single sign-on configured', () => {
+  let app: ConsoleApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([
+      startConsoleApp({
+        oidc: { issuer: 'http://127.0.0.1:9/issuer', clientId: 'hashbook', clientSecret: 'secret' },
+      }),
+      launchBrowser(),
+    ]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('offers Sign in with SSO, leading to the API’s start of the flow', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${app.url}/sign-in`);
+    const sso = page.getByRole('link', { name: 'Sign in with SSO' });
+    await sso.waitFor();
+    expect(await sso.getAttribute('href')).toBe('/api/v1/auth/oidc/start');
+    await page.context().close();
+  });
+});

@@ -19,6 +19,7 @@ export const ordersList = (filter: {
 
 export const customersList = (filter: {
   q?: string;
+  ownerId?: 'me';
   segment?: Customer['segment'];
   region?: Customer['region'];
   status?: Customer['status'];
@@ -28,7 +29,7 @@ export const customersList = (filter: {
     call(api.GET('/api/v1/customers', { params: { query: { ...filter, cursor, limit: 50 } } })),
 });
 
-export const opportunitiesList = (filter: { stage?: Opportunity['stage'] }) => ({
+export const opportunitiesList = (filter: { stage?: Opportunity['stage']; ownerId?: 'me' }) => ({
   queryKey: ['/api/v1/opportunities', filter],
   fetchPage: (cursor: string | undefined) =>
     call(api.GET('/api/v1/opportunities', { params: { query: { ...filter, cursor, limit: 50 } } })),

@@ -1,4 +1,4 @@
-import { Anchor, Group, Select, TextInput } from '@mantine/core';
+import { Anchor, Group, Select, Switch, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
@@ -23,6 +23,7 @@ export function CustomersPage() {
     segment: (params.get('segment') ?? undefined) as Customer['segment'] | undefined,
     region: (params.get('region') ?? undefined) as Customer['region'] | undefined,
     status: (params.get('status') ?? undefined) as Customer['status'] | undefined,
+    ownerId: params.get('mine') ? ('me' as const) : undefined,
   };
   const set = (key: string, value: string | null) => {
     const next = new URLSearchParams(params);
@@ -66,6 +67,12 @@ export function CustomersPage() {
           value={filter.status ?? null}
           onChange={(v) => set('status', v)}
           w={140}
+        />
+        <Switch
+          label="Only my accounts"
+          checked={!!filter.ownerId}
+          onChange={(e) => set('mine', e.currentTarget.checked ? '1' : null)}
+          mb={8}
         />
       </Group>
       <PagedTable<Customer>

@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, SegmentedControl, Select, Text } from '@mantine/core';
+import { Anchor, Button, Group, SegmentedControl, Select, Switch, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, call, type Schemas } from '../api/client';
@@ -78,23 +78,39 @@ export function PipelinePage() {
   const { can } = useSession();
   const customers = byId(useCustomers().data);
   const models = byId(useProductModels().data);
-  const filter = { stage: stage === 'all' ? undefined : stage };
+  const mine = !!params.get('mine');
+  const filter = {
+    stage: stage === 'all' ? undefined : stage,
+    ownerId: mine ? ('me' as const) : undefined,
+  };
+  const set = (key: string, value: string | null) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next);
+  };
   return (
     <>
       <PageHeader
         title="Pipeline"
         description="Opportunities by stage: move them on, convert the won ones into draft orders"
       />
-      <SegmentedControl
-        mb="md"
-        value={stage}
-        onChange={(value) => setParams(value === 'all' ? {} : { stage: value })}
-        data={[
-          { value: 'all', label: 'All stages' },
-          ...STAGES.map((s) => ({ value: s, label: s })),
-        ]}
-        aria-label="Stage"
-      />
+      <Group mb="md" justify="space-between">
+        <SegmentedControl
+          value={stage}
+          onChange={(value) => set('stage', value === 'all' ? null : value)}
+          data={[
+            { value: 'all', label: 'All stages' },
+            ...STAGES.map((s) => ({ value: s, label: s })),
+          ]}
+          aria-label="Stage"
+        />
+        <Switch
+          label="Only my deals"
+          checked={mine}
+          onChange={(e) => set('mine', e.currentTarget.checked ? '1' : null)}
+        />
+      </Group>
       <PagedTable<Opportunity>
         label="Opportunities"
         {...opportunitiesList(filter)}

@@ -238,6 +238,8 @@ describe('console: the order book by role', () => {
     await page.getByRole('link', { name: 'Pipeline' }).click();
     const row = page.getByRole('row').filter({ hasText: '1,500' });
     await row.waitFor();
+    // The weighted value is the API's, at the negotiation stage's 75 %.
+    await row.getByText(money(opportunity.body.weightedValue), { exact: true }).waitFor();
     // Made with an API key, the deal is nobody's: not among this person's own.
     await page.getByRole('switch', { name: 'Only my deals' }).click();
     await page.getByText('No opportunities at this stage.').waitFor();

@@ -2140,6 +2140,11 @@ export interface components {
        * @description Win probability in percent.
        */
       probability: number;
+      /**
+       * @description quantity × unitPrice × probability ÷ 100, USD, half up to the cent
+       * @example 2295000.00
+       */
+      weightedValue: string;
       /** Format: date */
       expectedCloseOn: string | null;
       /** Format: date */

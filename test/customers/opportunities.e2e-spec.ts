@@ -41,6 +41,8 @@ describe('opportunities', () => {
       unitPrice: '3060.00',
       stage: 'lead',
       probability: 10,
+      // 6,000 × $3,060.00 × 10 %
+      weightedValue: '1836000.00',
       expectedCloseOn: '2021-02-07',
       firstDeliveryOn: '2021-03-20',
       purchaseOrderId: null,
@@ -77,6 +79,25 @@ describe('opportunities', () => {
       unitPrice: '2999.00',
     });
     expect(given).toMatchObject({ probability: 35, unitPrice: '2999.00' });
+  });
+
+  it('weighs each opportunity by its probability, half up to the cent', async () => {
+    const customer = await createCustomer(t);
+    const model = await createProductModel(t);
+    const weigh = async (quantity: number, unitPrice: string, probability: number) =>
+      (
+        await createOpportunity(t, {
+          customerId: customer.id,
+          productModelId: model.id,
+          quantity,
+          unitPrice,
+          probability,
+        })
+      ).weightedValue;
+    expect(await weigh(2500, '2999.00', 35)).toBe('2624125.00'); // 2,500 × 2,999.00 × 0.35
+    expect(await weigh(1, '0.02', 25)).toBe('0.01'); // 0.5 cent, up
+    expect(await weigh(1, '0.05', 29)).toBe('0.01'); // 1.45 cents, down
+    expect(await weigh(3, '0.05', 10)).toBe('0.02'); // 1.5 cents, up
   });
 
   it('resets the probability on a stage change unless one is given, honouring If-Match', async () => {
@@ -330,8 +351,8 @@ describe('opportunities', () => {
       ['updated', 'sales'],
     ]);
     expect(log.body.items[1].changes).toEqual({
-      before: { stage: 'lead', probability: 10 },
-      after: { stage: 'qualified', probability: 25 },
+      before: { stage: 'lead', probability: 10, weightedValue: '306000.00' },
+      after: { stage: 'qualified', probability: 25, weightedValue: '765000.00' },
     });
     const events = await t.sql<{ type: string }>(
       'SELECT type FROM event WHERE entity_id = $1 ORDER BY id',
@@ -390,8 +411,13 @@ describe('opportunities', () => {
         action: 'converted',
         actor_name: 'conversion-test',
         changes: {
-          before: { stage: 'negotiation', probability: 75, purchaseOrderId: null },
-          after: { stage: 'won', probability: 100, purchaseOrderId },
+          before: {
+            stage: 'negotiation',
+            probability: 75,
+            purchaseOrderId: null,
+            weightedValue: '2295000.00',
+          },
+          after: { stage: 'won', probability: 100, purchaseOrderId, weightedValue: '3060000.00' },
         },
       });
       const events = await t.sql<{ type: string }>(

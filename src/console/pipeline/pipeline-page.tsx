@@ -129,6 +129,7 @@ export function PipelinePage() {
           { header: 'Units', cell: (o) => units(o.quantity), numeric: true },
           { header: 'Unit price', cell: (o) => money(o.unitPrice), numeric: true },
           { header: 'Probability', cell: (o) => `${o.probability}%`, numeric: true },
+          { header: 'Weighted value', cell: (o) => money(o.weightedValue), numeric: true },
           { header: 'Close on', cell: (o) => date(o.expectedCloseOn) },
           { header: 'First delivery', cell: (o) => date(o.firstDeliveryOn) },
           {
@@ -159,7 +160,8 @@ export function PipelinePage() {
       />
       <Group mt="xs">
         <Text size="xs" c="dimmed">
-          The weighted pipeline of each customer is on the customer&apos;s page.
+          Weighted value: units × unit price × probability. Each customer&apos;s weighted pipeline
+          is on the customer&apos;s page.
         </Text>
       </Group>
     </>

@@ -156,6 +156,12 @@ export class OpportunityDto {
   /** Win probability in percent. */
   @ApiProperty({ type: 'integer', minimum: 0, maximum: 100 })
   probability: number;
+  @ApiProperty({
+    type: 'string',
+    example: '2295000.00',
+    description: 'quantity × unitPrice × probability ÷ 100, USD, half up to the cent',
+  })
+  weightedValue: string;
   @ApiProperty({ type: 'string', format: 'date', nullable: true })
   expectedCloseOn: string | null;
   @ApiProperty({ type: 'string', format: 'date', nullable: true })
@@ -182,6 +188,9 @@ export function toOpportunityDto(opportunity: Opportunity): OpportunityDto {
     unitPrice: formatMoney(opportunity.unitPriceCents),
     stage: opportunity.stage,
     probability: opportunity.probability,
+    weightedValue: formatMoney(
+      weightedCents(opportunity.quantity, opportunity.unitPriceCents, opportunity.probability),
+    ),
     expectedCloseOn: opportunity.expectedCloseOn,
     firstDeliveryOn: opportunity.firstDeliveryOn,
     purchaseOrderId: opportunity.purchaseOrderId,
@@ -190,4 +199,13 @@ export function toOpportunityDto(opportunity: Opportunity): OpportunityDto {
     createdAt: opportunity.createdAt.toISOString(),
     updatedAt: opportunity.updatedAt.toISOString(),
   };
+}
+
+/** quantity × unit price × probability %, in cents, half up (exact in integers). */
+export function weightedCents(
+  quantity: number,
+  unitPriceCents: number,
+  probability: number,
+): number {
+  return Number((BigInt(quantity) * BigInt(unitPriceCents) * BigInt(probability) + 50n) / 100n);
 }

@@ -1,9 +1,13 @@
-import { Anchor, Group, Select, Switch, TextInput } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
+import { Anchor, Button, Group, Select, Switch, TextInput } from '@mantine/core';
+import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
-import type { Schemas } from '../api/client';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { api, call, type Schemas } from '../api/client';
+import { useSession } from '../api/session';
+import { ActionModal } from '../common/action-modal';
 import { customersList } from '../common/lists';
+import { fieldError } from '../common/problem-alert';
 import { PageHeader } from '../common/page-header';
 import { PagedTable } from '../common/paged-table';
 import { StatusBadge } from '../orders/status-badge';
@@ -14,7 +18,89 @@ const SEGMENTS = ['public_miner', 'investment_fund', 'hosting_provider', 'indivi
 const REGIONS = ['NA', 'LATAM', 'EMEA', 'APAC'];
 const STATUSES = ['prospect', 'active', 'inactive'];
 
+function NewCustomerAction() {
+  const [opened, { open, close }] = useDisclosure();
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  const [name, setName] = useState('');
+  const [segment, setSegment] = useState<string | null>(null);
+  const [country, setCountry] = useState('');
+  const [status, setStatus] = useState<string | null>('prospect');
+  const [legalName, setLegalName] = useState('');
+  const create = useMutation({
+    mutationFn: () =>
+      call(
+        api.POST('/api/v1/customers', {
+          body: {
+            name,
+            segment: (segment ?? '') as Customer['segment'],
+            country,
+            status: (status ?? 'prospect') as Customer['status'],
+            ...(legalName ? { legalName } : {}),
+          },
+        }),
+      ),
+    onSuccess: async (customer) => {
+      await client.invalidateQueries({ queryKey: ['/api/v1/customers'] });
+      void navigate(`/customers/${customer.id}`);
+    },
+  });
+  return (
+    <>
+      <Button onClick={open}>New customer</Button>
+      <ActionModal
+        title="New customer"
+        opened={opened}
+        onClose={close}
+        mutation={create}
+        submitLabel="Create customer"
+      >
+        <TextInput
+          label="Name"
+          description="Trading name, unique"
+          required
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          error={fieldError(create.error, 'name')}
+        />
+        <TextInput
+          label="Legal name"
+          value={legalName}
+          onChange={(e) => setLegalName(e.currentTarget.value)}
+          error={fieldError(create.error, 'legalName')}
+        />
+        <Group grow align="flex-start">
+          <Select
+            label="Segment"
+            required
+            data={SEGMENTS.map((s) => ({ value: s, label: words(s) }))}
+            value={segment}
+            onChange={setSegment}
+            error={fieldError(create.error, 'segment')}
+          />
+          <TextInput
+            label="Country"
+            description="Two letters, e.g. US"
+            required
+            value={country}
+            onChange={(e) => setCountry(e.currentTarget.value)}
+            error={fieldError(create.error, 'country')}
+          />
+          <Select
+            label="Status"
+            data={STATUSES}
+            value={status}
+            onChange={setStatus}
+            allowDeselect={false}
+          />
+        </Group>
+      </ActionModal>
+    </>
+  );
+}
+
 export function CustomersPage() {
+  const { can } = useSession();
   const [params, setParams] = useSearchParams();
   const [q, setQ] = useState(params.get('q') ?? '');
   const [search] = useDebouncedValue(q, 250);
@@ -33,7 +119,11 @@ export function CustomersPage() {
   };
   return (
     <>
-      <PageHeader title="Customers" description="Accounts, their contacts, activities and orders" />
+      <PageHeader
+        title="Customers"
+        description="Accounts, their contacts, activities and orders"
+        actions={can('customers.write') && <NewCustomerAction />}
+      />
       <Group mb="md" align="flex-end">
         <TextInput
           label="Search"

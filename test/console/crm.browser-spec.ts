@@ -1,0 +1,65 @@
+import type { Browser } from 'playwright-core';
+import { OrderFactory } from '../support/order-factories';
+import { type ConsoleApp, launchBrowser, signedInPage, startConsoleApp } from './support/browser';
+
+// A browser and a real app on a shared 2-core machine: more than the default minute.
+jest.setTimeout(180_000);
+
+describe('console: customers, contacts, opportunities and people', () => {
+  let app: ConsoleApp;
+  let browser: Browser;
+  let f: OrderFactory;
+  let model: { id: string; sku: string };
+
+  const api = async (path: string, query: Record<string, string> = {}) => {
+    const res = await app.http().get(`/api/v1${path}`).query(query).set('X-API-Key', app.adminKey);
+    if (res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startConsoleApp(), launchBrowser()]);
+    f = new OrderFactory(app);
+    model = (await f.productModel({ name: 'AvalonMiner A1366' })) as typeof model;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('lets sales create a customer and opens its page; a bad country shows the API message', async () => {
+    const { page } = await signedInPage(browser, app, 'sales');
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByRole('button', { name: 'New customer' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill('Bitfarms');
+    await dialog.getByRole('combobox', { name: 'Segment' }).click();
+    await page.getByRole('option', { name: 'Public miner' }).click();
+    await dialog.getByRole('textbox', { name: 'Country' }).fill('ZZZ');
+    await dialog.getByRole('button', { name: 'Create customer' }).click();
+    await dialog.getByRole('alert').waitFor();
+    await dialog.getByRole('textbox', { name: 'Country' }).fill('CA');
+    await dialog.getByRole('button', { name: 'Create customer' }).click();
+    await page.getByRole('heading', { name: 'Bitfarms' }).waitFor();
+
+    const found = await api('/customers', { q: 'Bitfarms' });
+    expect(found.items).toHaveLength(1);
+    expect(found.items[0]).toMatchObject({
+      name: 'Bitfarms',
+      segment: 'public_miner',
+      country: 'CA',
+      region: 'NA',
+      status: 'prospect',
+    });
+    expect(new URL(page.url()).pathname).toBe(`/customers/${found.items[0].id}`);
+    await page.context().close();
+  });
+
+  it('shows no New customer button to a viewer', async () => {
+    const { page } = await signedInPage(browser, app, 'viewer');
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByRole('heading', { name: 'Customers' }).waitFor();
+    await expect(page.getByRole('button', { name: 'New customer' }).count()).resolves.toBe(0);
+    await page.context().close();
+  });
+});

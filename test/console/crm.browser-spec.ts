@@ -55,11 +55,71 @@ describe('console: customers, contacts, opportunities and people', () => {
     await page.context().close();
   });
 
+  it('lets sales add a contact and an opportunity on a customer page', async () => {
+    const customer = await f.customer({ name: 'Hut 8' });
+    const { page } = await signedInPage(browser, app, 'sales');
+    await page.goto(`${app.url}/customers/${customer.id}`);
+    await page.getByRole('heading', { name: 'Hut 8' }).waitFor();
+
+    await page.getByRole('button', { name: 'Add contact' }).click();
+    let dialog = page.getByRole('dialog');
+    await dialog.getByRole('textbox', { name: 'Name' }).fill('Asher Genoot');
+    await dialog.getByRole('textbox', { name: 'Title' }).fill('Head of Procurement');
+    await dialog.getByRole('textbox', { name: 'Email' }).fill('asher@hut8.example');
+    await dialog.getByRole('checkbox', { name: 'Primary contact' }).check();
+    await dialog.getByRole('button', { name: 'Add contact' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page
+      .getByRole('table', { name: 'Contacts' })
+      .getByText('Asher Genoot (primary)')
+      .waitFor();
+    const contacts = await api(`/customers/${customer.id}/contacts`);
+    expect(contacts.items).toEqual([
+      expect.objectContaining({
+        name: 'Asher Genoot',
+        title: 'Head of Procurement',
+        email: 'asher@hut8.example',
+        isPrimary: true,
+      }),
+    ]);
+
+    await page.getByRole('button', { name: 'New opportunity' }).click();
+    dialog = page.getByRole('dialog');
+    await dialog.getByRole('combobox', { name: 'Model' }).click();
+    await page.getByRole('option', { name: new RegExp(model.sku) }).click();
+    await dialog.getByRole('textbox', { name: 'Quantity' }).fill('1200');
+    await dialog.getByRole('textbox', { name: 'Unit price' }).fill('2950.00');
+    await dialog.getByRole('combobox', { name: 'Stage' }).click();
+    await page.getByRole('option', { name: 'proposal' }).click();
+    await dialog.getByRole('button', { name: 'Create opportunity' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page
+      .getByRole('table', { name: 'Opportunities of the customer' })
+      .getByText('$2,950.00')
+      .waitFor();
+    const opportunities = await api('/opportunities', { customerId: customer.id });
+    expect(opportunities.items).toEqual([
+      expect.objectContaining({
+        productModelId: model.id,
+        quantity: 1200,
+        unitPrice: '2950.00',
+        stage: 'proposal',
+      }),
+    ]);
+    await page.context().close();
+  });
+
   it('shows no New customer button to a viewer', async () => {
     const { page } = await signedInPage(browser, app, 'viewer');
     await page.getByRole('link', { name: 'Customers' }).click();
     await page.getByRole('heading', { name: 'Customers' }).waitFor();
     await expect(page.getByRole('button', { name: 'New customer' }).count()).resolves.toBe(0);
+    const customer = await f.customer({ name: 'Iris Energy' });
+    await page.goto(`${app.url}/customers/${customer.id}`);
+    await page.getByRole('heading', { name: 'Iris Energy' }).waitFor();
+    await page.getByRole('table', { name: 'Contacts' }).waitFor();
+    await expect(page.getByRole('button', { name: 'Add contact' }).count()).resolves.toBe(0);
+    await expect(page.getByRole('button', { name: 'New opportunity' }).count()).resolves.toBe(0);
     await page.context().close();
   });
 });

@@ -1,7 +1,9 @@
 import {
   Anchor,
   Button,
+  Checkbox,
   Group,
+  NumberInput,
   Paper,
   Select,
   SimpleGrid,
@@ -10,11 +12,13 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, call, type Schemas } from '../api/client';
 import { useSession } from '../api/session';
+import { ActionModal } from '../common/action-modal';
 import { DateField } from '../common/date-field';
 import { Figure } from '../common/figure';
 import { byId, useProductModels } from '../common/lookups';
@@ -26,12 +30,23 @@ import { StatusBadge } from '../orders/status-badge';
 
 type Activity = Schemas['ActivityDto'];
 
-function Section({ title, children }: { title: string; children: React.ReactNode }) {
+function Section({
+  title,
+  action,
+  children,
+}: {
+  title: string;
+  action?: React.ReactNode;
+  children: React.ReactNode;
+}) {
   return (
     <Stack gap="xs">
-      <Title order={2} fz="lg">
-        {title}
-      </Title>
+      <Group justify="space-between">
+        <Title order={2} fz="lg">
+          {title}
+        </Title>
+        {action}
+      </Group>
       {children}
     </Stack>
   );
@@ -97,6 +112,170 @@ function AddActivity({ customerId }: { customerId: string }) {
         {add.error && !fieldError(add.error, 'subject') && <ProblemAlert error={add.error} />}
       </form>
     </Paper>
+  );
+}
+
+function AddContactAction({ customerId }: { customerId: string }) {
+  const [opened, { open, close }] = useDisclosure();
+  const client = useQueryClient();
+  const [name, setName] = useState('');
+  const [title, setTitle] = useState('');
+  const [email, setEmail] = useState('');
+  const [phone, setPhone] = useState('');
+  const [isPrimary, setIsPrimary] = useState(false);
+  const add = useMutation({
+    mutationFn: () =>
+      call(
+        api.POST('/api/v1/customers/{id}/contacts', {
+          params: { path: { id: customerId } },
+          body: {
+            name,
+            ...(title ? { title } : {}),
+            ...(email ? { email } : {}),
+            ...(phone ? { phone } : {}),
+            isPrimary,
+          },
+        }),
+      ),
+    onSuccess: () => {
+      setName('');
+      setTitle('');
+      setEmail('');
+      setPhone('');
+      setIsPrimary(false);
+      return client.invalidateQueries({ queryKey: ['/api/v1/customers', customerId] });
+    },
+  });
+  return (
+    <>
+      <Button size="compact-sm" variant="light" onClick={open}>
+        Add contact
+      </Button>
+      <ActionModal
+        title="Add a contact"
+        opened={opened}
+        onClose={close}
+        mutation={add}
+        submitLabel="Add contact"
+      >
+        <TextInput
+          label="Name"
+          required
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          error={fieldError(add.error, 'name')}
+        />
+        <TextInput
+          label="Title"
+          value={title}
+          onChange={(e) => setTitle(e.currentTarget.value)}
+          error={fieldError(add.error, 'title')}
+        />
+        <Group grow align="flex-start">
+          <TextInput
+            label="Email"
+            value={email}
+            onChange={(e) => setEmail(e.currentTarget.value)}
+            error={fieldError(add.error, 'email')}
+          />
+          <TextInput
+            label="Phone"
+            value={phone}
+            onChange={(e) => setPhone(e.currentTarget.value)}
+            error={fieldError(add.error, 'phone')}
+          />
+        </Group>
+        <Checkbox
+          label="Primary contact"
+          checked={isPrimary}
+          onChange={(e) => setIsPrimary(e.currentTarget.checked)}
+        />
+      </ActionModal>
+    </>
+  );
+}
+
+type Stage = Schemas['OpportunityDto']['stage'];
+const STAGES: Stage[] = ['lead', 'qualified', 'proposal', 'negotiation', 'won', 'lost'];
+
+function NewOpportunityAction({ customerId }: { customerId: string }) {
+  const [opened, { open, close }] = useDisclosure();
+  const client = useQueryClient();
+  const models = useProductModels().data ?? [];
+  const [modelId, setModelId] = useState<string | null>(null);
+  const [quantity, setQuantity] = useState<number | string>('');
+  const [unitPrice, setUnitPrice] = useState('');
+  const [stage, setStage] = useState<string | null>('lead');
+  const create = useMutation({
+    mutationFn: () =>
+      call(
+        api.POST('/api/v1/opportunities', {
+          body: {
+            customerId,
+            productModelId: modelId ?? '',
+            quantity: Number(quantity),
+            stage: (stage ?? 'lead') as Stage,
+            ...(unitPrice ? { unitPrice } : {}),
+          },
+        }),
+      ),
+    onSuccess: () => {
+      setQuantity('');
+      setUnitPrice('');
+      return client.invalidateQueries({ queryKey: ['/api/v1/customers', customerId] });
+    },
+  });
+  return (
+    <>
+      <Button size="compact-sm" variant="light" onClick={open}>
+        New opportunity
+      </Button>
+      <ActionModal
+        title="New opportunity"
+        opened={opened}
+        onClose={close}
+        mutation={create}
+        submitLabel="Create opportunity"
+      >
+        <Select
+          label="Model"
+          required
+          searchable
+          data={models
+            .filter((m) => m.status !== 'end_of_life')
+            .map((m) => ({ value: m.id, label: `${m.sku} — ${m.name}` }))}
+          value={modelId}
+          onChange={setModelId}
+          error={fieldError(create.error, 'productModelId')}
+        />
+        <Group grow align="flex-start">
+          <NumberInput
+            label="Quantity"
+            description="Units"
+            required
+            min={1}
+            allowDecimal={false}
+            value={quantity}
+            onChange={setQuantity}
+            error={fieldError(create.error, 'quantity')}
+          />
+          <TextInput
+            label="Unit price"
+            description="US dollars; the model's list price when empty"
+            value={unitPrice}
+            onChange={(e) => setUnitPrice(e.currentTarget.value)}
+            error={fieldError(create.error, 'unitPrice')}
+          />
+          <Select
+            label="Stage"
+            data={STAGES}
+            value={stage}
+            onChange={setStage}
+            allowDeselect={false}
+          />
+        </Group>
+      </ActionModal>
+    </>
   );
 }
 
@@ -193,7 +372,7 @@ export function CustomerPage() {
         />
       </Section>
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
-        <Section title="Contacts">
+        <Section title="Contacts" action={can('crm.write') && <AddContactAction customerId={id} />}>
           <PagedTable<Schemas['ContactDto']>
             label="Contacts"
             queryKey={['/api/v1/customers', id, 'contacts']}
@@ -214,7 +393,10 @@ export function CustomerPage() {
             ]}
           />
         </Section>
-        <Section title="Opportunities">
+        <Section
+          title="Opportunities"
+          action={can('opportunities.write') && <NewOpportunityAction customerId={id} />}
+        >
           <PagedTable<Schemas['OpportunityDto']>
             label="Opportunities of the customer"
             queryKey={['/api/v1/customers', id, 'opportunities']}

@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { OrderFactory } from '../support/order-factories';
+import { createUser } from '../support/people';
 import { type ConsoleApp, launchBrowser, signedInPage, startConsoleApp } from './support/browser';
 
 // A browser and a real app on a shared 2-core machine: more than the default minute.
@@ -106,6 +107,26 @@ describe('console: customers, contacts, opportunities and people', () => {
         stage: 'proposal',
       }),
     ]);
+    await page.context().close();
+  });
+
+  it("lets an admin change a person's name and role", async () => {
+    const person = await createUser(app, 'viewer');
+    const { page } = await signedInPage(browser, app, 'admin');
+    await page.getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('button', { name: `Edit ${person.email}` }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('textbox', { name: 'Name' }).fill('Lena Fischer');
+    await dialog.getByRole('combobox', { name: 'Role' }).click();
+    await page.getByRole('option', { name: 'finance' }).click();
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('table', { name: 'Users' }).getByText('Lena Fischer').waitFor();
+    const users = await api('/users', { limit: '500' });
+    expect(users.items.find((u: { email: string }) => u.email === person.email)).toMatchObject({
+      name: 'Lena Fischer',
+      role: 'finance',
+    });
     await page.context().close();
   });
 

@@ -11,10 +11,12 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, call, type Schemas } from '../api/client';
 import { useSession } from '../api/session';
+import { ActionModal } from '../common/action-modal';
 import { PageHeader } from '../common/page-header';
 import { PagedTable } from '../common/paged-table';
 import { fieldError, ProblemAlert } from '../common/problem-alert';
@@ -110,6 +112,61 @@ function UserStatusButton({ user }: { user: Schemas['UserDto'] }) {
         {next === 'disabled' ? 'Disable' : 'Enable'}
       </Button>
       <ProblemAlert error={update.error} />
+    </>
+  );
+}
+
+function EditUserAction({ user }: { user: Schemas['UserDto'] }) {
+  const [opened, { open, close }] = useDisclosure();
+  const client = useQueryClient();
+  const [name, setName] = useState(user.name);
+  const [role, setRole] = useState<string | null>(user.role);
+  const update = useMutation({
+    mutationFn: () =>
+      call(
+        api.PATCH('/api/v1/users/{id}', {
+          params: { path: { id: user.id }, header: { 'if-match': `"${user.version}"` } },
+          body: {
+            ...(name !== user.name ? { name } : {}),
+            ...(role !== user.role ? { role: (role ?? user.role) as Role } : {}),
+          },
+        }),
+      ),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['/api/v1/users'] }),
+  });
+  const start = () => {
+    setName(user.name);
+    setRole(user.role);
+    open();
+  };
+  return (
+    <>
+      <Button size="compact-xs" variant="light" onClick={start} aria-label={`Edit ${user.email}`}>
+        Edit
+      </Button>
+      <ActionModal
+        title={`Edit ${user.email}`}
+        opened={opened}
+        onClose={close}
+        mutation={update}
+        submitLabel="Save"
+      >
+        <TextInput
+          label="Name"
+          required
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          error={fieldError(update.error, 'name')}
+        />
+        <Select
+          label="Role"
+          data={ROLES}
+          value={role}
+          onChange={setRole}
+          allowDeselect={false}
+          error={fieldError(update.error, 'role')}
+        />
+      </ActionModal>
     </>
   );
 }
@@ -343,7 +400,15 @@ export function AdminPage() {
                 { header: 'Role', cell: (u) => u.role },
                 { header: 'Status', cell: (u) => <StatusBadge status={u.status} /> },
                 { header: 'Password set', cell: (u) => (u.passwordSet ? 'yes' : 'no') },
-                { header: 'Actions', cell: (u) => <UserStatusButton user={u} /> },
+                {
+                  header: 'Actions',
+                  cell: (u) => (
+                    <Group gap="xs">
+                      <EditUserAction user={u} />
+                      <UserStatusButton user={u} />
+                    </Group>
+                  ),
+                },
               ]}
             />
           </Stack>

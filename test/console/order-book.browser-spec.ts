@@ -299,7 +299,7 @@ describe('console: the order book by role', () => {
     await page.getByRole('combobox', { name: 'Type' }).click();
     await page.getByRole('option', { name: 'Task' }).click();
     await page.getByRole('textbox', { name: /^Subject/ }).fill('Send the A1566 quote');
-    await page.getByRole('button', { name: 'Add' }).click();
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
     const row = page
       .getByRole('table', { name: 'Activities' })
       .getByRole('row')

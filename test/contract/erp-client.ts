@@ -3,7 +3,7 @@
  * `npm run contract:check`; if the API changes under it (a field renamed or removed, a new
  * required input, a route moved), this file stops compiling and the check fails.
  */
-import type { components, paths } from './hashbook-api';
+import type { components, paths } from '../../src/console/api/hashbook-api';
 
 type Schemas = components['schemas'];
 type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;

@@ -45,6 +45,8 @@ export const CAPACITY_ROWS_MAX = 2000;
 
 /** Units in one tranche, line or shipment item. */
 export const QUANTITY_MAX = 10_000_000;
+/** Measured TH/s of one shipped item (numeric(14,2) holds far more). */
+export const DELIVERED_THS_MAX = 1_000_000_000;
 /** The `If-Match` header: a few entity tags. */
 export const IF_MATCH_MAX = 200;
 /** Largest 32-bit signed integer: the bound of every integer field without a tighter one. */

@@ -1089,9 +1089,9 @@ describe('replayBook — shipment reversals', () => {
 
   it('recognises −units × the price they shipped at on the reversal date', () => {
     expect(recognitions(r.tranches)).toEqual([
-      { trancheId: 't1', on: '2021-06-10', units: 4, amountCents: 400_000 },
-      { trancheId: 't1', on: '2021-06-25', units: -4, amountCents: -400_000 },
-      { trancheId: 't1', on: '2021-07-01', units: 10, amountCents: 1_000_000 },
+      { trancheId: 't1', on: '2021-06-10', units: 4, amountCents: 400_000, trueUpCents: 0 },
+      { trancheId: 't1', on: '2021-06-25', units: -4, amountCents: -400_000, trueUpCents: 0 },
+      { trancheId: 't1', on: '2021-07-01', units: 10, amountCents: 1_000_000, trueUpCents: 0 },
     ]);
   });
 

@@ -63,6 +63,11 @@ import {
  *   ones at the prices they shipped at, open ones at the price in force) plus its forfeited cash,
  *   what stays unpaid is exactly what the units in force still owe, and a pool never exceeds the
  *   value of its open units.
+ * - A shipment item's true-up (SPEC §15) changes the shipped units' value on the ship date. Above
+ *   nominal it adds one milestone of the true-up due on the ship date
+ *   ('trueup:<trancheId>:<shipmentId>', not moved by reschedules), paid at once from any unapplied
+ *   credit; below it, the shipped cash above the new value returns to the pool and the cut is
+ *   settled as a price cut is. A true-up is booked as a repricing of 0 units.
  * - Instalments of 0 cents are not created.
  */
 
@@ -89,6 +94,7 @@ interface TrancheState {
   pool: number;
   shippedValue: number;
   shippedCash: number;
+  trueUp: number;
   forfeited: number;
   parts: Part[];
   segments: TrancheSegment[];
@@ -229,9 +235,21 @@ class Replay {
       case 'refund':
         this.refund(event, on);
         return;
-      case 'shipment':
-        for (const item of event.items) this.ship(this.tranche(item.trancheId), item.quantity);
+      case 'shipment': {
+        let added = false;
+        for (const item of event.items) {
+          const t = this.tranche(item.trancheId);
+          this.ship(t, item.quantity);
+          if (item.trueUpCents) this.trueUp(t, item.trueUpCents, event.id, on);
+          added ||= (item.trueUpCents ?? 0) > 0;
+        }
+        // Credit already received pays the instalments a true-up added.
+        if (added && this.unapplied > 0) {
+          const left = this.settle(this.unapplied);
+          if (left !== this.unapplied) this.setCredit(left);
+        }
         return;
+      }
       case 'amendment':
         for (const change of event.changes) this.change(change, event.id, on);
         // Credit already received pays the instalments this amendment created.
@@ -320,6 +338,7 @@ class Replay {
       pool: 0,
       shippedValue: 0,
       shippedCash: 0,
+      trueUp: 0,
       forfeited: 0,
       parts: [],
       segments: [],
@@ -490,6 +509,35 @@ class Replay {
     this.dirtyTranches.add(t);
   }
 
+  /**
+   * SPEC §15: the units just shipped delivered more or less hash rate than nominal. Their value
+   * (recognised revenue) moves by `cents`; a rise adds one instalment due on the ship date, a cut
+   * is settled as a price cut is (unsettled amounts voided first, the rest freed as credit).
+   */
+  private trueUp(t: TrancheState, cents: number, eventId: string, on: IsoDate) {
+    if (!Number.isSafeInteger(cents)) throw new RangeError(`Tranche ${t.id}: true-up not in cents`);
+    if (t.shippedValue + cents < 0) {
+      throw new RangeError(
+        `Tranche ${t.id}: a true-up of ${cents} cents exceeds the shipped value`,
+      );
+    }
+    t.shippedValue += cents;
+    t.trueUp += cents;
+    this.dirtyTranches.add(t);
+    this.book(t.id, on, 'repriced', 0, cents);
+    if (cents > 0) {
+      this.addOrGrow(`trueup:${t.id}:${eventId}`, 'milestone', t, on, on, null, cents);
+    } else {
+      // What the shipped units received beyond their new value goes back to the pool first.
+      const over = t.shippedCash - t.shippedValue;
+      if (over > 0) {
+        t.shippedCash -= over;
+        t.pool += over;
+      }
+      this.reduceValue(t, -cents);
+    }
+  }
+
   /** BR-6: forfeits n/o of the pool and voids the cancelled units' unpaid value. */
   private cancel(t: TrancheState, units: number, on: IsoDate) {
     const open = openUnits(t);
@@ -531,16 +579,17 @@ class Replay {
       const key = `milestone:${t.id}:price:${eventId}`;
       this.addOrGrow(key, 'milestone', t, on, t.shipDate, 0, delta);
     } else if (delta < 0) {
-      this.cutPrice(t, -delta);
+      this.reduceValue(t, -delta);
     }
   }
 
   /**
-   * A price cut of `cut` cents: voids the tranche's unsettled amounts, latest due date first; a pool
-   * then above the open units' new value settles what the shipped units owe, and the rest becomes
-   * unapplied credit, voided on the instalments it had paid (latest due date first).
+   * The value of the tranche's units in force fell by `cut` cents (a price cut, a true-up below
+   * nominal): voids the tranche's unsettled amounts, latest due date first; a pool then above the
+   * open units' value settles what the shipped units owe, and the rest becomes unapplied credit,
+   * voided on the instalments it had paid (latest due date first).
    */
-  private cutPrice(t: TrancheState, cut: number) {
+  private reduceValue(t: TrancheState, cut: number) {
     const latestFirst = [...t.parts].sort((a, b) => comparePayOrder(b.group, a.group));
     let left = cut;
     for (const p of latestFirst) {
@@ -603,6 +652,7 @@ class Replay {
         poolCents: t.pool,
         shippedValueCents: t.shippedValue,
         shippedCashCents: t.shippedCash,
+        trueUpCents: t.trueUp,
         forfeitedCents: t.forfeited,
       };
       pushSegment(t.segments, next, sameTranche);
@@ -701,6 +751,7 @@ function sameTranche(a: TrancheSegment, b: TrancheSegment): boolean {
     a.poolCents === b.poolCents &&
     a.shippedValueCents === b.shippedValueCents &&
     a.shippedCashCents === b.shippedCashCents &&
+    a.trueUpCents === b.trueUpCents &&
     a.forfeitedCents === b.forfeitedCents
   );
 }
@@ -1016,7 +1067,7 @@ export function balancesAsOf(result: BookResult, date: IsoDate): BookBalances {
  *   the input;
  * - per tranche: cash = shipped cash + pool + forfeited, 0 ≤ shipped cash ≤ shipped value,
  *   0 ≤ pool ≤ open units × price, open = quantity − shipped − cancelled ≥ 0, and shipped value =
- *   shipped units × price for a tranche not repriced by `date`;
+ *   shipped units × price + true-ups for a tranche not repriced by `date`;
  * - the schedule: Σ (amount − voided) = value of the units in force + forfeited; Σ paid + unapplied
  *   credit = cash received − refunded; paid + voided ≤ amount; with no price changed by `date`,
  *   Σ amounts = value of every unit ever contracted;
@@ -1032,8 +1083,16 @@ export function checkInvariant(input: BookInput, result: BookResult, date: IsoDa
   let refunded = 0;
   /** Tranches repriced by `date`. */
   const repriced = new Set<string>();
+  /** Instalments added by true-ups above nominal of the shipments standing at `date`. */
+  let trueUpsAdded = 0;
   for (const e of input.events) {
     const on = bookDay(input, e.on);
+    if (e.kind === 'shipment' && on <= date) {
+      const reversed = reversedOn.get(`shipment:${e.id}`);
+      if (reversed === undefined || reversed > date) {
+        for (const item of e.items) trueUpsAdded += Math.max(item.trueUpCents ?? 0, 0);
+      }
+    }
     if (e.kind === 'payment' && on <= date) {
       const reversed = reversedOn.get(`payment:${e.id}`);
       if (reversed === undefined || reversed > date) received += e.amountCents;
@@ -1056,7 +1115,7 @@ export function checkInvariant(input: BookInput, result: BookResult, date: IsoDa
     if (s.poolCents < 0 || s.poolCents > s.openUnits * s.unitPriceCents) {
       fail(`${where}: pool ${s.poolCents} outside 0…${s.openUnits * s.unitPriceCents}`);
     }
-    const atOnePrice = s.shippedUnits * s.unitPriceCents;
+    const atOnePrice = s.shippedUnits * s.unitPriceCents + s.trueUpCents;
     if (repriced.has(s.trancheId) ? s.shippedValueCents < 0 : s.shippedValueCents !== atOnePrice) {
       fail(`${where}: shipped value ${s.shippedValueCents}`);
     }
@@ -1077,8 +1136,10 @@ export function checkInvariant(input: BookInput, result: BookResult, date: IsoDa
   const right = b.contractLiabilityCents - b.receivableCents;
   if (left !== right)
     fail(`cash − refunded − recognised − forfeited ${left} ≠ liability − receivable ${right}`);
-  if (repriced.size === 0 && b.scheduledCents !== b.contractedValueCents) {
-    fail(`schedule ${b.scheduledCents} ≠ contracted value ${b.contractedValueCents}`);
+  if (repriced.size === 0 && b.scheduledCents !== b.contractedValueCents + trueUpsAdded) {
+    fail(
+      `schedule ${b.scheduledCents} ≠ contracted value ${b.contractedValueCents} + true-ups added ${trueUpsAdded}`,
+    );
   }
   if (b.scheduledCents - b.voidedCents !== b.inForceValueCents + b.forfeitedCents) {
     fail(

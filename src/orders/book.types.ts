@@ -59,9 +59,21 @@ export interface PriceChange {
 /** Every change an amendment may make. */
 export type AmendmentChange = BookChange | PriceChange;
 
+/**
+ * Units shipped from a tranche. `trueUpCents` (either sign, default 0) is what the delivered hash
+ * rate adds to or takes from their value (SPEC §15): a cut voids that much of the tranche's
+ * unsettled instalments (latest due first) and what cannot be voided becomes unapplied credit; a
+ * rise adds one instalment due on the ship date.
+ */
+export interface ShipmentEventItem {
+  trancheId: string;
+  quantity: number;
+  trueUpCents?: number;
+}
+
 export type BookEvent =
   | { kind: 'payment'; id: string; on: IsoDate; amountCents: number }
-  | { kind: 'shipment'; id: string; on: IsoDate; items: { trancheId: string; quantity: number }[] }
+  | { kind: 'shipment'; id: string; on: IsoDate; items: ShipmentEventItem[] }
   /** An amendment or a whole-order cancellation (a cancel change per open tranche). */
   | { kind: 'amendment'; id: string; on: IsoDate; changes: AmendmentChange[] }
   /** Unapplied credit paid back to the customer; never more than the credit as of `on`. */
@@ -101,8 +113,10 @@ export interface TrancheSegment {
   cashCents: number;
   /** Cash held for the open units (contract liability). */
   poolCents: number;
-  /** Σ shipped units × the price each shipped at (recognised revenue). */
+  /** Σ shipped units × the price each shipped at, plus their true-ups (recognised revenue). */
   shippedValueCents: number;
+  /** The part of shippedValueCents that came from hash-rate true-ups. */
+  trueUpCents: number;
   /** Cash the shipped units have received; never above shippedValueCents. */
   shippedCashCents: number;
   /** Pool forfeited by cancellations so far (forfeited revenue). */

@@ -21,6 +21,7 @@ const segment = (over: Partial<TrancheSegment> & Pick<TrancheSegment, 'trancheId
     poolCents: 0,
     shippedValueCents: 0,
     shippedCashCents: 0,
+    trueUpCents: 0,
     forfeitedCents: 0,
     ...over,
   }) satisfies TrancheSegment;
@@ -117,8 +118,8 @@ describe('orderSegments', () => {
 describe('recognitions', () => {
   it('recognises what each segment shipped beyond the one before it, on its first day', () => {
     expect(recognitions([...book].reverse())).toEqual([
-      { trancheId: 'T1', on: '2025-03-10', units: 4, amountCents: 400_00 },
-      { trancheId: 'T1', on: '2025-03-20', units: 6, amountCents: 600_00 },
+      { trancheId: 'T1', on: '2025-03-10', units: 4, amountCents: 400_00, trueUpCents: 0 },
+      { trancheId: 'T1', on: '2025-03-20', units: 6, amountCents: 600_00, trueUpCents: 0 },
     ]);
   });
 });
@@ -147,8 +148,8 @@ describe('recognitions of a shipment reversal', () => {
       }),
     ];
     expect(recognitions(reversed)).toEqual([
-      { trancheId: 'T2', on: '2025-03-05', units: 3, amountCents: 600_00 },
-      { trancheId: 'T2', on: '2025-03-25', units: -3, amountCents: -600_00 },
+      { trancheId: 'T2', on: '2025-03-05', units: 3, amountCents: 600_00, trueUpCents: 0 },
+      { trancheId: 'T2', on: '2025-03-25', units: -3, amountCents: -600_00, trueUpCents: 0 },
     ]);
   });
 });

@@ -31,6 +31,8 @@ export interface Recognition {
   on: IsoDate;
   units: number;
   amountCents: number;
+  /** The part of amountCents that came from hash-rate true-ups. */
+  trueUpCents: number;
 }
 
 /**
@@ -93,8 +95,9 @@ export function recognitions(segments: readonly TrancheSegment[]): Recognition[]
     const before = i > 0 && ordered[i - 1].trancheId === s.trancheId ? ordered[i - 1] : null;
     const units = s.shippedUnits - (before?.shippedUnits ?? 0);
     const amountCents = s.shippedValueCents - (before?.shippedValueCents ?? 0);
+    const trueUpCents = s.trueUpCents - (before?.trueUpCents ?? 0);
     if (units !== 0 || amountCents !== 0) {
-      out.push({ trancheId: s.trancheId, on: s.from, units, amountCents });
+      out.push({ trancheId: s.trancheId, on: s.from, units, amountCents, trueUpCents });
     }
   });
   return out;

@@ -7,13 +7,17 @@ import {
   IsArray,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
+  IsPositive,
   IsString,
   Length,
   Max,
   MaxLength,
   Min,
   ValidateNested,
+  ValidationArguments,
+  registerDecorator,
 } from 'class-validator';
 import { IsDateOnly } from '../common/dates';
 import { IsMoney, parseMoney } from '../common/money';
@@ -22,6 +26,7 @@ import { ORDER_STATUSES, type OrderStatus } from './purchase-order.entity';
 import {
   AMENDMENT_CHANGES_MAX,
   CODE_MAX,
+  DELIVERED_THS_MAX,
   LINE_TRANCHES_MAX,
   ORDER_LINES_MAX,
   QUANTITY_MAX,
@@ -47,6 +52,36 @@ export class TrancheInputDto {
   unitPrice?: string;
 }
 
+/**
+ * On `pricePerThs`: a line priced per TH/s names no unit price, and neither do its tranches (the
+ * unit price is derived from the price per TH/s).
+ */
+function PricedPerThsAlone() {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'pricedPerThsAlone',
+      target: target.constructor,
+      propertyName,
+      options: {
+        message: (args: ValidationArguments) => {
+          const line = args.object as OrderLineInputDto;
+          return line.unitPrice !== undefined
+            ? 'pricePerThs and unitPrice exclude each other: give one'
+            : "pricePerThs: the line's tranches carry no unitPrice of their own";
+        },
+      },
+      validator: {
+        validate(_value: unknown, args: ValidationArguments) {
+          const line = args.object as OrderLineInputDto;
+          if (line.unitPrice !== undefined) return false;
+          return (
+            !Array.isArray(line.tranches) || line.tranches.every((t) => t?.unitPrice === undefined)
+          );
+        },
+      },
+    });
+}
+
 export class OrderLineInputDto {
   @IsId()
   productModelId: string;
@@ -55,6 +90,15 @@ export class OrderLineInputDto {
   @IsOptional()
   @IsMoney()
   unitPrice?: string;
+
+  /**
+   * Money per TH/s, instead of `unitPrice`: the unit price is then this × the model's TH/s, half up
+   * to the cent (28.50 × 90 TH/s = 2565.00), and shipments are trued up on the TH/s delivered.
+   */
+  @IsOptional()
+  @IsMoney({ description: 'Money per TH/s: USD, a decimal string with exactly two decimals' })
+  @PricedPerThsAlone()
+  pricePerThs?: string;
 
   @IsArray()
   @ArrayMinSize(1)
@@ -88,6 +132,17 @@ export class CreatePurchaseOrderDto {
   @Length(1, REFERENCE_MAX)
   externalRef?: string;
 
+  /**
+   * Percent of nominal TH/s (0–10, 2 decimals; default 0) a shipment on a per-TH line may miss or
+   * exceed without a true-up.
+   */
+  @ApiPropertyOptional({ type: 'number', format: 'double', minimum: 0, maximum: 10 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @Min(0)
+  @Max(10)
+  hashrateTolerancePercent?: number;
+
   @IsArray()
   @ArrayMinSize(1)
   @MaxItems(ORDER_LINES_MAX)
@@ -120,6 +175,13 @@ export class UpdatePurchaseOrderDto {
   @IsString()
   @Length(1, REFERENCE_MAX)
   externalRef?: string | null;
+
+  @ApiPropertyOptional({ type: 'number', format: 'double', minimum: 0, maximum: 10 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @Min(0)
+  @Max(10)
+  hashrateTolerancePercent?: number;
 
   @IsOptional()
   @IsArray()
@@ -353,6 +415,22 @@ export class ShipmentItemInputDto {
   @Min(1)
   @Max(QUANTITY_MAX)
   quantity: number;
+
+  /**
+   * Measured TH/s of the units shipped (their total, 2 decimals), on a line priced per TH/s: beyond
+   * the order's tolerance the shipment is trued up on it.
+   */
+  @ApiPropertyOptional({
+    type: 'number',
+    format: 'double',
+    minimum: 0.01,
+    maximum: DELIVERED_THS_MAX,
+  })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @IsPositive()
+  @Max(DELIVERED_THS_MAX)
+  deliveredThs?: number;
 }
 
 /** How a shipment, a payment or a refund may be named: a free reference and the ERP's own key. */
@@ -455,6 +533,12 @@ export class OrderLineDto {
   productModelId: string;
   @ApiProperty({ type: 'string', example: '3060.00' })
   unitPrice: string;
+  /** Money per TH/s; null on a line priced per unit. */
+  @ApiProperty({ type: 'string', example: '28.50', nullable: true })
+  pricePerThs: string | null;
+  /** TH/s per unit the line was priced at (null on a line priced per unit). */
+  @ApiProperty({ type: 'number', format: 'double', nullable: true })
+  unitHashrateThs: number | null;
   tranches: TrancheDto[];
 }
 
@@ -490,6 +574,8 @@ export class PurchaseOrderDto {
   status: OrderStatus;
   @ApiProperty({ type: 'integer' })
   version: number;
+  @ApiProperty({ type: 'number', format: 'double' })
+  hashrateTolerancePercent: number;
   lines: OrderLineDto[];
   totals: OrderTotalsDto;
   createdAt: string;
@@ -514,6 +600,12 @@ export class ShipmentItemDto {
   trancheId: string;
   @ApiProperty({ type: 'integer' })
   quantity: number;
+  /** Measured TH/s of the units shipped; null when not given. */
+  @ApiProperty({ type: 'number', format: 'double', nullable: true })
+  deliveredThs: number | null;
+  /** What the delivered TH/s added to (or, negative, took from) the units' value. */
+  @ApiProperty({ type: 'string', example: '-1282.50' })
+  trueUp: string;
 }
 
 export class ShipmentDto {
@@ -525,6 +617,12 @@ export class ShipmentDto {
   reference: string | null;
   externalRef: string | null;
   items: ShipmentItemDto[];
+  /** Σ items' delivered TH/s, of the items that carry one; null when none does. */
+  @ApiProperty({ type: 'number', format: 'double', nullable: true })
+  deliveredThs: number | null;
+  /** Σ items' true-ups. */
+  @ApiProperty({ type: 'string', example: '-1282.50' })
+  trueUp: string;
   /** From this date the shipment is reversed (its units open again); null while it stands. */
   @ApiProperty({ type: 'string', format: 'date', nullable: true })
   reversedOn: string | null;

@@ -7,7 +7,7 @@ import {
   ManyToOne,
   PrimaryGeneratedColumn,
 } from 'typeorm';
-import { centsColumn, createdAtColumn } from '../database/columns';
+import { centsColumn, createdAtColumn, decimalColumn } from '../database/columns';
 import type { TermsSnapshot } from './book.types';
 import { Customer } from '../customers/customer.entity';
 
@@ -29,6 +29,10 @@ export const ORDER_STATUSES: readonly OrderStatus[] = [
 @Index('purchase_order_status_idx', ['status'])
 @Index('purchase_order_created_at_id_idx', ['createdAt', 'id'])
 @Check('purchase_order_status_check', `status IN ('draft','confirmed','completed','cancelled')`)
+@Check(
+  'purchase_order_hashrate_tolerance_check',
+  'hashrate_tolerance_percent >= 0 AND hashrate_tolerance_percent <= 10',
+)
 export class PurchaseOrder {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -65,6 +69,10 @@ export class PurchaseOrder {
 
   @Column({ type: 'int', default: 1 })
   version: number;
+
+  /** Percent of nominal TH/s a shipment may miss or exceed without a true-up (0–10, 2 dp). */
+  @Column(decimalColumn(4, 2, { default: 0 }))
+  hashrateTolerancePercent: number;
 
   /** Payments received beyond every open instalment (current). */
   @Column(centsColumn({ default: 0 }))

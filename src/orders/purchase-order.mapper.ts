@@ -21,7 +21,10 @@ import {
 import { Refund } from './refund.entity';
 import { Instalment } from './timeline.entity';
 
-type LineView = Pick<LineRow, 'id' | 'product_model_id' | 'unit_price_cents'>;
+type LineView = Pick<
+  LineRow,
+  'id' | 'product_model_id' | 'unit_price_cents' | 'price_per_ths_cents' | 'unit_hashrate_ths'
+>;
 type TrancheView = Pick<
   TrancheRow,
   | 'id'
@@ -79,6 +82,8 @@ export function toPurchaseOrderDto({
     id: line.id,
     productModelId: line.product_model_id,
     unitPrice: formatMoney(line.unit_price_cents),
+    pricePerThs: line.price_per_ths_cents === null ? null : formatMoney(line.price_per_ths_cents),
+    unitHashrateThs: line.unit_hashrate_ths,
     tranches: tranches.filter((t) => t.line_id === line.id).map(toTranche),
   }));
   return {
@@ -91,6 +96,7 @@ export function toPurchaseOrderDto({
     externalRef: order.externalRef,
     status: order.status,
     version: order.version,
+    hashrateTolerancePercent: order.hashrateTolerancePercent,
     lines: lineDtos,
     totals: {
       quantity,
@@ -143,6 +149,7 @@ export function toAmendmentDto(amendment: Amendment): AmendmentDto {
 }
 
 export function toShipmentDto({ shipment, items, reversal }: ShipmentWithItems): ShipmentDto {
+  const measured = items.filter((i) => i.deliveredThs !== null);
   return {
     id: shipment.id,
     purchaseOrderId: shipment.purchaseOrderId,
@@ -150,7 +157,17 @@ export function toShipmentDto({ shipment, items, reversal }: ShipmentWithItems):
     shippedOn: shipment.shippedOn,
     reference: shipment.reference,
     externalRef: shipment.externalRef,
-    items,
+    items: items.map((i) => ({
+      trancheId: i.trancheId,
+      quantity: i.quantity,
+      deliveredThs: i.deliveredThs,
+      trueUp: formatMoney(i.trueUpCents),
+    })),
+    deliveredThs:
+      measured.length === 0
+        ? null
+        : measured.reduce((sum, i) => sum + hashrateHundredths(i.deliveredThs!), 0) / 100,
+    trueUp: formatMoney(items.reduce((sum, i) => sum + i.trueUpCents, 0)),
     reversedOn: reversal?.reversedOn ?? null,
     reversalReason: reversal?.reason ?? null,
     createdAt: shipment.createdAt.toISOString(),

@@ -21,6 +21,9 @@ export interface LineRow {
   line_no: number;
   product_model_id: string;
   unit_price_cents: number;
+  /** Null on a line priced per unit. */
+  price_per_ths_cents: number | null;
+  unit_hashrate_ths: number | null;
 }
 
 /** A tranche's current figures, with its model's hash rate (TH/s). */
@@ -61,8 +64,12 @@ export type NewDraft = Pick<
   | 'customerReference'
   | 'externalRef'
   | 'opportunityId'
+  | 'hashrateTolerancePercent'
 >;
-export type NewLine = Pick<OrderLine, 'id' | 'lineNo' | 'productModelId' | 'unitPriceCents'>;
+export type NewLine = Pick<
+  OrderLine,
+  'id' | 'lineNo' | 'productModelId' | 'unitPriceCents' | 'pricePerThsCents' | 'unitHashrateThs'
+>;
 export type NewTranche = Pick<
   Tranche,
   'id' | 'lineId' | 'productModelId' | 'sequence' | 'shipDate' | 'quantity' | 'unitPriceCents'
@@ -85,7 +92,12 @@ export interface DraftReferences {
 
 export type DraftFields = Pick<
   PurchaseOrder,
-  'customerId' | 'signedOn' | 'paymentTermsCode' | 'customerReference' | 'externalRef'
+  | 'customerId'
+  | 'signedOn'
+  | 'paymentTermsCode'
+  | 'customerReference'
+  | 'externalRef'
+  | 'hashrateTolerancePercent'
 >;
 
 /** What a booked order's row holds after a change: its status, its credit, and at confirmation its terms. */
@@ -108,8 +120,16 @@ export type ReversalFacts = Pick<PaymentReversal, 'reversedOn' | 'reason'>;
 export interface ShipmentWithItems {
   shipment: Shipment;
   /** By tranche sequence. */
-  items: { trancheId: string; quantity: number }[];
+  items: ShippedItem[];
   reversal: ReversalFacts | null;
+}
+
+/** A shipment's item as stored: measured TH/s (null when not given) and its true-up. */
+export interface ShippedItem {
+  trancheId: string;
+  quantity: number;
+  deliveredThs: number | null;
+  trueUpCents: number;
 }
 
 export interface PaymentWithReversal {
@@ -126,14 +146,16 @@ export const EXTERNAL_REF_TABLES = {
 export type ExternalRefKind = keyof typeof EXTERNAL_REF_TABLES;
 
 /**
- * A draft's lines and tranches, from parallel arrays: $1 is the order, $2 its customer, $3…$13 the
+ * A draft's lines and tranches, from parallel arrays: $1 is the order, $2 its customer, $3…$15 the
  * rows. A tranche's contract (quantity, ship date and price at signing) is what it is booked with.
  */
 const INSERT_LINES = `
   l AS (
-    INSERT INTO order_line (id, purchase_order_id, line_no, product_model_id, unit_price_cents)
-    SELECT x.id, $1, x.no, x.model, x.price
-      FROM unnest($3::uuid[], $4::int[], $5::uuid[], $6::bigint[]) AS x(id, no, model, price)
+    INSERT INTO order_line (id, purchase_order_id, line_no, product_model_id, unit_price_cents, price_per_ths_cents,
+                            unit_hashrate_ths)
+    SELECT x.id, $1, x.no, x.model, x.price, x.per_ths, x.ths
+      FROM unnest($3::uuid[], $4::int[], $5::uuid[], $6::bigint[], $14::bigint[], $15::numeric[])
+        AS x(id, no, model, price, per_ths, ths)
   ), t AS (
     INSERT INTO tranche (id, purchase_order_id, customer_id, line_id, product_model_id, sequence, ship_date, quantity,
                          unit_price_cents, contract_quantity, contract_ship_date, contract_unit_price_cents)
@@ -145,9 +167,9 @@ const INSERT_LINES = `
 const INSERT_DRAFT = `
   WITH o AS (
     INSERT INTO purchase_order (id, number, customer_id, signed_on, payment_terms_code, customer_reference, external_ref,
-                                opportunity_id)
-    SELECT $1, 'PO-' || to_char($14::date, 'YYYY') || '-' || lpad(n::text, greatest(5, length(n::text)), '0'),
-           $2, $14, $15, $16, $17, $18
+                                opportunity_id, hashrate_tolerance_percent)
+    SELECT $1, 'PO-' || to_char($16::date, 'YYYY') || '-' || lpad(n::text, greatest(5, length(n::text)), '0'),
+           $2, $16, $17, $18, $19, $20, $21
       FROM nextval('purchase_order_number_seq') AS n
     RETURNING number, created_at
   ), ${INSERT_LINES}
@@ -172,6 +194,8 @@ const linesParams = (
   tranches.map((t) => t.shipDate),
   tranches.map((t) => t.quantity),
   tranches.map((t) => t.unitPriceCents),
+  lines.map((l) => l.pricePerThsCents),
+  lines.map((l) => l.unitHashrateThs),
 ];
 
 /**
@@ -253,7 +277,8 @@ export class PurchaseOrderRepository {
 
   linesOf(db: EntityManager, orderIds: string[]): Promise<LineRow[]> {
     return db.query(
-      `SELECT id, purchase_order_id, line_no, product_model_id, unit_price_cents
+      `SELECT id, purchase_order_id, line_no, product_model_id, unit_price_cents, price_per_ths_cents,
+              unit_hashrate_ths::float8 AS unit_hashrate_ths
          FROM order_line WHERE purchase_order_id = ANY($1::uuid[]) ORDER BY line_no`,
       [orderIds],
     );
@@ -345,6 +370,7 @@ export class PurchaseOrderRepository {
         order.customerReference,
         order.externalRef,
         order.opportunityId,
+        order.hashrateTolerancePercent,
       ],
     );
     return created;
@@ -449,7 +475,7 @@ export class PurchaseOrderRepository {
   async insertShipment(
     tx: EntityManager,
     shipment: Omit<Shipment, 'id' | 'createdAt'>,
-    items: { trancheId: string; quantity: number }[],
+    items: ShippedItem[],
   ): Promise<Shipment> {
     const row = await this.insert(tx, Shipment, shipment);
     await tx
@@ -487,8 +513,14 @@ export class PurchaseOrderRepository {
   private async withItems(db: EntityManager, shipments: Shipment[]): Promise<ShipmentWithItems[]> {
     if (shipments.length === 0) return [];
     const ids = shipments.map((s) => s.id);
-    const items: { shipment_id: string; tranche_id: string; quantity: number }[] = await db.query(
-      `SELECT i.shipment_id, i.tranche_id, i.quantity
+    const items: {
+      shipment_id: string;
+      tranche_id: string;
+      quantity: number;
+      delivered_ths: number | null;
+      true_up_cents: number;
+    }[] = await db.query(
+      `SELECT i.shipment_id, i.tranche_id, i.quantity, i.delivered_ths::float8 AS delivered_ths, i.true_up_cents
          FROM shipment_item i JOIN tranche t ON t.id = i.tranche_id
         WHERE i.shipment_id = ANY($1::uuid[]) ORDER BY t.sequence`,
       [ids],
@@ -498,7 +530,12 @@ export class PurchaseOrderRepository {
       shipment,
       items: items
         .filter((i) => i.shipment_id === shipment.id)
-        .map((i) => ({ trancheId: i.tranche_id, quantity: i.quantity })),
+        .map((i) => ({
+          trancheId: i.tranche_id,
+          quantity: i.quantity,
+          deliveredThs: i.delivered_ths,
+          trueUpCents: i.true_up_cents,
+        })),
       reversal: reversals.find((r) => r.shipmentId === shipment.id) ?? null,
     }));
   }

@@ -9,12 +9,14 @@ import {
   InvalidStateError,
   ReferenceNotFoundError,
   UnprocessableError,
+  ValidationFailedError,
 } from '../common/errors';
 import { assertIfMatch } from '../common/if-match';
 import { formatMoney, parseMoney } from '../common/money';
 import { Page, PageQueryDto } from '../common/pagination';
 import { CustomerService } from '../customers/customer.service';
 import { OpportunityService } from '../customers/opportunities/opportunity.service';
+import { mulDivHalfUp } from './billing-schedule';
 import { AmendmentChange, TermsSnapshot } from './book.types';
 import { effectiveOn, OrderChangeService } from './order-change.service';
 import { assertTransition, orderRecords } from './order-status';
@@ -59,25 +61,44 @@ export interface DraftInput {
   paymentTermsCode?: string | null;
   customerReference?: string | null;
   externalRef?: string | null;
+  hashrateTolerancePercent?: number;
   lines: OrderLineInputDto[];
+}
+
+/** A line's TH/s per unit in hundredths, exact (the catalogue keeps two decimals). */
+const hundredths = (ths: number) => Math.round(ths * 100);
+
+/** SPEC §15: pricePerThs × the model's TH/s, half up to the cent. */
+export function unitPriceFromPerThs(pricePerThsCents: number, unitHashrateThs: number): number {
+  return mulDivHalfUp(pricePerThsCents, hundredths(unitHashrateThs), 100);
 }
 
 /**
  * Lines numbered 1…n and tranches numbered 1…m across the order, prices resolved (a tranche's own,
- * else its line's, else the model's list price), ids made here.
+ * else its line's, else the one its price per TH/s gives, else the model's list price), ids made
+ * here. A per-TH line keeps the model's TH/s it was priced at.
  */
 function planLines(
   lines: OrderLineInputDto[],
   models: Map<string, ModelFacts>,
 ): { lines: NewLine[]; tranches: NewTranche[] } {
-  const planned = lines.map((line, index) => ({
-    id: randomUUID(),
-    lineNo: index + 1,
-    productModelId: line.productModelId,
-    unitPriceCents: line.unitPrice
-      ? parseMoney(line.unitPrice)
-      : models.get(line.productModelId)!.list_price_cents,
-  }));
+  const planned = lines.map((line, index) => {
+    const model = models.get(line.productModelId)!;
+    const perThs = line.pricePerThs ? parseMoney(line.pricePerThs) : null;
+    return {
+      id: randomUUID(),
+      lineNo: index + 1,
+      productModelId: line.productModelId,
+      unitPriceCents:
+        perThs !== null
+          ? unitPriceFromPerThs(perThs, model.hashrate_ths)
+          : line.unitPrice
+            ? parseMoney(line.unitPrice)
+            : model.list_price_cents,
+      pricePerThsCents: perThs,
+      unitHashrateThs: perThs !== null ? hundredths(model.hashrate_ths) / 100 : null,
+    };
+  });
   let sequence = 1;
   const tranches = lines.flatMap((line, index) =>
     line.tranches.map((tranche) => ({
@@ -147,6 +168,7 @@ export class PurchaseOrderService {
       customerReference: input.customerReference ?? null,
       externalRef: input.externalRef ?? null,
       opportunityId,
+      hashrateTolerancePercent: input.hashrateTolerancePercent ?? 0,
     };
     const created = await this.orders.insertDraft(tx, draft, lines, tranches);
     const order = Object.assign(new PurchaseOrder(), {
@@ -166,6 +188,8 @@ export class PurchaseOrderService {
         id: l.id,
         product_model_id: l.productModelId,
         unit_price_cents: l.unitPriceCents,
+        price_per_ths_cents: l.pricePerThsCents,
+        unit_hashrate_ths: l.unitHashrateThs,
       })),
       tranches: tranches.map((t) => ({
         id: t.id,
@@ -326,6 +350,7 @@ export class PurchaseOrderService {
         paymentTermsCode: pick('paymentTermsCode') ?? null,
         customerReference: pick('customerReference') ?? null,
         externalRef: pick('externalRef') ?? null,
+        hashrateTolerancePercent: pick('hashrateTolerancePercent')!,
       });
       if (body.lines) {
         const { lines, tranches } = planLines(body.lines, models);
@@ -448,6 +473,13 @@ export class PurchaseOrderService {
         const line = lines.get(change.lineId);
         if (!line)
           throw new ReferenceNotFoundError(`changes[${index}].lineId`, 'Order line', change.lineId);
+        if (line.price_per_ths_cents !== null && change.unitPriceCents !== null) {
+          const path = `changes[${index}].unitPrice`;
+          throw new ValidationFailedError(
+            `${path}: a tranche of a line priced per TH/s carries no price of its own`,
+            [{ path, message: 'must not be given on a line priced per TH/s' }],
+          );
+        }
         const tranche: NewTranche = {
           id: randomUUID(),
           lineId: line.id,
@@ -489,6 +521,21 @@ export class PurchaseOrderService {
           return { type: 'set_quantity', trancheId: tranche.id, quantity: change.quantity };
         case 'cancel':
         case 'price_change':
+          if (
+            change.kind === 'price_change' &&
+            lines.get(tranche.line_id)!.price_per_ths_cents !== null
+          ) {
+            throw new UnprocessableError(
+              'PRICED_PER_THS',
+              `changes[${index}]: tranche ${tranche.sequence} is on a line priced per TH/s; its unit price follows the price per TH/s`,
+              [
+                {
+                  path: `changes[${index}].unitPrice`,
+                  message: 'cannot change on a line priced per TH/s',
+                },
+              ],
+            );
+          }
           if (openQuantity(tranche) === 0) {
             throw new ConflictError(
               'NOTHING_OPEN',

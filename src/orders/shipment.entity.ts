@@ -1,4 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { centsColumn, decimalColumn } from '../database/columns';
 import { Customer } from '../customers/customer.entity';
 import { ReferencedEntry, ReversalEntry } from './order-entry';
 import { PurchaseOrder } from './purchase-order.entity';
@@ -64,6 +65,7 @@ export class ShipmentReversal extends ReversalEntry {
 @Entity()
 @Index('shipment_item_tranche_id_idx', ['trancheId'])
 @Check('shipment_item_quantity_check', 'quantity >= 1')
+@Check('shipment_item_delivered_ths_check', 'delivered_ths > 0')
 export class ShipmentItem {
   @PrimaryColumn({ type: 'uuid' })
   shipmentId: string;
@@ -73,6 +75,14 @@ export class ShipmentItem {
 
   @Column({ type: 'int' })
   quantity: number;
+
+  /** Measured TH/s of the units shipped (total); null when not measured. */
+  @Column(decimalColumn(14, 2, { nullable: true }))
+  deliveredThs: number | null;
+
+  /** What the delivered hash rate added to (or took from) the units' value (SPEC §15). */
+  @Column(centsColumn({ default: 0 }))
+  trueUpCents: number;
 
   @ManyToOne(() => Shipment, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'shipment_id', foreignKeyConstraintName: 'shipment_item_shipment_id_fkey' })

@@ -5,6 +5,7 @@ import {
   ConflictError,
   NotFoundError,
   ReferenceNotFoundError,
+  UnprocessableError,
   ValidationFailedError,
 } from '../common/errors';
 import { Page } from '../common/pagination';
@@ -17,8 +18,15 @@ import {
   ShipmentQueryDto,
 } from './purchase-order.dto';
 import { toShipmentDto } from './purchase-order.mapper';
-import { openQuantity, PurchaseOrderRepository, TrancheRow } from './purchase-order.repository';
+import {
+  LineRow,
+  openQuantity,
+  PurchaseOrderRepository,
+  ShippedItem,
+  TrancheRow,
+} from './purchase-order.repository';
 import { ShipmentReversal } from './shipment.entity';
+import { trueUpCents } from './true-up';
 
 /**
  * The items of a shipment checked against the order's tranches: each tranche once, of this order,
@@ -53,9 +61,53 @@ function shippable(items: ShipmentItemInputDto[], tranches: TrancheRow[]): Shipm
     }
   });
   const sequence = (item: ShipmentItemInputDto) => byId.get(item.trancheId)!.sequence;
-  return items
-    .map(({ trancheId, quantity }) => ({ trancheId, quantity }))
-    .sort((a, b) => sequence(a) - sequence(b));
+  return [...items].sort((a, b) => sequence(a) - sequence(b));
+}
+
+/**
+ * Each item with its measured TH/s and true-up (SPEC §15): TH/s only on a line priced per TH/s
+ * (else 422 PRICED_PER_UNIT), and never a true-up that would take the units below nothing.
+ */
+function trueUps(
+  items: ShipmentItemInputDto[],
+  body: ShipmentItemInputDto[],
+  tranches: TrancheRow[],
+  lines: LineRow[],
+  tolerancePercent: number,
+): ShippedItem[] {
+  const trancheById = new Map(tranches.map((t) => [t.id, t]));
+  const lineById = new Map(lines.map((l) => [l.id, l]));
+  return items.map((item) => {
+    const path = `items[${body.indexOf(item)}].deliveredThs`;
+    const tranche = trancheById.get(item.trancheId)!;
+    const line = lineById.get(tranche.line_id)!;
+    const deliveredThs = item.deliveredThs ?? null;
+    if (deliveredThs === null) {
+      return { trancheId: item.trancheId, quantity: item.quantity, deliveredThs, trueUpCents: 0 };
+    }
+    if (line.price_per_ths_cents === null || line.unit_hashrate_ths === null) {
+      throw new UnprocessableError(
+        'PRICED_PER_UNIT',
+        `${path}: tranche ${tranche.sequence} is on a line priced per unit, which is not trued up on hash rate`,
+        [{ path, message: 'is only taken on a line priced per TH/s' }],
+      );
+    }
+    const cents = trueUpCents({
+      units: item.quantity,
+      unitHashrateThs: line.unit_hashrate_ths,
+      deliveredThs,
+      pricePerThsCents: line.price_per_ths_cents,
+      tolerancePercent,
+    });
+    if (item.quantity * tranche.unit_price_cents + cents < 0) {
+      throw new UnprocessableError(
+        'TRUE_UP_EXCEEDS_VALUE',
+        `${path}: the true-up would take the units below nothing`,
+        [{ path, message: 'is too low for the units shipped' }],
+      );
+    }
+    return { trancheId: item.trancheId, quantity: item.quantity, deliveredThs, trueUpCents: cents };
+  });
 }
 
 /** Shipments of confirmed orders: all items or none, never more than a tranche has open. */
@@ -78,7 +130,14 @@ export class ShipmentService {
     const dated = businessDate(body.shippedOn, 'shippedOn');
     const { result } = await this.changes.change(tx, orderId, 'ship', { dated }, async (order) => {
       await this.changes.assertNewExternalRef(tx, { kind: 'shipment', ref: body.externalRef });
-      const items = shippable(body.items, await this.orders.tranchesOf(tx, [orderId]));
+      const tranches = await this.orders.tranchesOf(tx, [orderId]);
+      const items = trueUps(
+        shippable(body.items, tranches),
+        body.items,
+        tranches,
+        await this.orders.linesOf(tx, [orderId]),
+        order.hashrateTolerancePercent,
+      );
       const shipment = await this.orders.insertShipment(
         tx,
         {

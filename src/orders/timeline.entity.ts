@@ -159,6 +159,10 @@ export class Recognition {
 
   @Column(centsColumn())
   amountCents: number;
+
+  /** The part of amountCents that came from hash-rate true-ups. */
+  @Column(centsColumn({ default: 0 }))
+  trueUpCents: number;
 }
 
 /** The billing schedule as it stands now. */

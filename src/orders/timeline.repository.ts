@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { balanceMovements, bookingRows, orderSegments, recognitions } from './order-rollup';
-import { AmendmentChange, BookEvent, BookResult, BookTranche } from './book.types';
+import {
+  AmendmentChange,
+  BookEvent,
+  BookResult,
+  BookTranche,
+  ShipmentEventItem,
+} from './book.types';
 
 interface TrancheRow {
   id: string;
@@ -18,7 +24,7 @@ interface EventRow {
   id: string;
   event_on: string;
   amount_cents: number | null;
-  items: { trancheId: string; quantity: number }[] | null;
+  items: ShipmentEventItem[] | null;
   changes: AmendmentChange[] | null;
   /** A reversal's payment or shipment. */
   reversed_id: string | null;
@@ -116,7 +122,7 @@ export class TimelineRepository {
               NULL::uuid AS reversed_id, created_at
          FROM payment WHERE purchase_order_id = $1
        UNION ALL
-       SELECT 'shipment', s.id, s.shipped_on, NULL, (SELECT jsonb_agg(jsonb_build_object('trancheId', i.tranche_id, 'quantity', i.quantity))
+       SELECT 'shipment', s.id, s.shipped_on, NULL, (SELECT jsonb_agg(jsonb_build_object('trancheId', i.tranche_id, 'quantity', i.quantity, 'trueUpCents', i.true_up_cents))
                                                        FROM shipment_item i WHERE i.shipment_id = s.id), NULL, NULL, s.created_at
          FROM shipment s WHERE s.purchase_order_id = $1
        UNION ALL
@@ -371,10 +377,11 @@ export class TimelineRepository {
     const shipped = recognitions(segments);
     if (shipped.length === 0) return;
     push(
-      `INSERT INTO recognition (purchase_order_id, tranche_id, customer_id, product_model_id, on_date, units, amount_cents)
-       SELECT $1, r.tranche_id, $2, r.model, r.on_date, r.units, r.amount
-         FROM unnest($3::uuid[], $4::uuid[], $5::date[], $6::int[], $7::bigint[])
-           AS r(tranche_id, model, on_date, units, amount)`,
+      `INSERT INTO recognition (purchase_order_id, tranche_id, customer_id, product_model_id, on_date, units, amount_cents,
+          true_up_cents)
+       SELECT $1, r.tranche_id, $2, r.model, r.on_date, r.units, r.amount, r.true_up
+         FROM unnest($3::uuid[], $4::uuid[], $5::date[], $6::int[], $7::bigint[], $8::bigint[])
+           AS r(tranche_id, model, on_date, units, amount, true_up)`,
       [
         order.id,
         order.customerId,
@@ -383,6 +390,7 @@ export class TimelineRepository {
         shipped.map((r) => r.on),
         shipped.map((r) => r.units),
         shipped.map((r) => r.amountCents),
+        shipped.map((r) => r.trueUpCents),
       ],
     );
   }

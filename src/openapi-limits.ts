@@ -118,6 +118,8 @@ const STRINGS: Record<string, Record<string, unknown>> = {
   receivable: money,
   refunded: money,
   total: money,
+  trueUp: money,
+  pricePerThs: money,
   unappliedCredit: money,
   unitPrice: money,
   value: money,

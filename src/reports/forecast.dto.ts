@@ -37,6 +37,9 @@ export class CashForecastQueryDto extends PeriodQueryDto {}
 export class RevenueFiguresDto {
   @ApiProperty({ type: 'string', example: '3060000.00' })
   recognizedRevenue: string;
+  /** The part of recognizedRevenue that came from hash-rate true-ups (either sign). */
+  @ApiProperty({ type: 'string', example: '0.00' })
+  trueUpRevenue: string;
   @ApiProperty({ type: 'string', example: '0.00' })
   forfeitedRevenue: string;
   @ApiProperty({ type: 'string', example: '3060000.00' })

@@ -50,6 +50,8 @@ export interface RevenueRow {
   label: string | null;
   is_group: boolean;
   recognized: number;
+  /** The part of `recognized` that came from hash-rate true-ups. */
+  true_up: number;
   forfeited: number;
   forecast: number;
   shipped_quantity: number;
@@ -94,20 +96,20 @@ export function revenueQuery(
     text: `
       WITH flows AS (
         SELECT r.on_date, 'recognized' AS kind, ${sum('r.units')} AS units,
-               ${sum('r.amount_cents')} AS cents${idsOf('r')}
+               ${sum('r.amount_cents')} AS cents, ${sum('r.true_up_cents')} AS true_up${idsOf('r')}
           FROM recognition r
          WHERE r.on_date <= $1::date AND r.on_date >= $2::date AND r.on_date < $3::date
            AND ${filtersOn('r')}
          ${perDayOf('r.on_date', 'r')}
         UNION ALL
-        SELECT f.on_date, 'forfeited', 0, ${sum('f.amount_cents')}${idsOf('f')}
+        SELECT f.on_date, 'forfeited', 0, ${sum('f.amount_cents')}, 0${idsOf('f')}
           FROM forfeiture f
          WHERE f.on_date <= $1::date AND f.on_date >= $2::date AND f.on_date < $3::date
            AND ${filtersOn('f')}
          ${perDayOf('f.on_date', 'f')}
         UNION ALL
         SELECT s.ship_date, CASE WHEN s.ship_date <= $1::date THEN 'overdue' ELSE 'forecast' END,
-               ${sum('s.open_units')}, ${sum('s.open_units * s.unit_price_cents')}${idsOf('s')}
+               ${sum('s.open_units')}, ${sum('s.open_units * s.unit_price_cents')}, 0${idsOf('s')}
           FROM tranche_segment s
          WHERE $9::boolean AND ${inForce('s', filters.current)} AND s.open_units > 0
            AND (s.ship_date <= $1::date OR (s.ship_date >= $2::date AND s.ship_date < $3::date))
@@ -120,6 +122,7 @@ export function revenueQuery(
       SELECT p.period_start::text AS period_start,
              ${grouping.columns}
              coalesce(sum(p.cents) FILTER (WHERE p.kind = 'recognized'), 0)::bigint AS recognized,
+             coalesce(sum(p.true_up), 0)::bigint AS true_up,
              coalesce(sum(p.cents) FILTER (WHERE p.kind = 'forfeited'), 0)::bigint AS forfeited,
              coalesce(sum(p.cents) FILTER (WHERE p.kind IN ('forecast', 'overdue')), 0)::bigint AS forecast,
              coalesce(sum(p.units) FILTER (WHERE p.kind = 'recognized'), 0)::bigint AS shipped_quantity,

@@ -26,6 +26,7 @@ import { periodOf, periodRange } from './periods';
 
 interface Figures {
   recognized: number;
+  trueUp: number;
   forfeited: number;
   forecast: number;
   shipped: number;
@@ -34,6 +35,7 @@ interface Figures {
 
 const zero = (): Figures => ({
   recognized: 0,
+  trueUp: 0,
   forfeited: 0,
   forecast: 0,
   shipped: 0,
@@ -42,6 +44,7 @@ const zero = (): Figures => ({
 
 const toFigures = (f: Figures): RevenueFiguresDto => ({
   recognizedRevenue: formatMoney(f.recognized),
+  trueUpRevenue: formatMoney(f.trueUp),
   forfeitedRevenue: formatMoney(f.forfeited),
   forecastRevenue: formatMoney(f.forecast),
   totalRevenue: formatMoney(f.recognized + f.forfeited + f.forecast),
@@ -83,6 +86,7 @@ export class ForecastService {
     let overdue = { units: 0, cents: 0 };
     const add = (target: Figures, row: RevenueRow, withForecast: boolean) => {
       target.recognized += row.recognized;
+      target.trueUp += row.true_up;
       target.forfeited += row.forfeited;
       target.shipped += row.shipped_quantity;
       if (withForecast) {
@@ -133,6 +137,7 @@ export class ForecastService {
     const grand = zero();
     for (const f of totals.values()) {
       grand.recognized += f.recognized;
+      grand.trueUp += f.trueUp;
       grand.forfeited += f.forfeited;
       grand.forecast += f.forecast;
       grand.shipped += f.shipped;

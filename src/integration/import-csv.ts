@@ -14,7 +14,13 @@ export const CSV_COLUMNS = [
   'quantity',
 ] as const;
 
-type Column = (typeof CSV_COLUMNS)[number];
+/**
+ * Columns a purchase-order CSV may add: a line's price per TH/s (instead of unitPrice) and the
+ * order's hash-rate tolerance. Empty or absent: priced per unit, tolerance 0.
+ */
+export const CSV_OPTIONAL_COLUMNS = ['pricePerThs', 'hashrateTolerancePercent'] as const;
+
+type Column = (typeof CSV_COLUMNS)[number] | (typeof CSV_OPTIONAL_COLUMNS)[number];
 
 export interface RowError {
   /** 1-based data row (CSV, the header is row 0) or array index (JSON). */
@@ -46,6 +52,7 @@ export interface ImportLine {
   sku?: string;
   model: Origin;
   unitPrice?: string;
+  pricePerThs?: string;
   tranches: ImportTranche[];
   tranchesAt: Origin;
 }
@@ -62,6 +69,7 @@ export interface ImportOrder {
   paymentTermsCode?: string;
   termsAt: Origin;
   customerReference?: string;
+  hashrateTolerancePercent?: number;
   lines: ImportLine[];
   linesAt: Origin;
 }
@@ -130,6 +138,8 @@ export const MAX_TRANCHES = LINE_TRANCHES_MAX;
 
 const MONEY = /^\d{1,13}(\.\d{1,2})?$/;
 const QUANTITY = /^\d{1,8}$/;
+/** A percent with at most 2 decimals. */
+const TOLERANCE = /^\d{1,2}(\.\d{1,2})?$/;
 
 /** "3060", "3060.5" or "3060.50" → "3060.50": ERP exports drop trailing zeros. */
 export function normaliseCsvMoney(value: string): string | null {
@@ -152,6 +162,7 @@ interface CsvRow<C extends string> {
 function readCsv<C extends string>(
   text: string,
   columns: readonly C[],
+  optional: readonly C[] = [],
 ): { rows: CsvRow<C>[]; errors: RowError[] } {
   let records: string[][];
   try {
@@ -182,7 +193,8 @@ function readCsv<C extends string>(
   const header = records[0];
   const index = new Map(header.map((name, i) => [name, i]));
   const missing = columns.filter((name) => !index.has(name));
-  const unknown = header.filter((name) => !(columns as readonly string[]).includes(name));
+  const known = [...columns, ...optional] as readonly string[];
+  const unknown = header.filter((name) => !known.includes(name));
   const repeated = header.filter((name, i) => header.indexOf(name) !== i);
   if (missing.length > 0 || unknown.length > 0 || repeated.length > 0) {
     const problems = [
@@ -190,7 +202,11 @@ function readCsv<C extends string>(
       unknown.length ? `unknown ${unknown.join(', ')}` : '',
       repeated.length ? `repeated ${repeated.join(', ')}` : '',
     ].filter(Boolean);
-    return fileError('header', `The header must be ${columns.join(',')}: ${problems.join('; ')}`);
+    const may = optional.length ? ` (and may add ${optional.join(', ')})` : '';
+    return fileError(
+      'header',
+      `The header must be ${columns.join(',')}${may}: ${problems.join('; ')}`,
+    );
   }
   if (records.length === 1) return fileError('', 'The file has a header but no data rows');
   const rows: CsvRow<C>[] = [];
@@ -205,7 +221,12 @@ function readCsv<C extends string>(
       });
       continue;
     }
-    const value = Object.fromEntries(columns.map((name) => [name, record[index.get(name)!]]));
+    const value = Object.fromEntries(
+      [...columns, ...optional].map((name) => [
+        name,
+        index.has(name) ? record[index.get(name)!] : '',
+      ]),
+    );
     rows.push({ row, value: value as Record<C, string> });
   }
   return { rows, errors };
@@ -358,11 +379,11 @@ export function parseShipmentsCsv(text: string): Read<ImportShipment> {
 
 /**
  * Reads a purchase-order CSV: rows sharing `externalRef` form one order (in order of first
- * appearance), rows of an order sharing `sku` and `unitPrice` one line, each row a tranche.
+ * appearance), rows of an order sharing `sku`, `unitPrice` and `pricePerThs` one line, each row a tranche.
  * Returns every problem found, each with its data row and column.
  */
 export function parseOrdersCsv(text: string): Read<ImportOrder> {
-  const { rows, errors } = readCsv(text, CSV_COLUMNS);
+  const { rows, errors } = readCsv<Column>(text, CSV_COLUMNS, CSV_OPTIONAL_COLUMNS);
   const byRef = new Map<string, ImportOrder & { first: CsvRow<Column> }>();
   const lineOf = new Map<string, ImportLine>();
   for (const csvRow of rows) {
@@ -393,6 +414,24 @@ export function parseOrdersCsv(text: string): Read<ImportOrder> {
       unitPrice !== null,
       'must be an amount such as 3060.00 (or empty for the list price)',
     );
+    const pricePerThs = value.pricePerThs === '' ? undefined : normaliseCsvMoney(value.pricePerThs);
+    check(
+      'pricePerThs',
+      pricePerThs !== null,
+      'must be an amount per TH/s such as 28.50 (or empty for a line priced per unit)',
+    );
+    check(
+      'pricePerThs',
+      pricePerThs == null || unitPrice === undefined,
+      'and unitPrice exclude each other: give one',
+    );
+    const tolerance =
+      value.hashrateTolerancePercent === '' ? 0 : Number(value.hashrateTolerancePercent);
+    check(
+      'hashrateTolerancePercent',
+      TOLERANCE.test(value.hashrateTolerancePercent || '0') && tolerance <= 10,
+      'must be a percent from 0 to 10 with at most 2 decimals (or empty for 0)',
+    );
     check('shipDate', isDateOnly(value.shipDate), 'must be a calendar date YYYY-MM-DD');
     const quantity = QUANTITY.test(value.quantity) ? Number(value.quantity) : NaN;
     check(
@@ -400,7 +439,7 @@ export function parseOrdersCsv(text: string): Read<ImportOrder> {
       quantity >= 1 && quantity <= 10_000_000,
       'must be a whole number from 1 to 10000000',
     );
-    if (!checks.ok || unitPrice === null) continue;
+    if (!checks.ok || unitPrice === null || pricePerThs === null) continue;
 
     let order = byRef.get(value.externalRef);
     if (!order) {
@@ -414,6 +453,7 @@ export function parseOrdersCsv(text: string): Read<ImportOrder> {
         signedOn: value.signedOn,
         paymentTermsCode: value.paymentTermsCode || undefined,
         termsAt: { row, path: 'paymentTermsCode' },
+        hashrateTolerancePercent: tolerance,
         lines: [],
         linesAt: { row, path: 'sku' },
       };
@@ -422,12 +462,12 @@ export function parseOrdersCsv(text: string): Read<ImportOrder> {
       checks.same(
         value,
         order.first,
-        ['customerExternalRef', 'signedOn', 'paymentTermsCode'],
+        ['customerExternalRef', 'signedOn', 'paymentTermsCode', 'hashrateTolerancePercent'],
         'order',
       );
       if (!checks.ok) continue;
     }
-    const lineKey = `${value.externalRef}\u0000${value.sku}\u0000${unitPrice ?? ''}`;
+    const lineKey = `${value.externalRef}\u0000${value.sku}\u0000${unitPrice ?? ''}\u0000${pricePerThs ?? ''}`;
     let line = lineOf.get(lineKey);
     if (!line) {
       if (order.lines.length === MAX_LINES) {
@@ -441,6 +481,7 @@ export function parseOrdersCsv(text: string): Read<ImportOrder> {
         sku: value.sku,
         model: { row, path: 'sku' },
         unitPrice,
+        pricePerThs,
         tranches: [],
         tranchesAt: { row, path: 'shipDate' },
       };

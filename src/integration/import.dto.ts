@@ -5,6 +5,7 @@ import {
   IsArray,
   IsBoolean,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   Length,
@@ -18,6 +19,7 @@ import { IsMoney } from '../common/money';
 import {
   CreatePaymentDto,
   CreateShipmentDto,
+  PricedPerThsAlone,
   ShipmentItemInputDto,
   TrancheInputDto,
 } from '../orders/purchase-order.dto';
@@ -63,6 +65,12 @@ export class ImportOrderLineDto {
   @IsMoney()
   unitPrice?: string;
 
+  /** Money per TH/s, instead of unitPrice (see POST /purchase-orders). */
+  @IsOptional()
+  @IsMoney({ description: 'Money per TH/s: USD, a decimal string with exactly two decimals' })
+  @PricedPerThsAlone()
+  pricePerThs?: string;
+
   @IsArray()
   @ArrayMinSize(1)
   @MaxItems(MAX_TRANCHES)
@@ -101,6 +109,14 @@ export class ImportPurchaseOrderDto {
   @IsString()
   @MaxLength(REFERENCE_MAX)
   customerReference?: string;
+
+  /** Percent of nominal TH/s a shipment may miss or exceed without a true-up (0–10; default 0). */
+  @ApiPropertyOptional({ type: 'number', format: 'double', minimum: 0, maximum: 10 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @Min(0)
+  @Max(10)
+  hashrateTolerancePercent?: number;
 
   @IsArray()
   @ArrayMinSize(1)

@@ -11,7 +11,11 @@ import {
 } from '../common/errors';
 import { formatMoney, parseMoney } from '../common/money';
 import { PaymentService } from '../orders/payment.service';
-import { NamedOrder, PurchaseOrderService } from '../orders/purchase-order.service';
+import {
+  NamedOrder,
+  PurchaseOrderService,
+  unitPriceFromPerThs,
+} from '../orders/purchase-order.service';
 import { ShipmentService } from '../orders/shipment.service';
 import {
   ImportOrder,
@@ -161,6 +165,7 @@ function readJsonOrders(items: unknown[]): Read<ImportOrder> {
       paymentTermsCode: dto.paymentTermsCode,
       termsAt: { row, path: 'paymentTermsCode' },
       customerReference: dto.customerReference,
+      hashrateTolerancePercent: dto.hashrateTolerancePercent,
       lines: dto.lines.map((line, index) => ({
         productModelId: line.productModelId?.toLowerCase(),
         sku: line.sku,
@@ -169,6 +174,7 @@ function readJsonOrders(items: unknown[]): Read<ImportOrder> {
           path: `lines[${index}].${line.sku !== undefined ? 'sku' : 'productModelId'}`,
         },
         unitPrice: line.unitPrice,
+        pricePerThs: line.pricePerThs,
         tranches: line.tranches.map((t) => ({
           shipDate: t.shipDate,
           quantity: t.quantity,
@@ -265,6 +271,7 @@ interface Model {
   sku: string;
   status: string;
   list_price_cents: number;
+  hashrate_ths: number;
 }
 
 interface Resolved {
@@ -312,9 +319,11 @@ export class ImportService {
             paymentTermsCode: order.paymentTermsCode ?? null,
             customerReference: order.customerReference ?? null,
             externalRef: order.externalRef,
+            hashrateTolerancePercent: order.hashrateTolerancePercent,
             lines: order.lines.map((line, index) => ({
               productModelId: models[index].id,
               unitPrice: line.unitPrice,
+              pricePerThs: line.pricePerThs,
               tranches: line.tranches,
             })),
           });
@@ -523,11 +532,13 @@ export class ImportService {
       [distinct(orders.map((o) => o.customerId?.toLowerCase()))],
     )) as { id: string; key: string }[];
     const modelsBySku = (await tx.query(
-      'SELECT id, sku, status, list_price_cents FROM product_model WHERE sku = ANY($1::text[])',
+      `SELECT id, sku, status, list_price_cents, hashrate_ths::float8 AS hashrate_ths
+         FROM product_model WHERE sku = ANY($1::text[])`,
       [distinct(lines.map((l) => l.sku))],
     )) as Model[];
     const modelsById = (await tx.query(
-      'SELECT id, sku, status, list_price_cents FROM product_model WHERE id = ANY($1::uuid[])',
+      `SELECT id, sku, status, list_price_cents, hashrate_ths::float8 AS hashrate_ths
+         FROM product_model WHERE id = ANY($1::uuid[])`,
       [distinct(lines.map((l) => l.productModelId))],
     )) as Model[];
     const terms = (await tx.query('SELECT code FROM payment_terms WHERE code = ANY($1::text[])', [
@@ -602,9 +613,11 @@ export class ImportService {
       let orderQuantity = 0;
       let orderValue = 0;
       order.lines.forEach((line, index) => {
-        const linePrice = line.unitPrice
-          ? parseMoney(line.unitPrice)
-          : models[index].list_price_cents;
+        const linePrice = line.pricePerThs
+          ? unitPriceFromPerThs(parseMoney(line.pricePerThs), models[index].hashrate_ths)
+          : line.unitPrice
+            ? parseMoney(line.unitPrice)
+            : models[index].list_price_cents;
         for (const tranche of line.tranches) {
           orderQuantity += tranche.quantity;
           orderValue +=

@@ -52,11 +52,16 @@ export class TrancheInputDto {
   unitPrice?: string;
 }
 
+interface PricedLine {
+  unitPrice?: string;
+  tranches?: { unitPrice?: string }[];
+}
+
 /**
  * On `pricePerThs`: a line priced per TH/s names no unit price, and neither do its tranches (the
  * unit price is derived from the price per TH/s).
  */
-function PricedPerThsAlone() {
+export function PricedPerThsAlone() {
   return (target: object, propertyName: string) =>
     registerDecorator({
       name: 'pricedPerThsAlone',
@@ -64,7 +69,7 @@ function PricedPerThsAlone() {
       propertyName,
       options: {
         message: (args: ValidationArguments) => {
-          const line = args.object as OrderLineInputDto;
+          const line = args.object as PricedLine;
           return line.unitPrice !== undefined
             ? 'pricePerThs and unitPrice exclude each other: give one'
             : "pricePerThs: the line's tranches carry no unitPrice of their own";
@@ -72,7 +77,7 @@ function PricedPerThsAlone() {
       },
       validator: {
         validate(_value: unknown, args: ValidationArguments) {
-          const line = args.object as OrderLineInputDto;
+          const line = args.object as PricedLine;
           if (line.unitPrice !== undefined) return false;
           return (
             !Array.isArray(line.tranches) || line.tranches.every((t) => t?.unitPrice === undefined)

@@ -18,7 +18,7 @@ interface Order {
     unitPrice: string;
     pricePerThs: string | null;
     unitHashrateThs: number | null;
-    tranches: { id: string; unitPrice: string }[];
+    tranches: { id: string; shipDate: string; unitPrice: string }[];
   }[];
 }
 

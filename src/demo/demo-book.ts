@@ -93,11 +93,15 @@ export interface DemoOpportunity {
 export interface DemoTranche {
   shipDate: string;
   quantity: number;
+  /** Measured TH/s of the whole tranche when it ships (a line priced per TH/s). */
+  deliveredThs?: number;
 }
 
+/** Priced per unit (`unitPrice`) or per TH/s (`pricePerThs`). */
 export interface DemoLine {
   sku: string;
-  unitPrice: string;
+  unitPrice?: string;
+  pricePerThs?: string;
   tranches: DemoTranche[];
 }
 
@@ -152,6 +156,8 @@ export interface DemoOrder {
   payLagDays: number;
   /** Instalments due after this date stay unpaid (a late payer); defaults to today. */
   payThrough?: string;
+  /** Percent of nominal TH/s a shipment may miss without a true-up (lines priced per TH/s). */
+  hashrateTolerancePercent?: number;
 }
 
 export interface DemoCapacity {
@@ -573,7 +579,10 @@ const CUSTOMERS: CustomerSeed[] = [
 /** One living order: `count` monthly tranches from `firstMonth` (months after today's month). */
 interface LivingLine {
   sku: string;
-  unitPrice: string;
+  unitPrice?: string;
+  /** Instead of unitPrice; each shipped tranche then delivers `delivered[i]` × its nominal TH/s. */
+  pricePerThs?: string;
+  delivered?: number[];
   firstMonth: number;
   count: number;
   quantity: number;
@@ -587,6 +596,7 @@ interface LivingOrder {
   terms: string;
   lines: LivingLine[];
   draft?: boolean;
+  hashrateTolerancePercent?: number;
 }
 
 const LIVING: LivingOrder[] = [
@@ -688,6 +698,27 @@ const LIVING: LivingOrder[] = [
     terms: 'NET-0',
     lines: [
       { sku: 'A1466', unitPrice: '4650.00', firstMonth: 0, count: 3, quantity: 100, day: 14 },
+    ],
+  },
+  {
+    // Priced per TH/s: 30.00 × 150 TH/s = 4,500.00 a unit, trued up beyond 3 % of nominal. Of the
+    // tranches shipped, the first delivered 95.5 % (a true-up down), the second 101.2 % (inside
+    // the tolerance), the third 104.6 % (a true-up up); the fourth was not measured.
+    key: 'steppe-a1466-ths',
+    customer: 'steppe',
+    signedDaysAgo: 160,
+    terms: 'PT-30',
+    hashrateTolerancePercent: 3,
+    lines: [
+      {
+        sku: 'A1466',
+        pricePerThs: '30.00',
+        delivered: [0.955, 1.012, 1.046],
+        firstMonth: -4,
+        count: 8,
+        quantity: 400,
+        day: 18,
+      },
     ],
   },
   {
@@ -861,15 +892,26 @@ function historicalOrders(): DemoOrder[] {
 function livingOrders(today: string, int: (min: number, max: number) => number): DemoOrder[] {
   return LIVING.map((spec, index) => {
     const signedOn = addDays(today, -spec.signedDaysAgo);
-    const lines: DemoLine[] = spec.lines.map((line) => ({
-      sku: line.sku,
-      unitPrice: line.unitPrice,
-      tranches: Array.from({ length: line.count }, (_, i) => ({
-        shipDate: monthDay(today, line.firstMonth + i, line.day),
-        // Large tranches vary by a pallet or so, month to month.
-        quantity: line.quantity >= 1000 ? line.quantity + 100 * int(-1, 1) : line.quantity,
-      })),
-    }));
+    const lines: DemoLine[] = spec.lines.map((line) => {
+      const unitThs = MODELS.find((m) => m.sku === line.sku)!.hashrateThs;
+      return {
+        sku: line.sku,
+        unitPrice: line.unitPrice,
+        pricePerThs: line.pricePerThs,
+        tranches: Array.from({ length: line.count }, (_, i) => {
+          // Large tranches vary by a pallet or so, month to month.
+          const quantity = line.quantity >= 1000 ? line.quantity + 100 * int(-1, 1) : line.quantity;
+          const ratio = line.delivered?.[i];
+          return {
+            shipDate: monthDay(today, line.firstMonth + i, line.day),
+            quantity,
+            ...(ratio !== undefined && {
+              deliveredThs: Math.round(quantity * unitThs * ratio * 100) / 100,
+            }),
+          };
+        }),
+      };
+    });
     const year = signedOn.slice(0, 4);
     const order: DemoOrder = {
       key: spec.key,
@@ -880,6 +922,7 @@ function livingOrders(today: string, int: (min: number, max: number) => number):
       externalRef: `ERP-SO-${year}-${String(2000 + index * 13).padStart(4, '0')}`,
       lines,
       draft: spec.draft ?? false,
+      hashrateTolerancePercent: spec.hashrateTolerancePercent,
       amendments: [],
       corrections: [],
       payLagDays: spec.terms === 'NET-0' ? 0 : int(0, 3),

@@ -27,6 +27,7 @@ import {
   DemoCorrection,
   DemoCustomer,
   DemoOrder,
+  DemoTranche,
   planDemoBook,
 } from './demo-book';
 
@@ -185,9 +186,11 @@ async function seedBook(s: Services, book: DemoBook, withPasswords: boolean): Pr
       paymentTermsCode: plan.paymentTermsCode,
       customerReference: plan.customerReference,
       externalRef: plan.externalRef,
+      hashrateTolerancePercent: plan.hashrateTolerancePercent,
       lines: plan.lines.map((line) => ({
         productModelId: modelIds.get(line.sku)!,
         unitPrice: line.unitPrice,
+        pricePerThs: line.pricePerThs,
         tranches: line.tranches.map((t) => ({ shipDate: t.shipDate, quantity: t.quantity })),
       })),
     });
@@ -290,6 +293,13 @@ async function playHistory(
 ): Promise<void> {
   const trancheId = (ref: { line: number; tranche: number }) =>
     order.lines[ref.line].tranches[ref.tranche].id;
+  // Measured TH/s of tranches that ship whole (lines priced per TH/s).
+  const measured = new Map<string, DemoTranche>();
+  plan.lines.forEach((line, l) =>
+    line.tranches.forEach((t, i) => {
+      if (t.deliveredThs !== undefined) measured.set(order.lines[l].tranches[i].id, t);
+    }),
+  );
   const change = (c: DemoChange) =>
     'shipDate' in c
       ? { kind: 'reschedule' as const, trancheId: trancheId(c), shipDate: c.shipDate }
@@ -376,7 +386,15 @@ async function playHistory(
       await s.shipments.ship(order.id, {
         shippedOn: next,
         reference: `BL-${order.number}-${String(shipments).padStart(2, '0')}`,
-        items: ship.map((t) => ({ trancheId: t.id, quantity: t.open })),
+        items: ship.map((t) => {
+          const planned = measured.get(t.id);
+          const whole = planned !== undefined && planned.quantity === t.open;
+          return {
+            trancheId: t.id,
+            quantity: t.open,
+            ...(whole && { deliveredThs: planned.deliveredThs }),
+          };
+        }),
       });
       continue;
     }

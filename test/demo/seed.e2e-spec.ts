@@ -243,6 +243,25 @@ describe('demo data', () => {
     expect(withdrawn).toEqual({ stage: 'negotiation', purchase_order_id: null });
   });
 
+  it('has an order priced per TH/s whose shipments were trued up both ways and once not at all', async () => {
+    // 400 units of 150 TH/s at 30.00 per TH/s (4,500.00 a unit), 3 % tolerance: delivered 95.5 %
+    // (57,300 of 60,000 TH/s: −2,700 × 30 = −81,000.00), 101.2 % (inside), 104.6 % (62,760:
+    // +2,760 × 30 = +82,800.00).
+    const [line] = await t.sql<{ price_per_ths_cents: number; unit_price_cents: number }>(
+      'SELECT price_per_ths_cents, unit_price_cents FROM order_line WHERE price_per_ths_cents IS NOT NULL',
+    );
+    expect(line).toEqual({ price_per_ths_cents: 30_00, unit_price_cents: 4_500_00 });
+    const items = await t.sql<{ delivered_ths: string; true_up_cents: number }>(
+      `SELECT delivered_ths::text, true_up_cents FROM shipment_item i JOIN shipment s ON s.id = i.shipment_id
+        WHERE delivered_ths IS NOT NULL ORDER BY s.shipped_on`,
+    );
+    expect(items).toEqual([
+      { delivered_ths: '57300.00', true_up_cents: -81_000_00 },
+      { delivered_ths: '60720.00', true_up_cents: 0 },
+      { delivered_ths: '62760.00', true_up_cents: 82_800_00 },
+    ]);
+  });
+
   it('has customers in every segment and region, each with one primary contact, and open tasks', async () => {
     const [spread] = await t.sql<{ segments: number; regions: number }>(
       'SELECT count(DISTINCT segment)::int AS segments, count(DISTINCT region)::int AS regions FROM customer',

@@ -2279,6 +2279,11 @@ export interface components {
        * @example 3060.00
        */
       unitPrice?: string;
+      /**
+       * @description Money per TH/s: USD, a decimal string with exactly two decimals
+       * @example 3060.00
+       */
+      pricePerThs?: string;
       tranches: components['schemas']['TrancheInputDto'][];
     };
     CreatePurchaseOrderDto: {
@@ -2289,6 +2294,12 @@ export interface components {
        * @example 2021-03-20
        */
       signedOn: string;
+      /**
+       * Format: double
+       * @description Percent of nominal TH/s (0–10, 2 decimals; default 0) a shipment on a per-TH line may miss or
+       *     exceed without a true-up.
+       */
+      hashrateTolerancePercent?: number;
       lines: components['schemas']['OrderLineInputDto'][];
       /** @description Defaults to the customer's default terms; with none, each tranche is billed in full on its ship date. */
       paymentTermsCode?: string;
@@ -2325,6 +2336,16 @@ export interface components {
     OrderLineDto: {
       /** @example 3060.00 */
       unitPrice: string;
+      /**
+       * @description Money per TH/s; null on a line priced per unit.
+       * @example 28.50
+       */
+      pricePerThs: string | null;
+      /**
+       * Format: double
+       * @description TH/s per unit the line was priced at (null on a line priced per unit).
+       */
+      unitHashrateThs: number | null;
       /** Format: uuid */
       id: string;
       /** Format: uuid */
@@ -2356,6 +2377,8 @@ export interface components {
       status: components['schemas']['PurchaseOrderStatus'];
       /** Format: int32 */
       version: number;
+      /** Format: double */
+      hashrateTolerancePercent: number;
       /** Format: uuid */
       id: string;
       /** @description Server-assigned, e.g. PO-2021-00017. */
@@ -2382,6 +2405,8 @@ export interface components {
        * @example 2021-03-20
        */
       signedOn?: string;
+      /** Format: double */
+      hashrateTolerancePercent?: number;
       lines?: components['schemas']['OrderLineInputDto'][];
       paymentTermsCode?: string | null;
       customerReference?: string | null;
@@ -2487,6 +2512,12 @@ export interface components {
       trancheId: string;
       /** Format: int32 */
       quantity: number;
+      /**
+       * Format: double
+       * @description Measured TH/s of the units shipped (their total, 2 decimals), on a line priced per TH/s: beyond
+       *     the order's tolerance the shipment is trued up on it.
+       */
+      deliveredThs?: number;
     };
     CreateShipmentDto: {
       /**
@@ -2505,12 +2536,32 @@ export interface components {
     ShipmentItemDto: {
       /** Format: int64 */
       quantity: number;
+      /**
+       * Format: double
+       * @description Measured TH/s of the units shipped; null when not given.
+       */
+      deliveredThs: number | null;
+      /**
+       * @description What the delivered TH/s added to (or, negative, took from) the units' value.
+       * @example -1282.50
+       */
+      trueUp: string;
       /** Format: uuid */
       trancheId: string;
     };
     ShipmentDto: {
       /** Format: date */
       shippedOn: string;
+      /**
+       * Format: double
+       * @description Σ items' delivered TH/s, of the items that carry one; null when none does.
+       */
+      deliveredThs: number | null;
+      /**
+       * @description Σ items' true-ups.
+       * @example -1282.50
+       */
+      trueUp: string;
       /**
        * Format: date
        * @description From this date the shipment is reversed (its units open again); null while it stands.
@@ -3017,6 +3068,11 @@ export interface components {
     RevenueGroupDto: {
       /** @example 3060000.00 */
       recognizedRevenue: string;
+      /**
+       * @description The part of recognizedRevenue that came from hash-rate true-ups (either sign).
+       * @example 0.00
+       */
+      trueUpRevenue: string;
       /** @example 0.00 */
       forfeitedRevenue: string;
       /** @example 3060000.00 */
@@ -3036,6 +3092,11 @@ export interface components {
     RevenuePeriodDto: {
       /** @example 3060000.00 */
       recognizedRevenue: string;
+      /**
+       * @description The part of recognizedRevenue that came from hash-rate true-ups (either sign).
+       * @example 0.00
+       */
+      trueUpRevenue: string;
       /** @example 0.00 */
       forfeitedRevenue: string;
       /** @example 3060000.00 */
@@ -3056,6 +3117,11 @@ export interface components {
     RevenueFiguresDto: {
       /** @example 3060000.00 */
       recognizedRevenue: string;
+      /**
+       * @description The part of recognizedRevenue that came from hash-rate true-ups (either sign).
+       * @example 0.00
+       */
+      trueUpRevenue: string;
       /** @example 0.00 */
       forfeitedRevenue: string;
       /** @example 3060000.00 */
@@ -3503,6 +3569,11 @@ export interface components {
        * @example 3060.00
        */
       unitPrice?: string;
+      /**
+       * @description Money per TH/s: USD, a decimal string with exactly two decimals
+       * @example 3060.00
+       */
+      pricePerThs?: string;
       tranches: components['schemas']['TrancheInputDto'][];
       /** @description … or by sku (exactly one of the two). */
       sku?: string;
@@ -3518,6 +3589,11 @@ export interface components {
        * @example 2021-03-20
        */
       signedOn: string;
+      /**
+       * Format: double
+       * @description Percent of nominal TH/s a shipment may miss or exceed without a true-up (0–10; default 0).
+       */
+      hashrateTolerancePercent?: number;
       lines: components['schemas']['ImportOrderLineDto'][];
       /** @description The ERP's reference; must not exist yet. */
       externalRef: string;
@@ -3615,6 +3691,12 @@ export interface components {
     ImportShipmentItemDto: {
       /** Format: int32 */
       quantity: number;
+      /**
+       * Format: double
+       * @description Measured TH/s of the units shipped (their total, 2 decimals), on a line priced per TH/s: beyond
+       *     the order's tolerance the shipment is trued up on it.
+       */
+      deliveredThs?: number;
       /**
        * Format: uuid
        * @description The tranche, by id …

@@ -8,7 +8,7 @@ import { useSession } from '../api/session';
 import { ActionModal } from '../common/action-modal';
 import { DateField } from '../common/date-field';
 import { fieldError } from '../common/problem-alert';
-import { today, units } from '../format';
+import { decimal, today, units } from '../format';
 
 type Order = Schemas['PurchaseOrderDto'];
 type Change = Schemas['CreateAmendmentDto']['changes'][number];
@@ -137,9 +137,11 @@ function ShipmentAction({ order, sku }: { order: Order; sku: (id: string) => str
   const [shippedOn, setShippedOn] = useState<string | null>(today());
   const [reference, setReference] = useState('');
   const [quantities, setQuantities] = useState<Record<string, number>>({});
+  const [delivered, setDelivered] = useState<Record<string, number>>({});
   const open_ = order.lines.flatMap((line) =>
     line.tranches.filter((t) => t.openQuantity > 0).map((t) => ({ line, tranche: t })),
   );
+  const perThs = order.lines.some((line) => line.pricePerThs !== null);
   const ship = useMutation({
     mutationFn: () =>
       call(
@@ -150,12 +152,17 @@ function ShipmentAction({ order, sku }: { order: Order; sku: (id: string) => str
             ...(reference ? { reference } : {}),
             items: Object.entries(quantities)
               .filter(([, quantity]) => quantity > 0)
-              .map(([trancheId, quantity]) => ({ trancheId, quantity })),
+              .map(([trancheId, quantity]) => ({
+                trancheId,
+                quantity,
+                ...(delivered[trancheId] > 0 ? { deliveredThs: delivered[trancheId] } : {}),
+              })),
           },
         }),
       ),
     onSuccess: () => {
       setQuantities({});
+      setDelivered({});
       return refresh();
     },
   });
@@ -191,6 +198,7 @@ function ShipmentAction({ order, sku }: { order: Order; sku: (id: string) => str
               <Table.Th>Ship date</Table.Th>
               <Table.Th>Open</Table.Th>
               <Table.Th>Units to ship</Table.Th>
+              {perThs && <Table.Th>Delivered TH/s</Table.Th>}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -212,6 +220,25 @@ function ShipmentAction({ order, sku }: { order: Order; sku: (id: string) => str
                     w={120}
                   />
                 </Table.Td>
+                {perThs && (
+                  <Table.Td>
+                    {line.pricePerThs !== null ? (
+                      <NumberInput
+                        aria-label={`Delivered TH/s of tranche ${tranche.sequence}`}
+                        description={`nominal ${decimal((quantities[tranche.id] ?? 0) * (line.unitHashrateThs ?? 0), 2)}`}
+                        min={0}
+                        decimalScale={2}
+                        value={delivered[tranche.id] ?? ''}
+                        onChange={(v) =>
+                          setDelivered((d) => ({ ...d, [tranche.id]: Number(v) || 0 }))
+                        }
+                        w={150}
+                      />
+                    ) : (
+                      '—'
+                    )}
+                  </Table.Td>
+                )}
               </Table.Tr>
             ))}
           </Table.Tbody>

@@ -13,7 +13,7 @@ import { OrderActions, ReverseAction } from './order-actions';
 import { StatusBadge } from './status-badge';
 
 type Order = Schemas['PurchaseOrderDto'];
-type Tranche = Schemas['TrancheDto'] & { sku: string; line: number };
+type Tranche = Schemas['TrancheDto'] & { sku: string; line: number; pricePerThs: string | null };
 
 const SUB = { limit: 100 };
 
@@ -38,8 +38,14 @@ export function OrderPage() {
   if (order.isError) return <ProblemAlert error={order.error} title="Could not load the order" />;
   const o: Order = order.data;
   const tranches: Tranche[] = o.lines.flatMap((line, index) =>
-    line.tranches.map((t) => ({ ...t, sku: sku(line.productModelId), line: index + 1 })),
+    line.tranches.map((t) => ({
+      ...t,
+      sku: sku(line.productModelId),
+      line: index + 1,
+      pricePerThs: line.pricePerThs,
+    })),
   );
+  const perThs = o.lines.some((line) => line.pricePerThs !== null);
   const trancheLabel = (trancheId: string | null) => {
     const t = tranches.find((x) => x.id === trancheId);
     return t ? `#${t.sequence} ${t.sku}` : '—';
@@ -60,6 +66,7 @@ export function OrderPage() {
             </Anchor>{' '}
             · signed {date(o.signedOn)} · terms {o.paymentTermsCode ?? 'billed on shipment'}
             {o.customerReference ? ` · their reference ${o.customerReference}` : ''}
+            {perThs ? ` · hash-rate tolerance ${decimal(o.hashrateTolerancePercent, 2)} %` : ''}
           </Text>
         </Stack>
         <OrderActions order={o} sku={sku} />
@@ -93,6 +100,15 @@ export function OrderPage() {
             { header: 'Model', cell: (t) => <Badge variant="outline">{t.sku}</Badge> },
             { header: 'Ship date', cell: (t) => date(t.shipDate) },
             { header: 'Unit price', cell: (t) => money(t.unitPrice), numeric: true },
+            ...(perThs
+              ? [
+                  {
+                    header: 'Price per TH/s',
+                    cell: (t: Tranche) => (t.pricePerThs ? money(t.pricePerThs) : '—'),
+                    numeric: true,
+                  },
+                ]
+              : []),
             { header: 'Units', cell: (t) => units(t.quantity), numeric: true },
             { header: 'Open', cell: (t) => units(t.openQuantity), numeric: true },
             { header: 'Shipped', cell: (t) => units(t.shippedQuantity), numeric: true },
@@ -199,6 +215,23 @@ export function OrderPage() {
                   s.items
                     .map((i) => `${units(i.quantity)} × ${trancheLabel(i.trancheId)}`)
                     .join(', '),
+              },
+              {
+                header: 'Delivered TH/s',
+                cell: (s) => decimal(s.deliveredThs, 2),
+                numeric: true,
+              },
+              {
+                header: 'True-up',
+                cell: (s) =>
+                  s.trueUp === '0.00' ? (
+                    '—'
+                  ) : (
+                    <Text span c={s.trueUp.startsWith('-') ? 'red.9' : 'teal.9'} fz="sm">
+                      {money(s.trueUp)}
+                    </Text>
+                  ),
+                numeric: true,
               },
               {
                 header: 'Reversed',

@@ -50,7 +50,8 @@ const share = fc.double({ min: 0, max: 1, noNaN: true });
 
 type Intent =
   | { t: 'pay'; on: number; cents: number }
-  | { t: 'ship'; on: number; tranche: number; share: number }
+  /** `trueUpBp`: a hash-rate true-up of that many basis points of the units' value (±20 %). */
+  | { t: 'ship'; on: number; tranche: number; share: number; trueUpBp: number | null }
   | { t: 'reschedule'; on: number; tranche: number; shipOn: number }
   | { t: 'quantity'; on: number; tranche: number; delta: number }
   | { t: 'cancel'; on: number; tranche: number }
@@ -71,7 +72,16 @@ const intent: fc.Arbitrary<Intent> = fc.oneof(
     }),
     weight: 5,
   },
-  { arbitrary: fc.record({ t: fc.constant('ship'), on: when, tranche: pick, share }), weight: 4 },
+  {
+    arbitrary: fc.record({
+      t: fc.constant('ship'),
+      on: when,
+      tranche: pick,
+      share,
+      trueUpBp: fc.option(fc.integer({ min: -2_000, max: 2_000 }), { nil: null }),
+    }),
+    weight: 4,
+  },
   {
     arbitrary: fc.record({ t: fc.constant('reschedule'), on: when, tranche: pick, shipOn: when }),
     weight: 1,
@@ -185,9 +195,17 @@ function build(c: Contract): BookInput {
         tryAdd({ kind: 'payment', id: `p${++n}`, on, amountCents: i.cents });
         break;
       case 'ship': {
-        const open = trancheOn(trancheId, on)?.openUnits ?? 0;
+        const segment = trancheOn(trancheId, on);
+        const open = segment?.openUnits ?? 0;
         const quantity = Math.max(1, Math.round(open * i.share));
-        tryAdd({ kind: 'shipment', id: `s${++n}`, on, items: [{ trancheId, quantity }] });
+        const value = quantity * (segment?.unitPriceCents ?? 0);
+        const trueUpCents = i.trueUpBp === null ? 0 : Math.round((value * i.trueUpBp) / 10_000);
+        tryAdd({
+          kind: 'shipment',
+          id: `s${++n}`,
+          on,
+          items: [{ trancheId, quantity, trueUpCents }],
+        });
         break;
       }
       case 'reschedule':
@@ -285,7 +303,8 @@ function stateOn(result: BookResult, date: string) {
     segments.filter((s) => inForceOn(s, date)).map((s) => ({ ...s, from: '', to: '' }));
   return {
     tranches: strip(result.tranches),
-    instalments: strip(result.instalmentSegments),
+    // By key: an instalment a reversal takes away (a true-up's) comes last in a spliced book.
+    instalments: strip(result.instalmentSegments).sort((a, b) => (a.key < b.key ? -1 : 1)),
     credit: strip(result.credit),
     balances: balancesAsOf(result, date),
   };
@@ -301,6 +320,7 @@ describe('replayBook — random books', () => {
     let reversals = 0;
     let refunds = 0;
     let repriced = 0;
+    let trueUps = 0;
     fc.assert(
       fc.property(contract, (c) => {
         const input = build(c);
@@ -313,6 +333,14 @@ describe('replayBook — random books', () => {
         for (const d of days) {
           const flows = recognised.filter((x) => x.on <= d).reduce((a, x) => a + x.amountCents, 0);
           expect(flows).toBe(balancesAsOf(result, d).recognisedCents);
+          // The true-up part of revenue is the tranches' true-ups in force.
+          const trueUps = recognised
+            .filter((x) => x.on <= d)
+            .reduce((a, x) => a + x.trueUpCents, 0);
+          const inForce = result.tranches
+            .filter((s) => inForceOn(s, d))
+            .reduce((a, s) => a + s.trueUpCents, 0);
+          expect(trueUps).toBe(inForce);
         }
         for (const b of balanceSegments(result)) {
           expect(b.cashReceivedCents - b.refundedCents - b.recognisedCents - b.forfeitedCents).toBe(
@@ -356,6 +384,9 @@ describe('replayBook — random books', () => {
 
         reversals += starts.length;
         refunds += result.refunds.length;
+        trueUps += input.events.filter(
+          (e) => e.kind === 'shipment' && e.items.some((x) => (x.trueUpCents ?? 0) !== 0),
+        ).length;
         repriced += input.events.filter(
           (e) => e.kind === 'amendment' && e.changes.some((x) => x.type === 'price_change'),
         ).length;
@@ -363,6 +394,11 @@ describe('replayBook — random books', () => {
       { numRuns: 300 },
     );
     // The generator does reach the corrections.
-    expect([reversals > 50, refunds > 20, repriced > 50]).toEqual([true, true, true]);
+    expect([reversals > 50, refunds > 20, repriced > 50, trueUps > 50]).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
   });
 });

@@ -65,7 +65,8 @@ import {
  *   value of its open units.
  * - A shipment item's true-up (SPEC §15) changes the shipped units' value on the ship date. Above
  *   nominal it adds one milestone of the true-up due on the ship date
- *   ('trueup:<trancheId>:<shipmentId>', not moved by reschedules), paid at once from any unapplied
+ *   ('trueup:<trancheId>:<shipmentId>', not moved by reschedules; gone from the date its shipment is
+ *   reversed), paid at once from any unapplied
  *   credit; below it, the shipped cash above the new value returns to the pool and the cut is
  *   settled as a price cut is. A true-up is booked as a repricing of 0 units.
  * - Instalments of 0 cents are not created.
@@ -517,8 +518,9 @@ class Replay {
   private trueUp(t: TrancheState, cents: number, eventId: string, on: IsoDate) {
     if (!Number.isSafeInteger(cents)) throw new RangeError(`Tranche ${t.id}: true-up not in cents`);
     if (t.shippedValue + cents < 0) {
-      throw new RangeError(
-        `Tranche ${t.id}: a true-up of ${cents} cents exceeds the shipped value`,
+      throw new BookRuleError(
+        'TRUE_UP_EXCEEDS_VALUE',
+        `Tranche ${t.id}: a true-up of ${cents} cents exceeds the value of the units shipped`,
       );
     }
     t.shippedValue += cents;
@@ -1168,7 +1170,8 @@ export function checkInvariant(input: BookInput, result: BookResult, date: IsoDa
 
 /**
  * Checks a whole replayed book and throws on the first fault: every entity's segments follow one
- * another from its first date with no gap and no repeated state, the last one open; each
+ * another from its first date with no gap and no repeated state, the last one open (but for the
+ * instalment of a true-up whose shipment was reversed, which ends on the reversal date); each
  * instalment's final state is its last segment's; and checkInvariant holds at every date where
  * anything starts, ends or happens.
  */
@@ -1178,6 +1181,7 @@ export function checkBook(input: BookInput, result: BookResult): void {
     what: string,
     chains: Map<string, S[]>,
     same: (a: S, b: S) => boolean,
+    mayEnd: (key: string) => boolean = () => false,
   ) => {
     for (const [key, chain] of chains) {
       if (chain[0].from < input.signedOn) throw new Error(`${what} ${key} starts before signing`);
@@ -1185,7 +1189,7 @@ export function checkBook(input: BookInput, result: BookResult): void {
         days.add(s.from);
         const next = chain[i + 1];
         if (!next) {
-          if (s.to !== null) throw new Error(`${what} ${key} ends on ${s.to}`);
+          if (s.to !== null && !mayEnd(key)) throw new Error(`${what} ${key} ends on ${s.to}`);
         } else if (s.to !== next.from || !(s.from < next.from) || same(s, next)) {
           throw new Error(`${what} ${key}: [${s.from}, ${s.to}) then [${next.from}, …)`);
         }
@@ -1198,7 +1202,13 @@ export function checkBook(input: BookInput, result: BookResult): void {
     sameTranche,
   );
   const instalments = groupBy(result.instalmentSegments, (s) => s.key);
-  check('instalment', instalments, sameInstalment);
+  const standing = new Set(result.instalments.map((i) => i.key));
+  check(
+    'instalment',
+    instalments,
+    sameInstalment,
+    (key) => key.startsWith('trueup:') && !standing.has(key),
+  );
   check(
     'credit',
     groupBy(result.credit, () => ''),

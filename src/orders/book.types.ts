@@ -223,7 +223,8 @@ export class BookRuleError extends Error {
       | 'UNKNOWN_TRANCHE'
       | 'NOTHING_OPEN'
       | 'REFUND_EXCEEDS_CREDIT'
-      | 'ALREADY_REVERSED',
+      | 'ALREADY_REVERSED'
+      | 'TRUE_UP_EXCEEDS_VALUE',
     message: string,
   ) {
     super(message);

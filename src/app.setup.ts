@@ -11,7 +11,7 @@ import { keyFromRequest, registerAuthentication } from './access/authentication'
 import { SessionService } from './access/sessions/session.service';
 import { IdempotencyStore } from './common/idempotency.store';
 import { RateLimitStore } from './common/rate-limit.store';
-import { registerBodyRules, serverOptions } from './common/http-layer';
+import { registerBodyRules, registerDraining, serverOptions } from './common/http-layer';
 import { registerRequestHooks } from './common/request-hooks';
 import { AppModule } from './app.module';
 import { problem } from './common/problem';
@@ -62,6 +62,7 @@ export async function createApp(
   registerAuthentication(fastify, app.get(ApiKeyService), app.get(SessionService));
   registerRequestHooks(fastify, { idempotency: app.get(IdempotencyStore) });
   registerBodyRules(fastify);
+  registerDraining(fastify);
   // Liveness answers from fastify itself: a probe should cost nothing and prove only that the
   // process serves HTTP. Readiness (/health/ready) checks the database through Nest.
   fastify.get('/health', (_request, reply) => reply.send({ status: 'ok' }));

@@ -58,10 +58,12 @@ function hasBody(request: FastifyRequest): boolean {
  */
 export function serverOptions(): Pick<
   FastifyServerOptions,
-  'bodyLimit' | 'routerOptions' | 'frameworkErrors' | 'clientErrorHandler'
+  'bodyLimit' | 'routerOptions' | 'frameworkErrors' | 'clientErrorHandler' | 'return503OnClosing'
 > {
   return {
     bodyLimit: JSON_BODY_LIMIT,
+    // fastify's own answer while closing is plain JSON without our headers: see registerDraining.
+    return503OnClosing: false,
     routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
     frameworkErrors: (error, request, reply) => {
       sendProblem(reply as FastifyReply, request as FastifyRequest, frameworkProblem(error.code));
@@ -155,5 +157,25 @@ export function registerBodyRules(fastify: FastifyInstance): void {
       );
     }
     done(null, payload);
+  });
+}
+
+/**
+ * While the server closes, requests still arriving on open keep-alive connections (pipelined, or
+ * sent as a load balancer drains the instance) answer 503 `SHUTTING_DOWN` as problem+json with the
+ * security headers and `Connection: close`, and run nothing; requests in flight finish.
+ */
+export function registerDraining(fastify: FastifyInstance): void {
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    if (!closing) return done();
+    reply.header('connection', 'close').header('retry-after', '1');
+    done(
+      new DomainError(503, 'SHUTTING_DOWN', 'This instance is shutting down: retry the request'),
+    );
   });
 }

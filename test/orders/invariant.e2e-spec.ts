@@ -225,7 +225,9 @@ describe('the contract-balance identity on the demo book', () => {
       UNION SELECT purchase_order_id FROM payment_reversal
       UNION SELECT purchase_order_id FROM shipment_reversal
       UNION SELECT purchase_order_id FROM amendment
-             WHERE jsonb_path_exists(changes, '$[*] ? (@.type == "price_change")')`;
+             WHERE jsonb_path_exists(changes, '$[*] ? (@.type == "price_change")')
+      UNION SELECT s.purchase_order_id FROM shipment s JOIN shipment_item i ON i.shipment_id = s.id
+             WHERE i.true_up_cents <> 0`;
     const [{ orders }] = await t.sql<{ orders: number }>(
       `SELECT count(*)::int AS orders FROM (${corrected}) c`,
     );
@@ -270,10 +272,13 @@ describe('the contract-balance identity on the demo book', () => {
       { on_date: '2025-03-10', units: 15, amount_cents: 3_750_000 },
       { on_date: '2025-03-20', units: 25, amount_cents: 6_250_000 },
     ]);
-    // A reversed shipment's units and value are taken back on its reversal date.
+    // A reversed shipment's units and value are taken back on its reversal date; a hash-rate
+    // true-up is part of the value (the demo book has true-ups both ways).
     const shipped = `
       SELECT t.purchase_order_id, t.id, t.customer_id, t.product_model_id, sh.on_date,
-             sum(sh.sign * i.quantity)::int, sum(sh.sign * i.quantity * t.unit_price_cents)::bigint
+             sum(sh.sign * i.quantity)::int,
+             sum(sh.sign * (i.quantity * t.unit_price_cents + i.true_up_cents))::bigint,
+             sum(sh.sign * i.true_up_cents)::bigint
         FROM (SELECT id, shipped_on AS on_date, 1 AS sign FROM shipment
               UNION ALL SELECT shipment_id, reversed_on, -1 FROM shipment_reversal) sh
         JOIN shipment_item i ON i.shipment_id = sh.id
@@ -281,7 +286,8 @@ describe('the contract-balance identity on the demo book', () => {
        GROUP BY 1, 2, 3, 4, 5
       HAVING sum(i.quantity * sh.sign) <> 0`;
     const recognised = `
-      SELECT purchase_order_id, tranche_id, customer_id, product_model_id, on_date, units, amount_cents
+      SELECT purchase_order_id, tranche_id, customer_id, product_model_id, on_date, units, amount_cents,
+             true_up_cents
         FROM recognition`;
     const [{ rows }] = await t.sql<{ rows: number }>(
       `SELECT count(*)::int AS rows FROM recognition`,

@@ -341,7 +341,9 @@ describe('purchase orders: rules, states and concurrency', () => {
       { shippedOn: '2025-04-01', items: [{ trancheId: tranchesOf(order)[1].id, quantity: 1 }] },
       ops,
     ).expect(201);
-    expect(last.body.items).toEqual([{ trancheId: tranchesOf(order)[1].id, quantity: 1 }]);
+    expect(last.body.items).toEqual([
+      { trancheId: tranchesOf(order)[1].id, quantity: 1, deliveredThs: null, trueUp: '0.00' },
+    ]);
     const done = await t
       .http()
       .get(`/api/v1/purchase-orders/${order.id}`)

@@ -71,6 +71,7 @@ describe('revenue and cash forecasts, computed by hand', () => {
     ]);
     expect(report.totals).toEqual({
       recognizedRevenue: '100000.00',
+      trueUpRevenue: '0.00',
       forfeitedRevenue: '18000.00',
       forecastRevenue: '140000.00',
       totalRevenue: '258000.00',

@@ -22,6 +22,8 @@ const segment = (over: Partial<TrancheSegment> & Pick<TrancheSegment, 'trancheId
     shippedValueCents: 0,
     shippedCashCents: 0,
     forfeitedCents: 0,
+    optionUnits: 0,
+    exercisedUnits: 0,
     ...over,
   }) satisfies TrancheSegment;
 

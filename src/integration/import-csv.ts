@@ -14,7 +14,13 @@ export const CSV_COLUMNS = [
   'quantity',
 ] as const;
 
-type Column = (typeof CSV_COLUMNS)[number];
+/**
+ * Columns a purchase-order CSV may leave out: `optionExerciseBy` makes the row's tranche an option
+ * (its quantity option units, exercisable until the end of that date); empty or absent, firm units.
+ */
+export const CSV_OPTIONAL_COLUMNS = ['optionExerciseBy'] as const;
+
+type Column = (typeof CSV_COLUMNS)[number] | (typeof CSV_OPTIONAL_COLUMNS)[number];
 
 export interface RowError {
   /** 1-based data row (CSV, the header is row 0) or array index (JSON). */
@@ -39,6 +45,7 @@ export interface ImportTranche {
   shipDate: string;
   quantity: number;
   unitPrice?: string;
+  optionExerciseBy?: string;
 }
 
 export interface ImportLine {
@@ -152,6 +159,7 @@ interface CsvRow<C extends string> {
 function readCsv<C extends string>(
   text: string,
   columns: readonly C[],
+  optional: readonly C[] = [],
 ): { rows: CsvRow<C>[]; errors: RowError[] } {
   let records: string[][];
   try {
@@ -181,8 +189,10 @@ function readCsv<C extends string>(
   if (records.length === 0) return fileError('', 'The file is empty: a header row is required');
   const header = records[0];
   const index = new Map(header.map((name, i) => [name, i]));
-  const missing = columns.filter((name) => !index.has(name));
-  const unknown = header.filter((name) => !(columns as readonly string[]).includes(name));
+  const missing = columns.filter((name) => !index.has(name) && !optional.includes(name));
+  const unknown = header.filter(
+    (name) => !(columns as readonly string[]).includes(name) && !optional.includes(name as C),
+  );
   const repeated = header.filter((name, i) => header.indexOf(name) !== i);
   if (missing.length > 0 || unknown.length > 0 || repeated.length > 0) {
     const problems = [
@@ -205,7 +215,12 @@ function readCsv<C extends string>(
       });
       continue;
     }
-    const value = Object.fromEntries(columns.map((name) => [name, record[index.get(name)!]]));
+    const value = Object.fromEntries(
+      [...columns, ...optional].map((name) => [
+        name,
+        index.has(name) ? record[index.get(name)!] : '',
+      ]),
+    );
     rows.push({ row, value: value as Record<C, string> });
   }
   return { rows, errors };
@@ -362,7 +377,7 @@ export function parseShipmentsCsv(text: string): Read<ImportShipment> {
  * Returns every problem found, each with its data row and column.
  */
 export function parseOrdersCsv(text: string): Read<ImportOrder> {
-  const { rows, errors } = readCsv(text, CSV_COLUMNS);
+  const { rows, errors } = readCsv<Column>(text, CSV_COLUMNS, CSV_OPTIONAL_COLUMNS);
   const byRef = new Map<string, ImportOrder & { first: CsvRow<Column> }>();
   const lineOf = new Map<string, ImportLine>();
   for (const csvRow of rows) {
@@ -399,6 +414,11 @@ export function parseOrdersCsv(text: string): Read<ImportOrder> {
       'quantity',
       quantity >= 1 && quantity <= 10_000_000,
       'must be a whole number from 1 to 10000000',
+    );
+    check(
+      'optionExerciseBy',
+      value.optionExerciseBy === '' || isDateOnly(value.optionExerciseBy),
+      'must be a calendar date YYYY-MM-DD (or empty for firm units)',
     );
     if (!checks.ok || unitPrice === null) continue;
 
@@ -451,7 +471,11 @@ export function parseOrdersCsv(text: string): Read<ImportOrder> {
       fail('shipDate', `the line already has ${MAX_TRANCHES} tranches, the most one line may have`);
       continue;
     }
-    line.tranches.push({ shipDate: value.shipDate, quantity });
+    line.tranches.push({
+      shipDate: value.shipDate,
+      quantity,
+      ...(value.optionExerciseBy && { optionExerciseBy: value.optionExerciseBy }),
+    });
   }
   const orders = [...byRef.values()].map(({ first: _first, ...order }) => order);
   return { records: orders, errors };

@@ -344,6 +344,48 @@ describe('options computed by hand', () => {
     });
   });
 
+  it('imports option tranches from a CSV column optionExerciseBy, left empty for firm units', async () => {
+    const model = await f.productModel({
+      sku: `OPT-${Date.now().toString(36)}`,
+      listPrice: '2500.00',
+    });
+    const [{ sku }] = await t.sql<{ sku: string }>('SELECT sku FROM product_model WHERE id = $1', [
+      model.id,
+    ]);
+    const ref = `CUST-OPT-${Date.now().toString(36)}`;
+    await f.customer({ externalRef: ref });
+    const csv = [
+      'externalRef,customerExternalRef,signedOn,paymentTermsCode,sku,unitPrice,shipDate,quantity,optionExerciseBy',
+      `PO-OPT-${ref},${ref},2026-02-01,PT-20/80,${sku},,2026-09-01,4,`,
+      `PO-OPT-${ref},${ref},2026-02-01,PT-20/80,${sku},,2027-06-01,6,2027-03-31`,
+    ].join('\n');
+    const erp = await t.keyFor('erp');
+    const post = (query: string) =>
+      t
+        .http()
+        .post(`/api/v1/imports/purchase-orders${query}`)
+        .set('X-API-Key', erp)
+        .set('Content-Type', 'text/csv')
+        .send(csv);
+    // The summary counts firm units only: 4 × 2,500.00 = 10,000.00.
+    const dry = await post('?dryRun=true');
+    expect(dry.status).toBe(200);
+    expect(dry.body).toMatchObject({ quantity: 4, value: '10000.00' });
+    expect((await post('?confirm=true')).status).toBe(201);
+    const imported: Order = (await get(`/purchase-orders/by-external-ref/PO-OPT-${ref}`)).body;
+    expect(imported.status).toBe('confirmed');
+    expect(
+      tranchesOf(imported).map((x) => [
+        (x as Tranche).quantity,
+        (x as Tranche).optionQuantity,
+        (x as Tranche).optionExerciseBy,
+      ]),
+    ).toEqual([
+      [4, 0, null],
+      [0, 6, '2027-03-31'],
+    ]);
+  });
+
   describe('status and concurrency', () => {
     it('keeps an order confirmed while options may still be exercised, completed once none remain', async () => {
       const customerId = (await f.customer()).id;

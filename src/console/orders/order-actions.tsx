@@ -577,7 +577,6 @@ export function ExerciseAction({
           label="Units"
           required
           min={1}
-          max={tranche.optionQuantity}
           allowDecimal={false}
           value={quantity}
           onChange={setQuantity}

@@ -14,7 +14,8 @@ export type OrderAction =
   | 'pay'
   | 'reverse_payment'
   | 'refund'
-  | 'exercise';
+  | 'exercise'
+  | 'settle_options';
 
 /**
  * The one table of allowed transitions: the statuses each action may start from, and the verb the
@@ -35,6 +36,8 @@ const ACTIONS: Record<OrderAction, { from: readonly OrderStatus[]; verb: string 
   refund: { from: ['confirmed', 'completed', 'cancelled'], verb: null },
   // Options are exercised on an order still running (one with options left is never completed).
   exercise: { from: ['confirmed'], verb: 'option_exercised' },
+  // An order held open only by options that have lapsed takes the status its book implies.
+  settle_options: { from: ['confirmed'], verb: null },
 };
 
 const ACTION_WORDS: Partial<Record<OrderAction, string>> = {

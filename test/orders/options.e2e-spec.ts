@@ -1,4 +1,6 @@
+import { Clock } from '../../src/common/clock';
 import { addDays, today } from '../../src/common/dates';
+import { OptionLapseService } from '../../src/orders/option-lapse.service';
 import { OrderFactory, tranchesOf } from '../support/order-factories';
 import { expectProblem } from '../support/problems';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -415,6 +417,61 @@ describe('options computed by hand', () => {
       expect(res.body.status).toBe('confirmed');
       await f.ship(created.id, today(), [{ trancheId: t2.id, quantity: 8 }]);
       expect((await order(created.id)).status).toBe('completed');
+    });
+
+    it('settles an order held open only by options once they lapse: completed, or cancelled when nothing shipped', async () => {
+      const customerId = (await f.customer()).id;
+      const lines = (firm: number) => [
+        {
+          productModelId: modelId,
+          tranches: [
+            ...(firm > 0 ? [{ shipDate: '2026-05-01', quantity: firm }] : []),
+            { shipDate: '2027-06-01', quantity: 8, optionExerciseBy: '2027-03-31' },
+          ],
+        },
+      ];
+      const body = { customerId, signedOn: '2026-02-01', paymentTermsCode: 'PT-20/80' };
+      const shipped: Order = await f.order({ ...body, lines: lines(5) });
+      await f.ship(shipped.id, '2026-05-01', [
+        { trancheId: tranchesOf(shipped)[0].id, quantity: 5 },
+      ]);
+      const onlyOptions: Order = await f.order({ ...body, lines: lines(0) });
+      const lapse = t.app.get(OptionLapseService);
+      // Today the options may still be exercised: nothing to settle.
+      expect(await lapse.settleLapsed()).not.toEqual(expect.arrayContaining([shipped.id]));
+      expect((await order(shipped.id)).status).toBe('confirmed');
+      expect((await order(onlyOptions.id)).status).toBe('confirmed');
+
+      const clock = jest.spyOn(t.app.get(Clock), 'today').mockReturnValue('2027-04-01');
+      try {
+        const settled = await lapse.settleLapsed();
+        expect(settled).toEqual(expect.arrayContaining([shipped.id, onlyOptions.id]));
+        const [a, b] = [await order(shipped.id), await order(onlyOptions.id)];
+        expect([a.status, b.status]).toEqual(['completed', 'cancelled']);
+        expect(tranchesOf(a)[1]).toMatchObject({ optionQuantity: 0, exercisedQuantity: 0 });
+        // Nothing was billed for the options, and nothing is forfeited or voided by their lapse:
+        // 5 × 2,500.00 = 12,500.00: deposit 20 % = 2,500.00 due 2026-02-11 (signing + 10 days),
+        // milestone 80 % = 10,000.00 due 2026-04-16 (2026-05-01 − 15 days).
+        expect(await schedule(shipped.id)).toEqual([
+          ['deposit', null, '2026-02-11', '2500.00'],
+          ['milestone', tranchesOf(shipped)[0].id, '2026-04-16', '10000.00'],
+        ]);
+        expect(await lapse.settleLapsed()).toEqual([]);
+        const events = await t.sql<{ entity_id: string; type: string }>(
+          `SELECT entity_id, type FROM event WHERE entity_id = ANY($1::uuid[]) ORDER BY id`,
+          [[shipped.id, onlyOptions.id]],
+        );
+        expect(events.filter((e) => e.entity_id === shipped.id).map((e) => e.type)).toEqual([
+          'purchase_order.created',
+          'purchase_order.confirmed',
+          'purchase_order.completed',
+        ]);
+        expect(events.filter((e) => e.entity_id === onlyOptions.id).at(-1)?.type).toBe(
+          'purchase_order.cancelled',
+        );
+      } finally {
+        clock.mockRestore();
+      }
     });
 
     it('lets one of two clerks exercising the last units at once through; the other gets OPTION_EXCEEDED', async () => {

@@ -524,7 +524,11 @@ export class PurchaseOrderService {
           return { type: 'set_quantity', trancheId: tranche.id, quantity: change.quantity };
         case 'cancel':
         case 'price_change':
-          if (openQuantity(tranche) === 0) {
+          // Cancelling a tranche also ends its options: with options left it is never nothing.
+          if (
+            openQuantity(tranche) === 0 &&
+            (change.kind === 'price_change' || tranche.option_units === 0)
+          ) {
             throw new ConflictError(
               'NOTHING_OPEN',
               `changes[${index}]: tranche ${tranche.sequence} has no open units to ${change.kind === 'cancel' ? 'cancel' : 'reprice'}`,

@@ -332,6 +332,56 @@ describe('options computed by hand', () => {
       expect(await backlog(customerId, '2026-02-28')).toEqual([8, '20000.00', 12, '30000.00']);
     });
 
+    it('takes options on a draft edit, never before signing, and ends them with a cancelled tranche', async () => {
+      const draft: Order = await f.order(body(), false);
+      const patch = (lines: object[]) =>
+        t
+          .http()
+          .patch(`/api/v1/purchase-orders/${draft.id}`)
+          .set('X-API-Key', t.adminKey)
+          .send({ lines });
+      const line = (optionExerciseBy: string) => ({
+        productModelId: modelId,
+        tranches: [
+          { shipDate: '2026-09-01', quantity: 2 },
+          { shipDate: '2027-06-01', quantity: 9, optionExerciseBy },
+        ],
+      });
+      const edited = await patch([line('2027-01-31')]);
+      expect(edited.status).toBe(200);
+      expect(
+        (tranchesOf(edited.body as Order) as Tranche[]).map((x) => [x.quantity, x.optionQuantity]),
+      ).toEqual([
+        [2, 0],
+        [0, 9],
+      ]);
+      const early = await patch([line('2026-01-31')]);
+      expectProblem(early, 422, 'DATE_OUT_OF_RANGE');
+      expect(await order(draft.id)).toEqual(edited.body);
+
+      // Confirmed, its option tranche cancelled by an amendment: the options end, nothing billed.
+      await t
+        .http()
+        .post(`/api/v1/purchase-orders/${draft.id}/confirm`)
+        .set('X-API-Key', t.adminKey)
+        .expect(200);
+      const [, option] = tranchesOf(edited.body as Order) as Tranche[];
+      const amended: Order = await f.amend(draft.id, '2026-03-01', [
+        { trancheId: option.id, cancel: true },
+      ]);
+      expect(tranchesOf(amended)[1]).toMatchObject({
+        quantity: 0,
+        cancelledQuantity: 0,
+        optionQuantity: 0,
+      });
+      expect(amended.status).toBe('confirmed');
+      expectProblem(
+        await exercise(draft.id, option.id, { exercisedOn: '2026-03-02', quantity: 1 }),
+        409,
+        'OPTION_EXCEEDED',
+      );
+    });
+
     it('refuses a role that may not exercise', async () => {
       const finance = await t.keyFor('finance');
       const before = await state(orderId);

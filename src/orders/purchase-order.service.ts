@@ -209,7 +209,11 @@ export class PurchaseOrderService {
         cancelled_quantity: 0,
         shipped_value_cents: 0,
         hashrate_ths: models.get(t.productModelId)!.hashrate_ths,
-        option_quantity: t.optionQuantity ?? 0,
+        // As a read says it: none once the exercise-by date has passed.
+        option_quantity:
+          t.optionExerciseBy && t.optionExerciseBy >= this.clock.today()
+            ? (t.optionQuantity ?? 0)
+            : 0,
         exercised_quantity: 0,
         option_exercise_by: t.optionExerciseBy ?? null,
       })),

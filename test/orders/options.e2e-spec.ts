@@ -303,6 +303,22 @@ describe('options computed by hand', () => {
       const draft: Order = await f.order(body(), false);
       const [, draftOption] = tranchesOf(draft) as Tranche[];
       expect(draftOption).toMatchObject({ quantity: 0, optionQuantity: 6 });
+      expect(await order(draft.id)).toEqual(draft);
+      // Created with options already past their date: it reads back none, as a read says it.
+      const late: Order = await f.order(
+        {
+          ...body(),
+          lines: [
+            {
+              productModelId: modelId,
+              tranches: [{ shipDate: '2026-09-01', quantity: 3, optionExerciseBy: '2026-02-10' }],
+            },
+          ],
+        },
+        false,
+      );
+      expect(tranchesOf(late)[0]).toMatchObject({ quantity: 0, optionQuantity: 0 });
+      expect(await order(late.id)).toEqual(late);
       expectProblem(
         await exercise(draft.id, draftOption.id, { exercisedOn: '2026-03-01', quantity: 1 }),
         409,

@@ -244,20 +244,20 @@ class Replay {
       case 'refund':
         this.refund(event, on);
         return;
-      case 'exercise':
-        this.exercise(this.tranche(event.trancheId), event.quantity, event.id, on);
-        // Credit already received pays the instalments of the units exercised.
-        if (this.unapplied > 0) {
-          const left = this.settle(this.unapplied);
-          if (left !== this.unapplied) this.setCredit(left);
-        }
-        return;
       case 'shipment':
         for (const item of event.items) this.ship(this.tranche(item.trancheId), item.quantity);
         return;
       case 'amendment':
         for (const change of event.changes) this.change(change, event.id, on);
         // Credit already received pays the instalments this amendment created.
+        if (this.unapplied > 0) {
+          const left = this.settle(this.unapplied);
+          if (left !== this.unapplied) this.setCredit(left);
+        }
+        return;
+      case 'exercise':
+        this.exercise(this.tranche(event.trancheId), event.quantity, event.id, on);
+        // Credit already received pays the instalments of the units exercised.
         if (this.unapplied > 0) {
           const left = this.settle(this.unapplied);
           if (left !== this.unapplied) this.setCredit(left);

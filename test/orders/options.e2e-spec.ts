@@ -196,6 +196,30 @@ describe('options computed by hand', () => {
       expect(await backlog(customerId, '2026-05-01')).toEqual([35, '87500.00', 0, '0.00']);
     });
 
+    it('gives each backlog group its option figures, a group with only options included', async () => {
+      const groups = async (asOf: string) =>
+        (await f.report('backlog', { asOf, customerId, groupBy: 'shipMonth' })).groups.map(
+          (g: Record<string, unknown>) => [
+            g.key,
+            g.openQuantity,
+            g.openValue,
+            g.optionQuantity,
+            g.optionValue,
+            g.orderCount,
+          ],
+        );
+      // Before E1, June has nothing open: a group of its 40 options (100,000.00) alone.
+      expect(await groups('2026-01-31')).toEqual([
+        ['2026-03', 10, '25000.00', 0, '0.00', 1],
+        ['2026-06', 0, '0.00', 40, '100000.00', 0],
+      ]);
+      // After E1: 15 open in June (37,500.00) beside 25 options (62,500.00).
+      expect(await groups('2026-03-01')).toEqual([
+        ['2026-03', 10, '25000.00', 0, '0.00', 1],
+        ['2026-06', 15, '37500.00', 25, '62500.00', 1],
+      ]);
+    });
+
     it('shows the option units by ship date in the revenue forecast, outside the total', async () => {
       // [period, forecastRevenue, optionRevenue, totalRevenue]
       expect(await forecast(customerId, '2026-01-31')).toEqual([

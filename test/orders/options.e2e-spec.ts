@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Clock } from '../../src/common/clock';
 import { addDays, today } from '../../src/common/dates';
 import { OptionLapseService } from '../../src/orders/option-lapse.service';
@@ -296,6 +297,7 @@ describe('options computed by hand', () => {
         [{ exercisedOn: '2026-03-01', quantity: 1 }, t1.id, 409, 'INVALID_STATE'],
         [{ exercisedOn: '2026-03-01', quantity: 0 }, t2.id, 400, undefined],
         [{ exercisedOn: '2026-03-01', quantity: -2 }, t2.id, 400, undefined],
+        [{ exercisedOn: '2026-03-01', quantity: 1 }, randomUUID(), 404, 'NOT_FOUND'],
       ];
       const before = await state(orderId);
       for (const [request, trancheId, status, code] of cases) {

@@ -102,6 +102,7 @@ const STRINGS: Record<string, Record<string, unknown>> = {
   to: { maxLength: DATE_LENGTH },
   asOf: date,
   shipDate: date,
+  optionExerciseBy: date,
   at: instant,
   failingSince: instant,
   month,

@@ -14,6 +14,7 @@ export const EVENT_TYPES = [
   'purchase_order.cancelled',
   'purchase_order.completed',
   'purchase_order.deleted',
+  'purchase_order.option_exercised',
   'shipment.created',
   'shipment.reversed',
   'payment.received',

@@ -103,6 +103,27 @@ describe('demo book plan', () => {
     expect(book.opportunities.filter((o) => o.withdrawnDraftSignedOn)).toHaveLength(1);
   });
 
+  it.each(DAYS)(
+    'has one confirmed order with an option tranche, exercised once in time (%s)',
+    (today) => {
+      const book = planDemoBook(today);
+      const withOptions = book.orders.filter((o) =>
+        o.lines.some((l) => l.tranches.some((t) => t.optionExerciseBy)),
+      );
+      expect(withOptions.map((o) => o.draft)).toEqual([false]);
+      const [order] = withOptions;
+      expect(order.exercises).toHaveLength(1);
+      for (const e of order.exercises!) {
+        const tranche = order.lines[e.line].tranches[e.tranche];
+        expect(e.on >= order.signedOn && e.on <= today).toBe(true);
+        expect(e.on <= tranche.optionExerciseBy!).toBe(true);
+        // Options remain to exercise in the console, and the option ships after today.
+        expect(e.quantity).toBeLessThan(tranche.quantity);
+        expect(tranche.optionExerciseBy! > today && tranche.shipDate > today).toBe(true);
+      }
+    },
+  );
+
   it('covers every segment and region, with one primary contact per customer', () => {
     const book = planDemoBook('2026-11-24');
     expect(new Set(book.customers.map((c) => c.segment)).size).toBe(4);

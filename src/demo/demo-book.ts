@@ -95,6 +95,8 @@ export interface DemoTranche {
   quantity: number;
   /** Measured TH/s of the whole tranche when it ships (a line priced per TH/s). */
   deliveredThs?: number;
+  /** An option tranche: its units are options the customer may exercise until this date. */
+  optionExerciseBy?: string;
 }
 
 /** Priced per unit (`unitPrice`) or per TH/s (`pricePerThs`). */
@@ -158,6 +160,8 @@ export interface DemoOrder {
   payThrough?: string;
   /** Percent of nominal TH/s a shipment may miss without a true-up (lines priced per TH/s). */
   hashrateTolerancePercent?: number;
+  /** Option units exercised, each on its date (between signing and today). */
+  exercises?: (TrancheRef & { on: string; quantity: number })[];
 }
 
 export interface DemoCapacity {
@@ -777,6 +781,16 @@ const LIVING: LivingOrder[] = [
     ],
     draft: true,
   },
+  // Two firm tranches and an option on a third (see withHistory).
+  {
+    key: 'hive-a1566-options',
+    customer: 'hive',
+    signedDaysAgo: 50,
+    terms: 'PT-30',
+    lines: [
+      { sku: 'A1566', unitPrice: '5360.00', firstMonth: 3, count: 2, quantity: 400, day: 16 },
+    ],
+  },
 ];
 
 /**
@@ -1018,6 +1032,15 @@ function withHistory(order: DemoOrder, today: string): DemoOrder {
     case 'steppe-a1266':
       order.payThrough = addDays(today, -25);
       break;
+    case 'hive-a1566-options':
+      // 600 more units on option until six weeks from now, 200 of them already exercised.
+      order.lines[0].tranches.push({
+        shipDate: monthDay(today, 7, 16),
+        quantity: 600,
+        optionExerciseBy: addDays(today, 42),
+      });
+      order.exercises = [{ line: 0, tranche: 2, on: addDays(today, -9), quantity: 200 }];
+      break;
   }
   return order;
 }
@@ -1210,7 +1233,11 @@ export function plannedOpenUnits(book: DemoBook): number {
   let open = 0;
   for (const order of book.orders) {
     if (order.draft || order.cancellation) continue;
-    const units = order.lines.map((l) => l.tranches.map((t) => ({ ...t })));
+    // Option units count once exercised.
+    const units = order.lines.map((l) =>
+      l.tranches.map((t) => ({ ...t, quantity: t.optionExerciseBy ? 0 : t.quantity })),
+    );
+    for (const e of order.exercises ?? []) units[e.line][e.tranche].quantity += e.quantity;
     for (const amendment of order.amendments) {
       for (const change of amendment.changes) {
         const tranche = units[change.line][change.tranche];

@@ -191,7 +191,11 @@ async function seedBook(s: Services, book: DemoBook, withPasswords: boolean): Pr
         productModelId: modelIds.get(line.sku)!,
         unitPrice: line.unitPrice,
         pricePerThs: line.pricePerThs,
-        tranches: line.tranches.map((t) => ({ shipDate: t.shipDate, quantity: t.quantity })),
+        tranches: line.tranches.map((t) => ({
+          shipDate: t.shipDate,
+          quantity: t.quantity,
+          ...(t.optionExerciseBy && { optionExerciseBy: t.optionExerciseBy }),
+        })),
       })),
     });
     created.push({ plan, order });
@@ -324,6 +328,13 @@ async function playHistory(
     changes.push({
       on: effectiveOn,
       apply: () => s.orders.cancel(order.id, { effectiveOn, reason }),
+    });
+  }
+  for (const e of plan.exercises ?? []) {
+    changes.push({
+      on: e.on,
+      apply: () =>
+        s.orders.exercise(order.id, trancheId(e), { exercisedOn: e.on, quantity: e.quantity }),
     });
   }
   // A reversal holds back the payments (the shipments) that would settle it until the date given.

@@ -15,10 +15,16 @@ export const CSV_COLUMNS = [
 ] as const;
 
 /**
- * Columns a purchase-order CSV may add: a line's price per TH/s (instead of unitPrice) and the
- * order's hash-rate tolerance. Empty or absent: priced per unit, tolerance 0.
+ * Columns a purchase-order CSV may add: a line's price per TH/s (instead of unitPrice), the
+ * order's hash-rate tolerance, and `optionExerciseBy`, which makes the row's tranche an option (its
+ * quantity option units, exercisable until the end of that date). Empty or absent: priced per
+ * unit, tolerance 0, firm units.
  */
-export const CSV_OPTIONAL_COLUMNS = ['pricePerThs', 'hashrateTolerancePercent'] as const;
+export const CSV_OPTIONAL_COLUMNS = [
+  'pricePerThs',
+  'hashrateTolerancePercent',
+  'optionExerciseBy',
+] as const;
 
 type Column = (typeof CSV_COLUMNS)[number] | (typeof CSV_OPTIONAL_COLUMNS)[number];
 
@@ -45,6 +51,7 @@ export interface ImportTranche {
   shipDate: string;
   quantity: number;
   unitPrice?: string;
+  optionExerciseBy?: string;
 }
 
 export interface ImportLine {
@@ -439,6 +446,11 @@ export function parseOrdersCsv(text: string): Read<ImportOrder> {
       quantity >= 1 && quantity <= 10_000_000,
       'must be a whole number from 1 to 10000000',
     );
+    check(
+      'optionExerciseBy',
+      value.optionExerciseBy === '' || isDateOnly(value.optionExerciseBy),
+      'must be a calendar date YYYY-MM-DD (or empty for firm units)',
+    );
     if (!checks.ok || unitPrice === null || pricePerThs === null) continue;
 
     let order = byRef.get(value.externalRef);
@@ -492,7 +504,11 @@ export function parseOrdersCsv(text: string): Read<ImportOrder> {
       fail('shipDate', `the line already has ${MAX_TRANCHES} tranches, the most one line may have`);
       continue;
     }
-    line.tranches.push({ shipDate: value.shipDate, quantity });
+    line.tranches.push({
+      shipDate: value.shipDate,
+      quantity,
+      ...(value.optionExerciseBy && { optionExerciseBy: value.optionExerciseBy }),
+    });
   }
   const orders = [...byRef.values()].map(({ first: _first, ...order }) => order);
   return { records: orders, errors };

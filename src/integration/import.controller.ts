@@ -68,7 +68,8 @@ export class ImportController {
    * `externalRef,customerExternalRef,signedOn,paymentTermsCode,sku,unitPrice,shipDate,quantity`
    * (one row per tranche; rows sharing externalRef form one order, rows of an order sharing sku and
    * unitPrice one line; empty unitPrice = list price, empty paymentTermsCode = the customer's
-   * default), or a JSON array of purchase-order bodies, each with `externalRef`. Any bad row: 422
+   * default; an optional last column `optionExerciseBy` makes the row's units option units
+   * exercisable until that date), or a JSON array of purchase-order bodies, each with `externalRef`. Any bad row: 422
    * `IMPORT_INVALID` with `errors: [{row, path, message}]` and nothing written. `dryRun=true`
    * validates only (200 with a summary); `confirm=true` confirms every order too. At most 1,000
    * orders per request.

@@ -179,6 +179,7 @@ function readJsonOrders(items: unknown[]): Read<ImportOrder> {
           shipDate: t.shipDate,
           quantity: t.quantity,
           unitPrice: t.unitPrice,
+          optionExerciseBy: t.optionExerciseBy,
         })),
         tranchesAt: { row, path: `lines[${index}].tranches` },
       })),
@@ -619,6 +620,8 @@ export class ImportService {
             ? parseMoney(line.unitPrice)
             : models[index].list_price_cents;
         for (const tranche of line.tranches) {
+          // Option units are no firm quantity and no value until exercised.
+          if (tranche.optionExerciseBy) continue;
           orderQuantity += tranche.quantity;
           orderValue +=
             tranche.quantity * (tranche.unitPrice ? parseMoney(tranche.unitPrice) : linePrice);

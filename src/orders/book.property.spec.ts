@@ -61,7 +61,9 @@ type Intent =
   /** On the first day of a stretch of credit when there is one. */
   | { t: 'refund'; on: number; credit: number; share: number; over: boolean }
   | { t: 'reverse_payment'; payment: number; after: number }
-  | { t: 'reverse_shipment'; shipment: number; after: number };
+  | { t: 'reverse_shipment'; shipment: number; after: number }
+  /** Some of the option units left on the date, or one more than are left (`over`). */
+  | { t: 'exercise'; on: number; tranche: number; share: number; over: boolean };
 
 const intent: fc.Arbitrary<Intent> = fc.oneof(
   {
@@ -134,6 +136,16 @@ const intent: fc.Arbitrary<Intent> = fc.oneof(
     }),
     weight: 2,
   },
+  {
+    arbitrary: fc.record({
+      t: fc.constant('exercise'),
+      on: fc.integer({ min: -5, max: 150 }),
+      tranche: pick,
+      share,
+      over: fc.constantFrom(false, false, false, true),
+    }),
+    weight: 3,
+  },
 ) as fc.Arbitrary<Intent>;
 
 const contract = fc.record({
@@ -143,6 +155,15 @@ const contract = fc.record({
       quantity: fc.integer({ min: 1, max: 12 }),
       unitPriceCents: fc.integer({ min: 1, max: 400_000 }),
       shipOn: fc.integer({ min: 20, max: 300 }),
+      /** Option units and the day they may be exercised until; firm units then may be none. */
+      option: fc.option(
+        fc.record({
+          units: fc.integer({ min: 1, max: 10 }),
+          by: fc.integer({ min: 0, max: 300 }),
+          noFirm: fc.boolean(),
+        }),
+        { freq: 4 },
+      ),
     }),
     { minLength: 1, maxLength: 3 },
   ),
@@ -158,10 +179,12 @@ function build(c: Contract): BookInput {
   const tranches = c.tranches.map((t, i) => ({
     id: `t${i + 1}`,
     sequence: i + 1,
-    quantity: t.quantity,
+    quantity: t.option?.noFirm ? 0 : t.quantity,
     unitPriceCents: t.unitPriceCents,
     shipDate: day(t.shipOn),
+    ...(t.option && { optionQuantity: t.option.units, optionExerciseBy: day(t.option.by) }),
   }));
+  const exerciseBy = new Map(tranches.map((t) => [t.id, t.optionExerciseBy ?? null]));
   const input: BookInput = { signedOn: SIGNED_ON, terms: c.terms, tranches, events: [] };
   let book = replayBook(input);
   const ids = tranches.map((t) => t.id);
@@ -188,7 +211,7 @@ function build(c: Contract): BookInput {
     input.events.filter((e) => e.kind === kind && !reversed.has(e.id));
 
   for (const i of c.intents) {
-    const trancheId = 'tranche' in i ? ids[i.tranche % ids.length] : '';
+    let trancheId = 'tranche' in i ? ids[i.tranche % ids.length] : '';
     const on = 'on' in i ? day(i.on) : '';
     switch (i.t) {
       case 'pay':
@@ -226,7 +249,10 @@ function build(c: Contract): BookInput {
         amend(
           on,
           ids
-            .filter((id) => (trancheOn(id, on)?.openUnits ?? 0) > 0)
+            .filter((id) => {
+              const s = trancheOn(id, on);
+              return (s?.openUnits ?? 0) > 0 || (s?.optionUnits ?? 0) > 0;
+            })
             .map((id) => ({ type: 'cancel', trancheId: id })),
         );
         break;
@@ -281,6 +307,20 @@ function build(c: Contract): BookInput {
         if (tryAdd(reversal)) reversed.add(item.id);
         break;
       }
+      case 'exercise': {
+        // Mostly a tranche with options; now and then one without.
+        const offered = ids.filter((id) => exerciseBy.get(id));
+        if (offered.length > 0 && i.tranche % 8 !== 0) {
+          trancheId = offered[i.tranche % offered.length];
+        }
+        const left = trancheOn(trancheId, on)?.optionUnits ?? 0;
+        const quantity = i.over ? left + 1 : Math.max(1, Math.round(left * i.share));
+        const accepted = tryAdd({ kind: 'exercise', id: `x${++n}`, on, trancheId, quantity });
+        // Never more than the units left on the date, never after the exercise-by date.
+        const by = exerciseBy.get(trancheId) ?? null;
+        if (quantity > left || by === null || bookDay(on) > by) expect(accepted).toBe(false);
+        break;
+      }
     }
   }
   return input;
@@ -321,6 +361,7 @@ describe('replayBook — random books', () => {
     let refunds = 0;
     let repriced = 0;
     let trueUps = 0;
+    let exercised = 0;
     fc.assert(
       fc.property(contract, (c) => {
         const input = build(c);
@@ -387,6 +428,7 @@ describe('replayBook — random books', () => {
         trueUps += input.events.filter(
           (e) => e.kind === 'shipment' && e.items.some((x) => (x.trueUpCents ?? 0) !== 0),
         ).length;
+        exercised += input.events.filter((e) => e.kind === 'exercise').length;
         repriced += input.events.filter(
           (e) => e.kind === 'amendment' && e.changes.some((x) => x.type === 'price_change'),
         ).length;
@@ -394,7 +436,8 @@ describe('replayBook — random books', () => {
       { numRuns: 300 },
     );
     // The generator does reach the corrections.
-    expect([reversals > 50, refunds > 20, repriced > 50, trueUps > 50]).toEqual([
+    expect([reversals > 50, refunds > 20, repriced > 50, trueUps > 50, exercised > 50]).toEqual([
+      true,
       true,
       true,
       true,

@@ -1381,3 +1381,139 @@ describe('checkInvariant', () => {
     expect(() => checkInvariant(missing, r, '2021-03-09')).toThrow(/payments received/);
   });
 });
+
+describe('replayBook — options', () => {
+  const exercise = (id: string, on: string, trancheId: string, quantity: number): BookEvent => ({
+    kind: 'exercise',
+    id,
+    on,
+    trancheId,
+    quantity,
+  });
+  // t1: 10 × $1,000 firm, shipping 06-20: deposit $3,000 due 03-08, balance $7,000 due 06-01.
+  // t2: no firm units, 20 option units at $2,000 shipping 09-20, exercisable until 05-31.
+  const withOptions = (events: BookEvent[]): BookInput => ({
+    signedOn: '2021-03-01',
+    terms: PT30,
+    tranches: [
+      tranche('t1', 1, 10, 100_000, '2021-06-20'),
+      {
+        ...tranche('t2', 2, 0, 200_000, '2021-09-20'),
+        optionQuantity: 20,
+        optionExerciseBy: '2021-05-31',
+      },
+    ],
+    events,
+  });
+  const code = (events: BookEvent[]) => {
+    try {
+      replayBook(withOptions(events));
+    } catch (e) {
+      return e instanceof BookRuleError ? e.code : String(e);
+    }
+    return 'none';
+  };
+
+  it('bills nothing for option units and keeps them out of the backlog', () => {
+    const r = replayChecked(withOptions([]));
+    expect(r.instalments.map((i) => [i.key, i.dueOn, i.amountCents])).toEqual([
+      ['deposit', '2021-03-08', 300_000],
+      ['milestone:t1:1', '2021-06-01', 700_000],
+    ]);
+    expect(trancheOn(r, 't2', '2021-03-01')).toMatchObject({
+      quantity: 0,
+      openUnits: 0,
+      optionUnits: 20,
+      exercisedUnits: 0,
+    });
+    expect(balancesAsOf(r, '2021-03-01')).toMatchObject({
+      backlogUnits: 10,
+      backlogValueCents: 1_000_000,
+    });
+    // Nothing booked for t2 at signing: only t1's $10,000.
+    expect(r.bookings).toEqual([
+      { trancheId: 't1', on: '2021-03-01', kind: 'signed', units: 10, amountCents: 1_000_000 },
+    ]);
+  });
+
+  it('bills exercised units as added units, each exercise with its own deposit and balance', () => {
+    // E1 04-10: 5 × $2,000 = $10,000: deposit $3,000 due 04-17, balance $7,000 due 09-01 (09-20 − 19).
+    // E2 05-31 (the last day): 3 × $2,000 = $6,000: deposit $1,800 due 06-07, balance $4,200 due 09-01.
+    // $1,000 of credit from 04-01 pays the first deposit in part on 04-10.
+    const r = replayChecked(
+      withOptions([
+        pay('2021-03-08', 300_000),
+        pay('2021-04-01', 100_000),
+        exercise('e1', '2021-04-10', 't2', 5),
+        exercise('e2', '2021-05-31', 't2', 3),
+      ]),
+    );
+    expect(r.instalments.map((i) => [i.key, i.createdOn, i.dueOn, i.amountCents])).toEqual([
+      ['deposit', '2021-03-01', '2021-03-08', 300_000],
+      ['milestone:t1:1', '2021-03-01', '2021-06-01', 700_000],
+      ['deposit:e1:t2', '2021-04-10', '2021-04-17', 300_000],
+      ['milestone:t2:1:e1', '2021-04-10', '2021-09-01', 700_000],
+      ['deposit:e2:t2', '2021-05-31', '2021-06-07', 180_000],
+      ['milestone:t2:1:e2', '2021-05-31', '2021-09-01', 420_000],
+    ]);
+    // The $1,000 paid on 04-01 went to t1's balance (the only open instalment then).
+    expect(instalmentOn(r, 'milestone:t1:1', '2021-04-10')?.paidCents).toBe(100_000);
+    expect(trancheOn(r, 't2', '2021-04-09')).toMatchObject({ quantity: 0, optionUnits: 20 });
+    expect(trancheOn(r, 't2', '2021-04-10')).toMatchObject({
+      quantity: 5,
+      openUnits: 5,
+      optionUnits: 15,
+      exercisedUnits: 5,
+    });
+    expect(trancheOn(r, 't2', '2021-05-31')).toMatchObject({
+      quantity: 8,
+      openUnits: 8,
+      optionUnits: 12,
+      exercisedUnits: 8,
+    });
+    // Backlog after both: 10 × $1,000 + 8 × $2,000 = $26,000.
+    expect(balancesAsOf(r, '2021-06-01')).toMatchObject({
+      backlogUnits: 18,
+      backlogValueCents: 2_600_000,
+    });
+    expect(r.bookings.filter((b) => b.kind === 'added')).toEqual([
+      { trancheId: 't2', on: '2021-04-10', kind: 'added', units: 5, amountCents: 1_000_000 },
+      { trancheId: 't2', on: '2021-05-31', kind: 'added', units: 3, amountCents: 600_000 },
+    ]);
+  });
+
+  it('pays an exercise’s instalments from credit already received', () => {
+    // $13,000 on 03-08: $3,000 deposit, $7,000 balance, $3,000 credit; E1 04-10 ($10,000) takes it
+    // for its $3,000 deposit.
+    const r = replayChecked(
+      withOptions([pay('2021-03-08', 1_300_000), exercise('e1', '2021-04-10', 't2', 5)]),
+    );
+    expect(segmentOn(r.credit, '2021-04-09')?.unappliedCents).toBe(300_000);
+    expect(segmentOn(r.credit, '2021-04-10')?.unappliedCents).toBe(0);
+    expect(instalmentOn(r, 'deposit:e1:t2', '2021-04-10')?.paidCents).toBe(300_000);
+    expect(trancheOn(r, 't2', '2021-04-10').poolCents).toBe(300_000);
+  });
+
+  it('refuses more than remain, after the exercise-by date, and on a tranche without options', () => {
+    expect(code([exercise('e1', '2021-04-10', 't2', 21)])).toBe('OPTION_EXCEEDED');
+    expect(
+      code([exercise('e1', '2021-04-10', 't2', 15), exercise('e2', '2021-04-11', 't2', 6)]),
+    ).toBe('OPTION_EXCEEDED');
+    // Recorded later but dated earlier: from 04-10 on, 18 + 5 > 20.
+    expect(
+      code([exercise('e1', '2021-04-10', 't2', 18), exercise('e2', '2021-04-01', 't2', 5)]),
+    ).toBe('OPTION_EXCEEDED');
+    expect(code([exercise('e1', '2021-06-01', 't2', 1)])).toBe('OPTION_LAPSED');
+    expect(code([exercise('e1', '2021-04-10', 't1', 1)])).toBe('NOT_AN_OPTION');
+    expect(code([exercise('e1', '2021-05-31', 't2', 20)])).toBe('none');
+  });
+
+  it('ends the options of a cancelled tranche with no money effect, and refuses exercising them', () => {
+    const cancel = amend('c', '2021-04-01', { type: 'cancel', trancheId: 't2' });
+    const r = replayChecked(withOptions([pay('2021-03-08', 300_000), cancel]));
+    expect(trancheOn(r, 't2', '2021-04-01')).toMatchObject({ optionUnits: 0, cancelledUnits: 0 });
+    expect(r.forfeitures).toEqual([]);
+    expect(balancesAsOf(r, '2021-04-01').contractLiabilityCents).toBe(300_000);
+    expect(code([cancel, exercise('e1', '2021-04-10', 't2', 1)])).toBe('OPTION_EXCEEDED');
+  });
+});

@@ -79,6 +79,7 @@ const EVENT_RANK: Record<ReplayedEvent['kind'], number> = {
   payment: 0,
   shipment: 1,
   amendment: 2,
+  exercise: 2,
   refund: 3,
 };
 const KIND_RANK: Record<InstalmentKind, number> = { deposit: 0, milestone: 1 };
@@ -97,6 +98,11 @@ interface TrancheState {
   shippedCash: number;
   trueUp: number;
   forfeited: number;
+  /** Option units still to be exercised (see TrancheSegment.optionUnits). */
+  option: number;
+  exercised: number;
+  /** Null for a tranche without options. */
+  exerciseBy: IsoDate | null;
   parts: Part[];
   segments: TrancheSegment[];
 }
@@ -190,8 +196,17 @@ class Replay {
     const schedule = initialSchedule(signedOn, terms, this.input.tranches);
     for (const t of this.input.tranches) {
       if (this.tranches.has(t.id)) throw new Error(`Tranche ${t.id} appears twice`);
-      this.addTrancheState(t.id, t.sequence, t.unitPriceCents, t.quantity, t.shipDate);
-      this.book(t.id, signedOn, 'signed', t.quantity, t.quantity * t.unitPriceCents);
+      const state = this.addTrancheState(
+        t.id,
+        t.sequence,
+        t.unitPriceCents,
+        t.quantity,
+        t.shipDate,
+      );
+      if (t.optionQuantity) this.offerOptions(state, t.optionQuantity, t.optionExerciseBy);
+      if (t.quantity > 0 || !t.optionQuantity) {
+        this.book(t.id, signedOn, 'signed', t.quantity, t.quantity * t.unitPriceCents);
+      }
     }
     if (schedule.deposit && schedule.deposit.amountCents > 0) {
       const deposit = this.newGroup(
@@ -259,6 +274,14 @@ class Replay {
           if (left !== this.unapplied) this.setCredit(left);
         }
         return;
+      case 'exercise':
+        this.exercise(this.tranche(event.trancheId), event.quantity, event.id, on);
+        // Credit already received pays the instalments of the units exercised.
+        if (this.unapplied > 0) {
+          const left = this.settle(this.unapplied);
+          if (left !== this.unapplied) this.setCredit(left);
+        }
+        return;
     }
   }
 
@@ -270,10 +293,15 @@ class Replay {
       case 'cancel': {
         const t = this.tranche(change.trancheId);
         const open = openUnits(t);
-        if (open === 0) {
+        if (open === 0 && t.option === 0) {
           throw new BookRuleError('NOTHING_OPEN', `Tranche ${t.id} has no open units to cancel`);
         }
-        this.cancel(t, open, on);
+        if (open > 0) this.cancel(t, open, on);
+        // Cancelling a tranche also ends its options, with no money effect.
+        if (t.option > 0) {
+          t.option = 0;
+          this.dirtyTranches.add(t);
+        }
         return;
       }
       case 'set_quantity': {
@@ -341,6 +369,9 @@ class Replay {
       shippedCash: 0,
       trueUp: 0,
       forfeited: 0,
+      option: 0,
+      exercised: 0,
+      exerciseBy: null,
       parts: [],
       segments: [],
     };
@@ -380,6 +411,40 @@ class Replay {
     const part: Part = { group: g, tranche: t, amount, paid: 0, voided: 0 };
     g.parts.push(part);
     t.parts.push(part);
+  }
+
+  private offerOptions(t: TrancheState, units: number, exerciseBy: IsoDate | null | undefined) {
+    assertUnits(units, 0);
+    if (!exerciseBy) throw new RangeError(`Tranche ${t.id}: option units need an exercise-by date`);
+    addDays(exerciseBy, 0); // validates the date
+    t.option = units;
+    t.exerciseBy = exerciseBy;
+  }
+
+  /**
+   * Makes `units` option units firm from `on`: billed as units added by an amendment (BR-3). Not
+   * after the exercise-by date (OPTION_LAPSED), never more than remain (OPTION_EXCEEDED).
+   */
+  private exercise(t: TrancheState, units: number, eventId: string, on: IsoDate) {
+    assertUnits(units, 1);
+    if (t.exerciseBy === null) {
+      throw new BookRuleError('NOT_AN_OPTION', `Tranche ${t.id} has no option units`);
+    }
+    if (on > t.exerciseBy) {
+      throw new BookRuleError(
+        'OPTION_LAPSED',
+        `Tranche ${t.id}: its options lapsed at the end of ${t.exerciseBy}`,
+      );
+    }
+    if (units > t.option) {
+      throw new BookRuleError(
+        'OPTION_EXCEEDED',
+        `Tranche ${t.id}: exercising ${units} option units but only ${t.option} remain as of ${on}`,
+      );
+    }
+    t.option -= units;
+    t.exercised += units;
+    this.addUnits(t, units, eventId, on);
   }
 
   /** Adds units to a tranche with their own deposit and milestones (BR-3). */
@@ -656,6 +721,8 @@ class Replay {
         shippedCashCents: t.shippedCash,
         trueUpCents: t.trueUp,
         forfeitedCents: t.forfeited,
+        optionUnits: t.option,
+        exercisedUnits: t.exercised,
       };
       pushSegment(t.segments, next, sameTranche);
     }
@@ -754,7 +821,9 @@ function sameTranche(a: TrancheSegment, b: TrancheSegment): boolean {
     a.shippedValueCents === b.shippedValueCents &&
     a.shippedCashCents === b.shippedCashCents &&
     a.trueUpCents === b.trueUpCents &&
-    a.forfeitedCents === b.forfeitedCents
+    a.forfeitedCents === b.forfeitedCents &&
+    a.optionUnits === b.optionUnits &&
+    a.exercisedUnits === b.exercisedUnits
   );
 }
 
@@ -1104,6 +1173,13 @@ export function checkInvariant(input: BookInput, result: BookResult, date: IsoDa
       for (const c of e.changes) if (c.type === 'price_change') repriced.add(c.trancheId);
     }
   }
+  const offeredOptions = new Map(input.tranches.map((t) => [t.id, t.optionQuantity ?? 0]));
+  const exercisedBy = new Map<string, number>();
+  for (const e of input.events) {
+    if (e.kind === 'exercise' && bookDay(input, e.on) <= date) {
+      exercisedBy.set(e.trancheId, (exercisedBy.get(e.trancheId) ?? 0) + e.quantity);
+    }
+  }
   const b = balancesAsOf(result, date);
   for (const s of result.tranches) {
     if (!inForceOn(s, date)) continue;
@@ -1123,6 +1199,15 @@ export function checkInvariant(input: BookInput, result: BookResult, date: IsoDa
     }
     if (s.openUnits !== s.quantity - s.shippedUnits - s.cancelledUnits || s.openUnits < 0) {
       fail(`${where}: open units ${s.openUnits}`);
+    }
+    const offered = offeredOptions.get(s.trancheId) ?? 0;
+    if (s.optionUnits < 0 || s.exercisedUnits < 0 || s.optionUnits + s.exercisedUnits > offered) {
+      fail(
+        `${where}: option ${s.optionUnits} + exercised ${s.exercisedUnits} > offered ${offered}`,
+      );
+    }
+    if (s.exercisedUnits !== (exercisedBy.get(s.trancheId) ?? 0)) {
+      fail(`${where}: exercised ${s.exercisedUnits} ≠ exercises ${exercisedBy.get(s.trancheId)}`);
     }
   }
   for (const s of result.instalmentSegments) {

@@ -29,6 +29,13 @@ export interface BookTranche {
   /** Units contracted at signing. */
   quantity: number;
   shipDate: IsoDate;
+  /**
+   * Option units offered at signing, firmed up only by exercises (0 or absent: none). They are no
+   * backlog, no billing and no revenue until exercised.
+   */
+  optionQuantity?: number;
+  /** The last date an option unit may be exercised; they lapse at its end. */
+  optionExerciseBy?: IsoDate | null;
 }
 
 export type BookChange =
@@ -81,7 +88,9 @@ export type BookEvent =
   /** From `on` (the reversal date) the book is the one the order would have had without the payment. */
   | { kind: 'payment_reversal'; id: string; on: IsoDate; paymentId: string }
   /** From `on` the book is the one the order would have had without the shipment (all its items). */
-  | { kind: 'shipment_reversal'; id: string; on: IsoDate; shipmentId: string };
+  | { kind: 'shipment_reversal'; id: string; on: IsoDate; shipmentId: string }
+  /** Option units of a tranche made firm from `on`, billed as units added by an amendment. */
+  | { kind: 'exercise'; id: string; on: IsoDate; trancheId: string; quantity: number };
 
 export interface BookInput {
   signedOn: IsoDate;
@@ -121,6 +130,13 @@ export interface TrancheSegment {
   shippedCashCents: number;
   /** Pool forfeited by cancellations so far (forfeited revenue). */
   forfeitedCents: number;
+  /**
+   * Option units neither exercised nor ended by a cancellation (lapse at the end of the exercise-by
+   * date is left to readers: they count these only up to that date).
+   */
+  optionUnits: number;
+  /** Option units exercised so far (counted in `quantity` from their exercise). */
+  exercisedUnits: number;
 }
 
 export type InstalmentKind = 'deposit' | 'milestone';
@@ -224,7 +240,10 @@ export class BookRuleError extends Error {
       | 'NOTHING_OPEN'
       | 'REFUND_EXCEEDS_CREDIT'
       | 'ALREADY_REVERSED'
-      | 'TRUE_UP_EXCEEDS_VALUE',
+      | 'TRUE_UP_EXCEEDS_VALUE'
+      | 'OPTION_EXCEEDED'
+      | 'OPTION_LAPSED'
+      | 'NOT_AN_OPTION',
     message: string,
   ) {
     super(message);

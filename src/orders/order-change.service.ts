@@ -205,8 +205,15 @@ export class OrderChangeService {
       throw error;
     }
     await this.timeline.write(tx, order, result, stored.modelOf);
+    const current = result.tranches.filter((s) => s.to === null);
+    // Options count until the end of their exercise-by date.
+    const today = this.clock.today();
+    const exerciseBy = new Map(stored.contract.map((t) => [t.id, t.optionExerciseBy]));
+    const optionsOpen = current.some(
+      (s) => s.optionUnits > 0 && (exerciseBy.get(s.trancheId) ?? '') >= today,
+    );
     return {
-      status: bookedStatus(result.tranches.filter((s) => s.to === null)),
+      status: bookedStatus(current, optionsOpen),
       unappliedCents: result.credit.find((c) => c.to === null)?.unappliedCents ?? 0,
       modelOf: stored.modelOf,
     };

@@ -23,6 +23,8 @@ const segment = (over: Partial<TrancheSegment> & Pick<TrancheSegment, 'trancheId
     shippedCashCents: 0,
     trueUpCents: 0,
     forfeitedCents: 0,
+    optionUnits: 0,
+    exercisedUnits: 0,
     ...over,
   }) satisfies TrancheSegment;
 

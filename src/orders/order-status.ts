@@ -13,7 +13,9 @@ export type OrderAction =
   | 'reverse_shipment'
   | 'pay'
   | 'reverse_payment'
-  | 'refund';
+  | 'refund'
+  | 'exercise'
+  | 'settle_options';
 
 /**
  * The one table of allowed transitions: the statuses each action may start from, and the verb the
@@ -32,9 +34,17 @@ const ACTIONS: Record<OrderAction, { from: readonly OrderStatus[]; verb: string 
   pay: { from: ['confirmed', 'completed', 'cancelled'], verb: null },
   reverse_payment: { from: ['confirmed', 'completed', 'cancelled'], verb: null },
   refund: { from: ['confirmed', 'completed', 'cancelled'], verb: null },
+  // Options are exercised on an order still running (one with options left is never completed).
+  exercise: { from: ['confirmed'], verb: 'option_exercised' },
+  // An order held open only by options that have lapsed takes the status its book implies.
+  settle_options: { from: ['confirmed'], verb: null },
 };
 
-const ACTION_WORDS: Partial<Record<OrderAction, string>> = { edit: 'edited', delete: 'deleted' };
+const ACTION_WORDS: Partial<Record<OrderAction, string>> = {
+  edit: 'edited',
+  delete: 'deleted',
+  exercise: 'have options exercised',
+};
 
 /** 409 INVALID_STATE unless `action` may be done to an order in `status`. */
 export function assertTransition(action: OrderAction, status: OrderStatus): void {
@@ -46,13 +56,15 @@ export function assertTransition(action: OrderAction, status: OrderStatus): void
 }
 
 /**
- * The status a booked order's current tranche segments imply: confirmed while units are open, then
- * completed if any shipped, cancelled if none did.
+ * The status a booked order's current tranche segments imply: confirmed while firm units are open
+ * or option units may still be exercised (`optionsOpen`), then completed if any shipped, cancelled
+ * if none did.
  */
 export function bookedStatus(
   current: readonly Pick<TrancheSegment, 'openUnits' | 'shippedUnits'>[],
+  optionsOpen = false,
 ): OrderStatus {
-  if (current.some((s) => s.openUnits > 0)) return 'confirmed';
+  if (optionsOpen || current.some((s) => s.openUnits > 0)) return 'confirmed';
   return current.some((s) => s.shippedUnits > 0) ? 'completed' : 'cancelled';
 }
 

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module';
 import { PlanningModule } from '../planning/planning.module';
 import { OpportunityConversionController } from './opportunity-conversion.controller';
+import { OptionLapseService } from './option-lapse.service';
 import { OrderChangeService } from './order-change.service';
 import { PaymentService } from './payment.service';
 import { PaymentTermsController } from './payment-terms.controller';
@@ -33,6 +34,7 @@ import { TimelineRepository } from './timeline.repository';
     ShipmentService,
     PaymentService,
     PaymentTermsService,
+    OptionLapseService,
   ],
   exports: [PurchaseOrderService, PaymentService, ShipmentService],
 })

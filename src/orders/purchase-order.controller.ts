@@ -23,6 +23,7 @@ import {
   CreatePurchaseOrderDto,
   CreateRefundDto,
   CreateShipmentDto,
+  ExerciseOptionDto,
   InstalmentDto,
   PaymentDto,
   PurchaseOrderDto,
@@ -138,6 +139,27 @@ export class PurchaseOrderController {
   @ApiPage(AmendmentDto)
   amendments(@OrderId() id: string, @Query() query: PageQueryDto): Promise<Page<AmendmentDto>> {
     return this.orders.amendments(id, query);
+  }
+
+  /**
+   * Exercises option units of a tranche: up to the units that remain become firm units from
+   * `exercisedOn`, billed as units added by an amendment (their own deposit and milestones).
+   * Returns the order.
+   */
+  @Post(':id/tranches/:trancheId/exercise')
+  @HttpCode(200)
+  @Roles('sales', 'erp')
+  @ApiProblems({
+    404: 'NOT_FOUND: no such order, or the tranche is not on it',
+    409: 'INVALID_STATE (the order is not confirmed, or the tranche has no options), OPTION_EXCEEDED (more than the option units that remain), OPTION_LAPSED (after the exercise-by date)',
+    422: 'DATE_OUT_OF_RANGE: before signing or after today',
+  })
+  exercise(
+    @OrderId() id: string,
+    @Param('trancheId', new ParseIdPipe('Tranche')) trancheId: string,
+    @Body() body: ExerciseOptionDto,
+  ): Promise<PurchaseOrderDto> {
+    return this.orders.exercise(id, trancheId, body);
   }
 
   /** Cancels every open unit from `effectiveOn`; returns the order. Honours If-Match. */

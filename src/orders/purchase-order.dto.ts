@@ -50,6 +50,14 @@ export class TrancheInputDto {
   @IsOptional()
   @IsMoney()
   unitPrice?: string;
+
+  /**
+   * Makes the tranche an option: its `quantity` units are option units the customer may firm up
+   * (exercise) until the end of this date, on or after the signing date; they lapse after it.
+   */
+  @IsOptional()
+  @IsDateOnly({ optional: true })
+  optionExerciseBy?: string;
 }
 
 interface PricedLine {
@@ -411,6 +419,19 @@ export class CancelPurchaseOrderDto {
   effectiveOn: string;
 }
 
+/** Turns option units of a tranche into firm units from `exercisedOn`. */
+export class ExerciseOptionDto {
+  /** Between the signing date and today, and not after the tranche's optionExerciseBy. */
+  @IsDateOnly()
+  exercisedOn: string;
+
+  @ApiProperty({ type: 'integer', minimum: 1 })
+  @IsInt()
+  @Min(1)
+  @Max(QUANTITY_MAX)
+  quantity: number;
+}
+
 export class ShipmentItemInputDto {
   @IsId()
   trancheId: string;
@@ -531,6 +552,15 @@ export class TrancheDto {
   /** quantity − shipped − cancelled. */
   @ApiProperty({ type: 'integer' })
   openQuantity: number;
+  /** Option units that may still be exercised as of today (0 once lapsed or cancelled). */
+  @ApiProperty({ type: 'integer' })
+  optionQuantity: number;
+  /** Option units exercised so far (counted in `quantity`). */
+  @ApiProperty({ type: 'integer' })
+  exercisedQuantity: number;
+  /** The last date its options may be exercised; null for a tranche without options. */
+  @ApiProperty({ type: 'string', format: 'date', nullable: true })
+  optionExerciseBy: string | null;
 }
 
 export class OrderLineDto {

@@ -37,6 +37,9 @@ type TrancheView = Pick<
   | 'cancelled_quantity'
   | 'shipped_value_cents'
   | 'hashrate_ths'
+  | 'option_quantity'
+  | 'exercised_quantity'
+  | 'option_exercise_by'
 >;
 
 /** TH/s × units summed in hundredths, so 0.01 TH/s steps add up exactly. */
@@ -76,6 +79,9 @@ export function toPurchaseOrderDto({
       shippedQuantity: t.shipped_quantity,
       cancelledQuantity: t.cancelled_quantity,
       openQuantity: open,
+      optionQuantity: t.option_quantity,
+      exercisedQuantity: t.exercised_quantity,
+      optionExerciseBy: t.option_exercise_by,
     };
   };
   const lineDtos: OrderLineDto[] = lines.map((line) => ({

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DeepPartial, EntityManager, In } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { Clock } from '../common/clock';
 import { NotFoundError } from '../common/errors';
 import { Page, PageQueryDto, paginate } from '../common/pagination';
 import { PreparedQueries } from '../database/prepared-queries';
@@ -41,6 +42,12 @@ export interface TrancheRow {
   /** Σ shipped units × the price each shipped at. */
   shipped_value_cents: number;
   hashrate_ths: number;
+  /** Option units still to be exercised as of today (0 once lapsed). */
+  option_quantity: number;
+  exercised_quantity: number;
+  option_exercise_by: string | null;
+  /** Option units neither exercised nor cancelled, lapsed or not. */
+  option_units: number;
 }
 
 export const openQuantity = (
@@ -73,7 +80,8 @@ export type NewLine = Pick<
 export type NewTranche = Pick<
   Tranche,
   'id' | 'lineId' | 'productModelId' | 'sequence' | 'shipDate' | 'quantity' | 'unitPriceCents'
->;
+> &
+  Partial<Pick<Tranche, 'optionQuantity' | 'optionExerciseBy'>>;
 
 /** What the checks of a draft need to know of a product model. */
 export interface ModelFacts {
@@ -146,8 +154,10 @@ export const EXTERNAL_REF_TABLES = {
 export type ExternalRefKind = keyof typeof EXTERNAL_REF_TABLES;
 
 /**
- * A draft's lines and tranches, from parallel arrays: $1 is the order, $2 its customer, $3…$15 the
- * rows. A tranche's contract (quantity, ship date and price at signing) is what it is booked with.
+ * A draft's lines and tranches, from parallel arrays: $1 is the order, $2 its customer, $3…$13 the
+ * rows, $14 and $15 the lines' prices per TH/s and TH/s, $16 and $17 the tranches' option units and
+ * exercise-by dates. A tranche's contract
+ * (quantity, ship date and price at signing) is what it is booked with.
  */
 const INSERT_LINES = `
   l AS (
@@ -158,18 +168,21 @@ const INSERT_LINES = `
         AS x(id, no, model, price, per_ths, ths)
   ), t AS (
     INSERT INTO tranche (id, purchase_order_id, customer_id, line_id, product_model_id, sequence, ship_date, quantity,
-                         unit_price_cents, contract_quantity, contract_ship_date, contract_unit_price_cents)
-    SELECT x.id, $1, $2, x.line, x.model, x.seq, x.ship, x.qty, x.price, x.qty, x.ship, x.price
-      FROM unnest($7::uuid[], $8::uuid[], $9::uuid[], $10::int[], $11::date[], $12::int[], $13::bigint[])
-        AS x(id, line, model, seq, ship, qty, price)
+                         unit_price_cents, contract_quantity, contract_ship_date, contract_unit_price_cents,
+                         option_quantity, option_exercise_by, option_units)
+    SELECT x.id, $1, $2, x.line, x.model, x.seq, x.ship, x.qty, x.price, x.qty, x.ship, x.price,
+           x.option, x.option_by, x.option
+      FROM unnest($7::uuid[], $8::uuid[], $9::uuid[], $10::int[], $11::date[], $12::int[], $13::bigint[],
+                  $16::int[], $17::date[])
+        AS x(id, line, model, seq, ship, qty, price, option, option_by)
   )`;
 
 const INSERT_DRAFT = `
   WITH o AS (
     INSERT INTO purchase_order (id, number, customer_id, signed_on, payment_terms_code, customer_reference, external_ref,
                                 opportunity_id, hashrate_tolerance_percent)
-    SELECT $1, 'PO-' || to_char($16::date, 'YYYY') || '-' || lpad(n::text, greatest(5, length(n::text)), '0'),
-           $2, $16, $17, $18, $19, $20, $21
+    SELECT $1, 'PO-' || to_char($18::date, 'YYYY') || '-' || lpad(n::text, greatest(5, length(n::text)), '0'),
+           $2, $18, $19, $20, $21, $22, $23
       FROM nextval('purchase_order_number_seq') AS n
     RETURNING number, created_at
   ), ${INSERT_LINES}
@@ -196,6 +209,8 @@ const linesParams = (
   tranches.map((t) => t.unitPriceCents),
   lines.map((l) => l.pricePerThsCents),
   lines.map((l) => l.unitHashrateThs),
+  tranches.map((t) => t.optionQuantity ?? 0),
+  tranches.map((t) => t.optionExerciseBy ?? null),
 ];
 
 /**
@@ -205,7 +220,10 @@ const linesParams = (
  */
 @Injectable()
 export class PurchaseOrderRepository {
-  constructor(private readonly prepared: PreparedQueries) {}
+  constructor(
+    private readonly prepared: PreparedQueries,
+    private readonly clock: Clock,
+  ) {}
 
   // ---- orders ----
 
@@ -302,11 +320,13 @@ export class PurchaseOrderRepository {
     return db.query(
       `SELECT t.id, t.purchase_order_id, t.line_id, t.product_model_id, t.sequence, t.ship_date, t.quantity,
               t.unit_price_cents, t.shipped_quantity, t.cancelled_quantity,
-              coalesce(s.shipped_value_cents, 0) AS shipped_value_cents, m.hashrate_ths::float8 AS hashrate_ths
+              coalesce(s.shipped_value_cents, 0) AS shipped_value_cents, m.hashrate_ths::float8 AS hashrate_ths,
+              CASE WHEN t.option_exercise_by >= $2::date THEN t.option_units ELSE 0 END AS option_quantity,
+              t.exercised_quantity, t.option_exercise_by, t.option_units
          FROM tranche t JOIN product_model m ON m.id = t.product_model_id
          LEFT JOIN tranche_segment s ON s.tranche_id = t.id AND s.valid_to IS NULL
         WHERE t.purchase_order_id = ANY($1::uuid[]) ORDER BY t.sequence`,
-      [orderIds],
+      [orderIds, this.clock.today()],
     );
   }
 

@@ -7,6 +7,7 @@ import { Clock } from '../common/clock';
 import {
   ConflictError,
   InvalidStateError,
+  NotFoundError,
   ReferenceNotFoundError,
   UnprocessableError,
   ValidationFailedError,
@@ -18,12 +19,14 @@ import { CustomerService } from '../customers/customer.service';
 import { OpportunityService } from '../customers/opportunities/opportunity.service';
 import { mulDivHalfUp } from './billing-schedule';
 import { AmendmentChange, TermsSnapshot } from './book.types';
-import { effectiveOn, OrderChangeService } from './order-change.service';
+import { businessDate, effectiveOn, OrderChangeService } from './order-change.service';
+import { OptionExercise } from './option-exercise.entity';
 import { assertTransition, orderRecords } from './order-status';
 import {
   AmendmentDto,
   AmendmentInput,
   CancelPurchaseOrderDto,
+  ExerciseOptionDto,
   InstalmentDto,
   OrderLineInputDto,
   PurchaseOrderDto,
@@ -107,13 +110,40 @@ function planLines(
       productModelId: line.productModelId,
       sequence: sequence++,
       shipDate: tranche.shipDate,
-      quantity: tranche.quantity,
       unitPriceCents: tranche.unitPrice
         ? parseMoney(tranche.unitPrice)
         : planned[index].unitPriceCents,
+      // An option tranche starts with no firm units: its units are options until exercised.
+      ...(tranche.optionExerciseBy
+        ? {
+            quantity: 0,
+            optionQuantity: tranche.quantity,
+            optionExerciseBy: tranche.optionExerciseBy,
+          }
+        : { quantity: tranche.quantity }),
     })),
   );
   return { lines: planned, tranches };
+}
+
+/** An option tranche's exercise-by date is on or after the signing date (else 422 DATE_OUT_OF_RANGE). */
+function assertOptionDates(signedOn: string, lines: OrderLineInputDto[]): void {
+  lines.forEach((line, l) =>
+    line.tranches.forEach((tranche, t) => {
+      if (tranche.optionExerciseBy && tranche.optionExerciseBy < signedOn) {
+        throw new UnprocessableError(
+          'DATE_OUT_OF_RANGE',
+          `optionExerciseBy ${tranche.optionExerciseBy} is before the signing date ${signedOn}`,
+          [
+            {
+              path: `lines[${l}].tranches[${t}].optionExerciseBy`,
+              message: 'must not be before signedOn',
+            },
+          ],
+        );
+      }
+    }),
+  );
 }
 
 /**
@@ -159,6 +189,7 @@ export class PurchaseOrderService {
     opportunityId: string | null = null,
   ): Promise<PurchaseOrderDto> {
     const models = await this.checkReferences(tx, input);
+    assertOptionDates(input.signedOn, input.lines);
     const { lines, tranches } = planLines(input.lines, models);
     const draft = {
       id: randomUUID(),
@@ -202,6 +233,13 @@ export class PurchaseOrderService {
         cancelled_quantity: 0,
         shipped_value_cents: 0,
         hashrate_ths: models.get(t.productModelId)!.hashrate_ths,
+        // As a read says it: none once the exercise-by date has passed.
+        option_quantity:
+          t.optionExerciseBy && t.optionExerciseBy >= this.clock.today()
+            ? (t.optionQuantity ?? 0)
+            : 0,
+        exercised_quantity: 0,
+        option_exercise_by: t.optionExerciseBy ?? null,
       })),
     });
     await this.audit.record(tx, {
@@ -353,6 +391,7 @@ export class PurchaseOrderService {
         hashrateTolerancePercent: pick('hashrateTolerancePercent')!,
       });
       if (body.lines) {
+        assertOptionDates(pick('signedOn')!, body.lines);
         const { lines, tranches } = planLines(body.lines, models);
         await this.orders.replaceLines(tx, id, customerId, lines, tranches);
       } else if (body.customerId) {
@@ -536,7 +575,11 @@ export class PurchaseOrderService {
               ],
             );
           }
-          if (openQuantity(tranche) === 0) {
+          // Cancelling a tranche also ends its options: with options left it is never nothing.
+          if (
+            openQuantity(tranche) === 0 &&
+            (change.kind === 'price_change' || tranche.option_units === 0)
+          ) {
             throw new ConflictError(
               'NOTHING_OPEN',
               `changes[${index}]: tranche ${tranche.sequence} has no open units to ${change.kind === 'cancel' ? 'cancel' : 'reprice'}`,
@@ -554,13 +597,55 @@ export class PurchaseOrderService {
     return { book, added };
   }
 
+  /**
+   * Makes option units of a tranche firm from `exercisedOn`: billed as units added by an amendment.
+   * A tranche without options: 409 INVALID_STATE; past its exercise-by date: 409 OPTION_LAPSED;
+   * more than remain as of any date from then on: 409 OPTION_EXCEEDED (from the replay).
+   */
+  exercise(id: string, trancheId: string, body: ExerciseOptionDto): Promise<PurchaseOrderDto> {
+    return this.dataSource.transaction(async (tx) => {
+      const dated = businessDate(body.exercisedOn, 'exercisedOn');
+      const { order } = await this.changes.change(
+        tx,
+        id,
+        'exercise',
+        { dated },
+        async (current) => {
+          const tranche = (await this.orders.tranchesOf(tx, [id])).find((t) => t.id === trancheId);
+          if (!tranche) throw new NotFoundError('Tranche of this order', trancheId);
+          if (tranche.option_exercise_by === null) {
+            throw new InvalidStateError(`Tranche ${tranche.sequence} has no option units`);
+          }
+          if (body.exercisedOn > tranche.option_exercise_by) {
+            throw new ConflictError(
+              'OPTION_LAPSED',
+              `The options of tranche ${tranche.sequence} lapsed at the end of ${tranche.option_exercise_by}`,
+            );
+          }
+          await this.orders.insert(tx, OptionExercise, {
+            purchaseOrderId: id,
+            customerId: current.customerId,
+            trancheId,
+            exercisedOn: body.exercisedOn,
+            quantity: body.quantity,
+          });
+          return { result: undefined, touches: [trancheId] };
+        },
+      );
+      return order;
+    });
+  }
+
   /** Cancels every open unit from `effectiveOn`. */
   cancel(id: string, body: CancelPurchaseOrderDto, ifMatch?: string): Promise<PurchaseOrderDto> {
     return this.dataSource.transaction(async (tx) => {
       const dated = effectiveOn(body.effectiveOn);
       const checks = { ifMatch, dated };
       const { order } = await this.changes.change(tx, id, 'cancel', checks, async () => {
-        const open = (await this.orders.tranchesOf(tx, [id])).filter((t) => openQuantity(t) > 0);
+        // Cancelling the order also ends the options it still has.
+        const open = (await this.orders.tranchesOf(tx, [id])).filter(
+          (t) => openQuantity(t) > 0 || t.option_units > 0,
+        );
         await this.orders.insertAmendment(tx, {
           id: randomUUID(),
           purchaseOrderId: id,

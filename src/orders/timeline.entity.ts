@@ -69,6 +69,10 @@ export class TrancheSegment {
 
   @Column(centsColumn())
   forfeitedCents: number;
+
+  /** Option units still to be exercised; readers count them up to the tranche's exercise-by date. */
+  @Column({ type: 'int', default: 0 })
+  optionUnits: number;
 }
 
 /**

@@ -17,6 +17,8 @@ interface TrancheRow {
   contract_ship_date: string;
   contract_unit_price_cents: number;
   added_by_amendment_id: string | null;
+  option_quantity: number;
+  option_exercise_by: string | null;
 }
 
 interface EventRow {
@@ -55,6 +57,10 @@ function toBookEvent(event: EventRow): BookEvent {
       return { kind: 'payment_reversal', id, on, paymentId: event.reversed_id! };
     case 'shipment_reversal':
       return { kind: 'shipment_reversal', id, on, shipmentId: event.reversed_id! };
+    case 'exercise': {
+      const [{ trancheId, quantity }] = event.items!;
+      return { kind: 'exercise', id, on, trancheId, quantity };
+    }
   }
 }
 
@@ -113,7 +119,7 @@ export class TimelineRepository {
     // One after the other: a transaction's queries share one connection.
     const tranches: TrancheRow[] = await tx.query(
       `SELECT id, sequence, product_model_id, contract_quantity, contract_ship_date, contract_unit_price_cents,
-              added_by_amendment_id
+              added_by_amendment_id, option_quantity, option_exercise_by
          FROM tranche WHERE purchase_order_id = $1 ORDER BY sequence`,
       [orderId],
     );
@@ -137,6 +143,10 @@ export class TimelineRepository {
        UNION ALL
        SELECT 'shipment_reversal', id, reversed_on, NULL, NULL, NULL, shipment_id, created_at
          FROM shipment_reversal WHERE purchase_order_id = $1
+       UNION ALL
+       SELECT 'exercise', id, exercised_on, NULL, jsonb_build_array(jsonb_build_object('trancheId', tranche_id, 'quantity', quantity)),
+              NULL, NULL, created_at
+         FROM option_exercise WHERE purchase_order_id = $1
        ORDER BY created_at, id`,
       [orderId],
     );
@@ -149,6 +159,10 @@ export class TimelineRepository {
           unitPriceCents: t.contract_unit_price_cents,
           quantity: t.contract_quantity,
           shipDate: t.contract_ship_date,
+          ...(t.option_quantity > 0 && {
+            optionQuantity: t.option_quantity,
+            optionExerciseBy: t.option_exercise_by,
+          }),
         })),
       events: events.map(toBookEvent),
       modelOf: new Map(tranches.map((t) => [t.id, t.product_model_id])),
@@ -175,13 +189,14 @@ export class TimelineRepository {
       push(
         `INSERT INTO tranche_segment (tranche_id, purchase_order_id, customer_id, product_model_id, valid_from, valid_to,
             ship_date, unit_price_cents, quantity, shipped_units, cancelled_units, open_units, cash_cents, pool_cents,
-            shipped_value_cents, shipped_cash_cents, forfeited_cents)
+            shipped_value_cents, shipped_cash_cents, forfeited_cents, option_units)
          SELECT t.tranche_id, $1, $2, t.model, t.valid_from, t.valid_to, t.ship_date, t.price, t.quantity, t.shipped,
-                t.cancelled, t.open, t.cash, t.pool, t.shipped_value, t.shipped_cash, t.forfeited
+                t.cancelled, t.open, t.cash, t.pool, t.shipped_value, t.shipped_cash, t.forfeited, t.option
            FROM unnest($3::uuid[], $4::uuid[], $5::date[], $6::date[], $7::date[], $8::bigint[], $9::int[], $10::int[],
-                       $11::int[], $12::int[], $13::bigint[], $14::bigint[], $15::bigint[], $16::bigint[], $17::bigint[])
+                       $11::int[], $12::int[], $13::bigint[], $14::bigint[], $15::bigint[], $16::bigint[], $17::bigint[],
+                       $18::int[])
              AS t(tranche_id, model, valid_from, valid_to, ship_date, price, quantity, shipped, cancelled, open, cash,
-                  pool, shipped_value, shipped_cash, forfeited)`,
+                  pool, shipped_value, shipped_cash, forfeited, option)`,
         [
           order.id,
           order.customerId,
@@ -200,15 +215,16 @@ export class TimelineRepository {
           segments.map((s) => s.shippedValueCents),
           segments.map((s) => s.shippedCashCents),
           segments.map((s) => s.forfeitedCents),
+          segments.map((s) => s.optionUnits),
         ],
       );
       this.writeRollups(push, order, segments, modelOf);
       const current = segments.filter((s) => s.to === null);
       push(
         `UPDATE tranche SET quantity = c.quantity, shipped_quantity = c.shipped, cancelled_quantity = c.cancelled,
-                ship_date = c.ship_date, unit_price_cents = c.price
-           FROM unnest($1::uuid[], $2::int[], $3::int[], $4::int[], $5::date[], $6::bigint[])
-             AS c(id, quantity, shipped, cancelled, ship_date, price)
+                ship_date = c.ship_date, unit_price_cents = c.price, option_units = c.option, exercised_quantity = c.exercised
+           FROM unnest($1::uuid[], $2::int[], $3::int[], $4::int[], $5::date[], $6::bigint[], $7::int[], $8::int[])
+             AS c(id, quantity, shipped, cancelled, ship_date, price, option, exercised)
           WHERE tranche.id = c.id`,
         [
           current.map((s) => s.trancheId),
@@ -217,6 +233,8 @@ export class TimelineRepository {
           current.map((s) => s.cancelledUnits),
           current.map((s) => s.shipDate),
           current.map((s) => s.unitPriceCents),
+          current.map((s) => s.optionUnits),
+          current.map((s) => s.exercisedUnits),
         ],
       );
     }

@@ -19,7 +19,11 @@ import { Customer } from '../customers/customer.entity';
 @Index('tranche_line_id_idx', ['lineId'])
 @Index('tranche_product_model_id_idx', ['productModelId'])
 @Index('tranche_customer_id_idx', ['customerId'])
-@Check('tranche_quantity_check', 'quantity >= 1')
+@Check('tranche_quantity_check', 'quantity >= 1 OR option_quantity >= 1')
+@Check(
+  'tranche_option_check',
+  'option_quantity >= 0 AND exercised_quantity BETWEEN 0 AND option_quantity AND (option_quantity = 0) = (option_exercise_by IS NULL)',
+)
 @Check(
   'tranche_progress_check',
   'shipped_quantity >= 0 AND cancelled_quantity >= 0 AND shipped_quantity + cancelled_quantity <= quantity',
@@ -76,6 +80,25 @@ export class Tranche {
    */
   @Column(centsColumn())
   contractUnitPriceCents: number;
+
+  /** Option units offered at signing (0: none); firm only once exercised. */
+  @Column({ type: 'int', default: 0 })
+  optionQuantity: number;
+
+  /** The last date its option units may be exercised; null without options. */
+  @Column({ type: 'date', nullable: true })
+  optionExerciseBy: string | null;
+
+  /** Option units exercised so far (counted in `quantity`), as the replay last wrote it. */
+  @Column({ type: 'int', default: 0 })
+  exercisedQuantity: number;
+
+  /**
+   * Option units neither exercised nor ended by a cancellation, as the replay last wrote it; they
+   * lapse at the end of optionExerciseBy.
+   */
+  @Column({ type: 'int', default: 0 })
+  optionUnits: number;
 
   /** Null for tranches of the original contract; the amendment that added it otherwise. */
   @Column({ type: 'uuid', nullable: true })

@@ -159,3 +159,60 @@ export function backlogQuery(
     values,
   };
 }
+
+export interface BacklogOptionRow {
+  key: string | null;
+  label: string | null;
+  is_total: boolean;
+  option_quantity: number;
+  option_value_cents: number;
+}
+
+/**
+ * The option units that may still be exercised at the end of asOf (neither exercised, cancelled
+ * nor lapsed: asOf is on or before the exercise-by date), valued at their tranches' prices; with
+ * the groups of backlogQuery and its parameters. They are no part of the open units.
+ */
+export function backlogOptionsQuery(
+  groupBy: BacklogGroup | undefined,
+  filters: ReportFilters,
+): { text: string; values: unknown[] } {
+  const group = groupBy
+    ? GROUPS[groupBy]
+    : { key: 'NULL::text', needsCustomer: false, label: 'NULL::text', join: '' };
+  const customerJoin =
+    group.needsCustomer || filters.segment || filters.region
+      ? 'JOIN customer c ON c.id = s.customer_id'
+      : '';
+  return {
+    text: `
+      WITH a AS (
+        SELECT ${group.key} AS key, GROUPING(${group.key}) = 1 AS is_total,
+               sum(s.option_units)::bigint AS option_quantity,
+               sum(s.option_units * s.unit_price_cents)::bigint AS option_value_cents
+          FROM tranche_segment s
+          JOIN tranche t ON t.id = s.tranche_id
+          ${customerJoin}
+         WHERE ${inForce('s', filters.current)}
+           AND s.option_units > 0
+           AND t.option_exercise_by >= $1::date
+           AND ($2::uuid IS NULL OR s.customer_id = $2::uuid)
+           ${filters.segment ? 'AND c.segment = $3::text' : 'AND $3::text IS NULL'}
+           ${filters.region ? 'AND c.region = $4::text' : 'AND $4::text IS NULL'}
+           AND ($5::uuid IS NULL OR s.product_model_id = $5::uuid)
+         GROUP BY GROUPING SETS ((${group.key}), ())
+      )
+      SELECT a.key::text AS key, ${group.label} AS label, a.is_total,
+             coalesce(a.option_quantity, 0) AS option_quantity,
+             coalesce(a.option_value_cents, 0) AS option_value_cents
+        FROM a ${group.join}
+       ORDER BY a.is_total DESC, a.key`,
+    values: [
+      filters.asOf,
+      filters.customerId ?? null,
+      filters.segment ?? null,
+      filters.region ?? null,
+      filters.productModelId ?? null,
+    ],
+  };
+}

@@ -51,6 +51,12 @@ export class RevenueFiguresDto {
   shippedQuantity: number;
   @ApiProperty({ type: 'integer' })
   forecastQuantity: number;
+  /**
+   * Option units that may still be exercised as of asOf, by their ship dates, at their prices;
+   * not part of totalRevenue.
+   */
+  @ApiProperty({ type: 'string', example: '0.00' })
+  optionRevenue: string;
 }
 
 export class RevenueGroupDto extends RevenueFiguresDto {

@@ -56,6 +56,8 @@ export interface RevenueRow {
   forecast: number;
   shipped_quantity: number;
   forecast_quantity: number;
+  /** Option units that may still be exercised at asOf, by ship date, at their price. */
+  option_revenue: number;
 }
 
 /**
@@ -115,6 +117,15 @@ export function revenueQuery(
            AND (s.ship_date <= $1::date OR (s.ship_date >= $2::date AND s.ship_date < $3::date))
            AND ${filtersOn('s')}
          ${perDayOf('s.ship_date', 's')}
+        UNION ALL
+        SELECT s.ship_date, 'option', ${sum('s.option_units')},
+               ${sum('s.option_units * s.unit_price_cents')}${idsOf('s')}
+          FROM tranche_segment s
+          JOIN tranche t ON t.id = s.tranche_id
+         WHERE ${inForce('s', filters.current)} AND s.option_units > 0 AND t.option_exercise_by >= $1::date
+           AND s.ship_date >= $2::date AND s.ship_date < $3::date
+           AND ${filtersOn('s')}
+         ${perDayOf('s.ship_date', 's')}
       ), placed AS (
         SELECT CASE WHEN kind = 'overdue' THEN NULL ELSE date_trunc($4, on_date)::date END AS period_start, flows.*
           FROM flows
@@ -126,7 +137,8 @@ export function revenueQuery(
              coalesce(sum(p.cents) FILTER (WHERE p.kind = 'forfeited'), 0)::bigint AS forfeited,
              coalesce(sum(p.cents) FILTER (WHERE p.kind IN ('forecast', 'overdue')), 0)::bigint AS forecast,
              coalesce(sum(p.units) FILTER (WHERE p.kind = 'recognized'), 0)::bigint AS shipped_quantity,
-             coalesce(sum(p.units) FILTER (WHERE p.kind IN ('forecast', 'overdue')), 0)::bigint AS forecast_quantity
+             coalesce(sum(p.units) FILTER (WHERE p.kind IN ('forecast', 'overdue')), 0)::bigint AS forecast_quantity,
+             coalesce(sum(p.cents) FILTER (WHERE p.kind = 'option'), 0)::bigint AS option_revenue
         FROM placed p
         ${groupJoins(needs, 'p')}
        WHERE true

@@ -31,6 +31,7 @@ interface Figures {
   forecast: number;
   shipped: number;
   forecastUnits: number;
+  option: number;
 }
 
 const zero = (): Figures => ({
@@ -40,6 +41,7 @@ const zero = (): Figures => ({
   forecast: 0,
   shipped: 0,
   forecastUnits: 0,
+  option: 0,
 });
 
 const toFigures = (f: Figures): RevenueFiguresDto => ({
@@ -50,6 +52,7 @@ const toFigures = (f: Figures): RevenueFiguresDto => ({
   totalRevenue: formatMoney(f.recognized + f.forfeited + f.forecast),
   shippedQuantity: f.shipped,
   forecastQuantity: f.forecastUnits,
+  optionRevenue: formatMoney(f.option),
 });
 
 @Injectable()
@@ -89,6 +92,8 @@ export class ForecastService {
       target.trueUp += row.true_up;
       target.forfeited += row.forfeited;
       target.shipped += row.shipped_quantity;
+      // Options are never planned: on either basis they stand by their ship dates.
+      target.option += row.option_revenue;
       if (withForecast) {
         target.forecast += row.forecast;
         target.forecastUnits += row.forecast_quantity;
@@ -142,6 +147,7 @@ export class ForecastService {
       grand.forecast += f.forecast;
       grand.shipped += f.shipped;
       grand.forecastUnits += f.forecastUnits;
+      grand.option += f.option;
     }
     return {
       asOf,

@@ -98,6 +98,13 @@ export class BacklogFiguresDto {
   /** Σ W ÷ 10^6, 2 dp. */
   powerMw: number;
   orderCount: number;
+  /**
+   * Option units that may still be exercised at asOf (not exercised, cancelled or lapsed); not
+   * part of openQuantity.
+   */
+  optionQuantity: number;
+  /** Money: the option units at their prices. */
+  optionValue: string;
 }
 
 export class BacklogGroupDto extends BacklogFiguresDto {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ReadDatabase } from '../database/read-database';
 import { Clock } from '../common/clock';
 import { formatMoney } from '../common/money';
-import { backlogQuery, BacklogRow } from './backlog.queries';
+import { backlogOptionsQuery, BacklogOptionRow, backlogQuery, BacklogRow } from './backlog.queries';
 import { BalanceRow, contractBalancesQuery } from './contract-balances.queries';
 import { AgingRow, receivablesAgingQuery } from './receivables-aging.queries';
 import {
@@ -53,6 +53,7 @@ export class ReportsService {
     const at = this.asOf(query);
     const { text, values } = backlogQuery(query.groupBy, { ...query, ...at });
     const rows = (await this.db.for(query.consistency).query(text, values)) as BacklogRow[];
+    const optionRows = await this.backlogOptions(query, at, rows);
     return {
       asOf: at.asOf,
       ...totalsAndGroups(rows, !!query.groupBy, (row) => ({
@@ -62,8 +63,53 @@ export class ReportsService {
         hashrateEhs: Number(row.hashrate_ehs),
         powerMw: Number(row.power_mw),
         orderCount: row.order_count,
+        optionQuantity: optionRows.get(row.is_total ? null : row.key)?.option_quantity ?? 0,
+        optionValue: formatMoney(
+          optionRows.get(row.is_total ? null : row.key)?.option_value_cents ?? 0,
+        ),
       })),
     };
+  }
+
+  /**
+   * The option figures of the backlog by group key (null: the totals). A group with options and
+   * nothing open joins `rows` as a group of zeros, in key order.
+   */
+  private async backlogOptions(
+    query: BacklogQueryDto,
+    at: { asOf: string; current: boolean },
+    rows: BacklogRow[],
+  ): Promise<Map<string | null, BacklogOptionRow>> {
+    const { text, values } = backlogOptionsQuery(query.groupBy, { ...query, ...at });
+    const found = (await this.db.for(query.consistency).query(text, values)) as BacklogOptionRow[];
+    const byKey = new Map(found.map((r) => [r.is_total ? null : r.key, r]));
+    const known = new Set(rows.filter((r) => !r.is_total).map((r) => r.key));
+    const added = found.filter((r) => !r.is_total && !known.has(r.key));
+    if (added.length > 0) {
+      rows.push(
+        ...added.map((r) => ({
+          key: r.key,
+          label: r.label,
+          is_total: false,
+          open_quantity: 0,
+          open_value_cents: 0,
+          hashrate_ths: '0.00',
+          hashrate_ehs: '0.0000',
+          power_mw: '0.00',
+          order_count: 0,
+        })),
+      );
+      rows.sort((a, b) =>
+        a.is_total !== b.is_total
+          ? Number(b.is_total) - Number(a.is_total)
+          : (a.key ?? '') < (b.key ?? '')
+            ? -1
+            : (a.key ?? '') > (b.key ?? '')
+              ? 1
+              : 0,
+      );
+    }
+    return byKey;
   }
 
   async contractBalances(query: ContractBalancesQueryDto): Promise<ContractBalancesReportDto> {

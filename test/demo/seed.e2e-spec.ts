@@ -106,6 +106,31 @@ describe('demo data', () => {
     expect(late.future).toBe(0);
   });
 
+  it('has one order with 600 option units, 200 of them exercised and billed', async () => {
+    const [{ id }] = await t.sql<{ id: string }>(
+      `SELECT DISTINCT purchase_order_id AS id FROM tranche WHERE option_quantity > 0`,
+    );
+    const res = await t
+      .http()
+      .get(`/api/v1/purchase-orders/${id}`)
+      .set('X-API-Key', t.adminKey)
+      .expect(200);
+    expect(res.body.status).toBe('confirmed');
+    const option = res.body.lines[0].tranches[2];
+    expect(option).toMatchObject({
+      quantity: 200,
+      openQuantity: 200,
+      exercisedQuantity: 200,
+      optionQuantity: 400,
+    });
+    const instalments = await t.sql<{ key: string }>(
+      `SELECT key FROM instalment WHERE purchase_order_id = $1 AND tranche_id = $2`,
+      [id, option.id],
+    );
+    // The exercised units' own deposit and milestone (PT-30).
+    expect(instalments.map((i) => i.key.split(':')[0]).sort()).toEqual(['deposit', 'milestone']);
+  });
+
   it("has Core Scientific's public order, shipped and paid as published", async () => {
     const [core] = await t.sql<{ id: string }>(
       `SELECT id FROM customer WHERE name = 'Core Scientific' AND segment = 'public_miner' AND country = 'US'`,

@@ -74,6 +74,9 @@ describe('the worked example of the business rules', () => {
       hashrateEhs: 0.54,
       powerMw: 20.52,
       orderCount: 1,
+      // No option units on this order.
+      optionQuantity: 0,
+      optionValue: '0.00',
     });
     const balances = await f.report('contract-balances', { asOf: '2021-02-28' });
     expect(balances.totals).toEqual({

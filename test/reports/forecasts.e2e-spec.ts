@@ -77,6 +77,7 @@ describe('revenue and cash forecasts, computed by hand', () => {
       totalRevenue: '258000.00',
       shippedQuantity: 100,
       forecastQuantity: 120,
+      optionRevenue: '0.00',
     });
     expect(report.overdue).toEqual({ quantity: 0, value: '0.00' });
   });

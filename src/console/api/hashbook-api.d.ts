@@ -794,6 +794,28 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/purchase-orders/{id}/tranches/{trancheId}/exercise': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Exercises option units of a tranche:
+     * @description Exercises option units of a tranche: up to the units that remain become firm units from
+     *     `exercisedOn`, billed as units added by an amendment (their own deposit and milestones).
+     *     Returns the order.
+     */
+    post: operations['purchaseOrder_exercise'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/purchase-orders/{id}/cancel': {
     parameters: {
       query?: never;
@@ -1439,7 +1461,8 @@ export interface paths {
      *     `externalRef,customerExternalRef,signedOn,paymentTermsCode,sku,unitPrice,shipDate,quantity`
      *     (one row per tranche; rows sharing externalRef form one order, rows of an order sharing sku and
      *     unitPrice one line; empty unitPrice = list price, empty paymentTermsCode = the customer's
-     *     default), or a JSON array of purchase-order bodies, each with `externalRef`. Any bad row: 422
+     *     default; an optional last column `optionExerciseBy` makes the row's units option units
+     *     exercisable until that date), or a JSON array of purchase-order bodies, each with `externalRef`. Any bad row: 422
      *     `IMPORT_INVALID` with `errors: [{row, path, message}]` and nothing written. `dryRun=true`
      *     validates only (200 with a summary); `confirm=true` confirms every order too. At most 1,000
      *     orders per request.
@@ -1560,6 +1583,7 @@ export interface components {
       | 'purchase_order.cancelled'
       | 'purchase_order.completed'
       | 'purchase_order.deleted'
+      | 'purchase_order.option_exercised'
       | 'shipment.created'
       | 'shipment.reversed'
       | 'payment.received'
@@ -2270,6 +2294,13 @@ export interface components {
        * @example 3060.00
        */
       unitPrice?: string;
+      /**
+       * Format: date
+       * @description Makes the tranche an option: its `quantity` units are option units the customer may firm up
+       *     (exercise) until the end of this date, on or after the signing date; they lapse after it.
+       * @example 2021-03-20
+       */
+      optionExerciseBy?: string;
     };
     OrderLineInputDto: {
       /** Format: uuid */
@@ -2330,6 +2361,21 @@ export interface components {
        * @description quantity − shipped − cancelled.
        */
       openQuantity: number;
+      /**
+       * Format: int64
+       * @description Option units that may still be exercised as of today (0 once lapsed or cancelled).
+       */
+      optionQuantity: number;
+      /**
+       * Format: int64
+       * @description Option units exercised so far (counted in `quantity`).
+       */
+      exercisedQuantity: number;
+      /**
+       * Format: date
+       * @description The last date its options may be exercised; null for a tranche without options.
+       */
+      optionExerciseBy: string | null;
       /** Format: uuid */
       id: string;
     };
@@ -2498,6 +2544,16 @@ export interface components {
       changes: Record<string, never>[];
       /** Format: date-time */
       createdAt: string;
+    };
+    ExerciseOptionDto: {
+      /**
+       * Format: date
+       * @description Between the signing date and today, and not after the tranche's optionExerciseBy.
+       * @example 2021-03-20
+       */
+      exercisedOn: string;
+      /** Format: int32 */
+      quantity: number;
     };
     CancelPurchaseOrderDto: {
       /**
@@ -2710,6 +2766,13 @@ export interface components {
       /** @description Σ W ÷ 10^6, 2 dp. */
       powerMw: number;
       orderCount: number;
+      /**
+       * @description Option units that may still be exercised at asOf (not exercised, cancelled or lapsed); not
+       *     part of openQuantity.
+       */
+      optionQuantity: number;
+      /** @description Money: the option units at their prices. */
+      optionValue: string;
     };
     BacklogGroupDto: {
       openQuantity: number;
@@ -2721,6 +2784,13 @@ export interface components {
       /** @description Σ W ÷ 10^6, 2 dp. */
       powerMw: number;
       orderCount: number;
+      /**
+       * @description Option units that may still be exercised at asOf (not exercised, cancelled or lapsed); not
+       *     part of openQuantity.
+       */
+      optionQuantity: number;
+      /** @description Money: the option units at their prices. */
+      optionValue: string;
       key: string;
       label: string;
     };
@@ -3086,6 +3156,12 @@ export interface components {
       shippedQuantity: number;
       /** Format: int64 */
       forecastQuantity: number;
+      /**
+       * @description Option units that may still be exercised as of asOf, by their ship dates, at their prices;
+       *     not part of totalRevenue.
+       * @example 0.00
+       */
+      optionRevenue: string;
       key: string;
       label: string;
     };
@@ -3110,6 +3186,12 @@ export interface components {
       shippedQuantity: number;
       /** Format: int64 */
       forecastQuantity: number;
+      /**
+       * @description Option units that may still be exercised as of asOf, by their ship dates, at their prices;
+       *     not part of totalRevenue.
+       * @example 0.00
+       */
+      optionRevenue: string;
       /** @description YYYY-MM or YYYY-Qn. */
       period: string;
       groups?: components['schemas']['RevenueGroupDto'][];
@@ -3135,6 +3217,12 @@ export interface components {
       shippedQuantity: number;
       /** Format: int64 */
       forecastQuantity: number;
+      /**
+       * @description Option units that may still be exercised as of asOf, by their ship dates, at their prices;
+       *     not part of totalRevenue.
+       * @example 0.00
+       */
+      optionRevenue: string;
     };
     QuantityValueDto: {
       /** Format: int64 */
@@ -3453,6 +3541,7 @@ export interface components {
         | 'purchase_order.cancelled'
         | 'purchase_order.completed'
         | 'purchase_order.deleted'
+        | 'purchase_order.option_exercised'
         | 'shipment.created'
         | 'shipment.reversed'
         | 'payment.received'
@@ -3507,6 +3596,7 @@ export interface components {
         | 'purchase_order.cancelled'
         | 'purchase_order.completed'
         | 'purchase_order.deleted'
+        | 'purchase_order.option_exercised'
         | 'shipment.created'
         | 'shipment.reversed'
         | 'payment.received'
@@ -10623,6 +10713,162 @@ export interface operations {
       };
     };
   };
+  purchaseOrder_exercise: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        trancheId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ExerciseOptionDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PurchaseOrderDto'];
+        };
+      };
+      /** @description Invalid request (validation errors carry field paths) */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller's role may not do this, or a session's write came without its X-CSRF-Token */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description NOT_FOUND: no such order, or the tranche is not on it */
+      404: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description INVALID_STATE (the order is not confirmed, or the tranche has no options), OPTION_EXCEEDED (more than the option units that remain), OPTION_LAPSED (after the exercise-by date) */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over the limit: 1 MB of JSON, 50 MB on the import routes (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON (the import routes also take text/csv): UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description DATE_OUT_OF_RANGE: before signing or after today */
+      422: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited; at sign-in, too many failed attempts for the email (TOO_MANY_ATTEMPTS) */
+      429: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected failure; it has been logged and the answer says nothing more (INTERNAL_ERROR) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database cannot be reached (DATABASE_UNAVAILABLE); retry later, a write with the same Idempotency-Key */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   purchaseOrder_cancel: {
     parameters: {
       query?: never;
@@ -15662,6 +15908,7 @@ export const eventTypeValues: ReadonlyArray<
   'purchase_order.cancelled',
   'purchase_order.completed',
   'purchase_order.deleted',
+  'purchase_order.option_exercised',
   'shipment.created',
   'shipment.reversed',
   'payment.received',
@@ -15749,6 +15996,7 @@ export const createWebhookDtoEventsValues: ReadonlyArray<
   'purchase_order.cancelled',
   'purchase_order.completed',
   'purchase_order.deleted',
+  'purchase_order.option_exercised',
   'shipment.created',
   'shipment.reversed',
   'payment.received',
@@ -15774,6 +16022,7 @@ export const updateWebhookDtoEventsValues: ReadonlyArray<
   'purchase_order.cancelled',
   'purchase_order.completed',
   'purchase_order.deleted',
+  'purchase_order.option_exercised',
   'shipment.created',
   'shipment.reversed',
   'payment.received',

@@ -550,3 +550,66 @@ export function OrderActions({ order, sku }: { order: Order; sku: (id: string) =
     </Group>
   );
 }
+
+/** Exercises option units of one tranche: they become firm units from the date given. */
+export function ExerciseAction({
+  order,
+  tranche,
+  label,
+}: {
+  order: Order;
+  tranche: Schemas['TrancheDto'];
+  label: string;
+}) {
+  const [opened, { open, close }] = useDisclosure();
+  const refresh = useInvalidateBook();
+  const [exercisedOn, setExercisedOn] = useState<string | null>(today());
+  const [quantity, setQuantity] = useState<number | string>(tranche.optionQuantity);
+  const exercise = useMutation({
+    mutationFn: () =>
+      call(
+        api.POST('/api/v1/purchase-orders/{id}/tranches/{trancheId}/exercise', {
+          params: { path: { id: order.id, trancheId: tranche.id } },
+          body: { exercisedOn: exercisedOn ?? '', quantity: Number(quantity) },
+        }),
+      ),
+    onSuccess: refresh,
+  });
+  return (
+    <>
+      <Button size="compact-xs" variant="light" onClick={open} aria-label={`Exercise ${label}`}>
+        Exercise
+      </Button>
+      <ActionModal
+        title={`Exercise options of ${label}`}
+        opened={opened}
+        onClose={close}
+        mutation={exercise}
+        submitLabel="Exercise"
+      >
+        <Text size="sm">
+          {units(tranche.optionQuantity)} option units may be exercised until{' '}
+          {tranche.optionExerciseBy}. Exercised units are billed as added units: their own deposit
+          and milestones.
+        </Text>
+        <DateField
+          label="Exercised on"
+          value={exercisedOn}
+          onChange={setExercisedOn}
+          required
+          maxDate={today()}
+          error={fieldError(exercise.error, 'exercisedOn')}
+        />
+        <NumberInput
+          label="Units"
+          required
+          min={1}
+          allowDecimal={false}
+          value={quantity}
+          onChange={setQuantity}
+          error={fieldError(exercise.error, 'quantity')}
+        />
+      </ActionModal>
+    </>
+  );
+}

@@ -9,7 +9,7 @@ import { PageLoader } from '../common/page-loader';
 import { DataTable, PagedTable } from '../common/paged-table';
 import { ProblemAlert } from '../common/problem-alert';
 import { date, decimal, money, units, words } from '../format';
-import { OrderActions, ReverseAction } from './order-actions';
+import { ExerciseAction, OrderActions, ReverseAction } from './order-actions';
 import { StatusBadge } from './status-badge';
 
 type Order = Schemas['PurchaseOrderDto'];
@@ -46,6 +46,7 @@ export function OrderPage() {
     })),
   );
   const perThs = o.lines.some((line) => line.pricePerThs !== null);
+  const options = tranches.filter((t) => t.optionExerciseBy !== null);
   const trancheLabel = (trancheId: string | null) => {
     const t = tranches.find((x) => x.id === trancheId);
     return t ? `#${t.sequence} ${t.sku}` : '—';
@@ -116,6 +117,39 @@ export function OrderPage() {
           ]}
         />
       </Paper>
+
+      {options.length > 0 && (
+        <Paper withBorder radius="md" p="md">
+          <Title order={2} fz="lg" mb="xs">
+            Options
+          </Title>
+          <Text size="sm" c="dimmed" mb="xs">
+            Option units are no backlog and are not billed until exercised; those not exercised
+            lapse at the end of their exercise-by date.
+          </Text>
+          <DataTable<Tranche>
+            label="Options"
+            rows={options}
+            rowKey={(t) => t.id}
+            columns={[
+              { header: 'Tranche', cell: (t) => `#${t.sequence}` },
+              { header: 'Model', cell: (t) => <Badge variant="outline">{t.sku}</Badge> },
+              { header: 'Ship date', cell: (t) => date(t.shipDate) },
+              { header: 'Unit price', cell: (t) => money(t.unitPrice), numeric: true },
+              { header: 'Option units left', cell: (t) => units(t.optionQuantity), numeric: true },
+              { header: 'Exercised', cell: (t) => units(t.exercisedQuantity), numeric: true },
+              { header: 'Exercise by', cell: (t) => date(t.optionExerciseBy ?? '') },
+              {
+                header: 'Actions',
+                cell: (t) =>
+                  can('orders.write') && o.status === 'confirmed' && t.optionQuantity > 0 ? (
+                    <ExerciseAction order={o} tranche={t} label={`tranche #${t.sequence}`} />
+                  ) : null,
+              },
+            ]}
+          />
+        </Paper>
+      )}
 
       <Tabs defaultValue="billing" keepMounted={false}>
         <Tabs.List>

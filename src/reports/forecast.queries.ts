@@ -119,7 +119,7 @@ export function revenueQuery(
          ${perDayOf('s.ship_date', 's')}
         UNION ALL
         SELECT s.ship_date, 'option', ${sum('s.option_units')},
-               ${sum('s.option_units * s.unit_price_cents')}${idsOf('s')}
+               ${sum('s.option_units * s.unit_price_cents')}, 0${idsOf('s')}
           FROM tranche_segment s
           JOIN tranche t ON t.id = s.tranche_id
          WHERE ${inForce('s', filters.current)} AND s.option_units > 0 AND t.option_exercise_by >= $1::date

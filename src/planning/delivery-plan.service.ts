@@ -83,6 +83,8 @@ export interface PlanForecast {
 @Injectable()
 export class DeliveryPlanService {
   private readonly cache = new PlanCache(KEPT_TRANCHES);
+  /** The day the current plans kept are of. */
+  private keptDay: string | null = null;
 
   constructor(
     private readonly clock: Clock,
@@ -186,6 +188,11 @@ export class DeliveryPlanService {
     // day (and with it every expiry) plans afresh. Within a day the holds a plan places change only
     // by writes, and those bump the model's version.
     const today = this.clock.today();
+    if (today !== this.keptDay) {
+      // Yesterday's current plans will never be read again: their memory goes to today's.
+      this.cache.retain((kept) => !kept.startsWith('current ') || kept.endsWith(` on ${today}`));
+      this.keptDay = today;
+    }
     const key = asOf >= today ? `current ${asOf.slice(0, 7)} on ${today}` : `as of ${asOf}`;
     const kept = this.cache.get(key) ?? { models: new Map(), whole: null };
     const versions = await this.versions.versions(db, modelIds);

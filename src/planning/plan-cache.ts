@@ -174,6 +174,11 @@ export class PlanCache {
     }
   }
 
+  /** Drops the plans whose key fails `keep` (the current plans of a day gone by). */
+  retain(keep: (key: string) => boolean): void {
+    for (const key of [...this.plans.keys()]) if (!keep(key)) this.plans.delete(key);
+  }
+
   get size(): number {
     return this.plans.size;
   }

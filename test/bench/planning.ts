@@ -101,7 +101,7 @@ async function bench(url: string) {
               now() - ($2 - i) * interval '2 hours'
          FROM generate_series(1, $2::int) AS i,
               (SELECT array_agg(id ORDER BY sku) AS ids FROM product_model WHERE sku LIKE 'PLAN-%') m,
-              (SELECT array_agg(id ORDER BY name) AS ids FROM customer WHERE name LIKE 'Bench customer %') c`,
+              (SELECT array_agg(DISTINCT customer_id) AS ids FROM purchase_order) c`,
       [asOf, HOLDS],
     );
     const ids = (await tx.query(`SELECT id FROM product_model`)) as { id: string }[];
@@ -191,7 +191,7 @@ async function bench(url: string) {
       }
       const [row] = (await tx.query(
         `INSERT INTO hold (product_model_id, customer_id, quantity, expires_on)
-         SELECT $1, (SELECT id FROM customer WHERE name LIKE 'Bench customer %' LIMIT 1), 500, $2
+         SELECT $1, (SELECT customer_id FROM purchase_order LIMIT 1), 500, $2
          RETURNING id, (SELECT product_model_id FROM hold WHERE id = $3) AS released_model`,
         [touched, addDays(asOf, 14), lastHold],
       )) as { id: string; released_model: string | null }[];

@@ -446,6 +446,26 @@ describe('holds', () => {
     expect(page.body.nextCursor).toEqual(expect.any(String));
   });
 
+  it('a plan as of a past day places the holds active at the end of that day', async () => {
+    const { model, customerId } = await bookWithSpare();
+    const h = await created({ productModelId: model, customerId, quantity: 100, expiresOn: TODAY });
+    expect((await release(h.id)).status).toBe(204);
+    // Created on the 2nd, released on the 12th (UTC, the business time zone here).
+    await t.sql(`UPDATE hold SET created_at = $2, released_at = $3 WHERE id = $1`, [
+      h.id,
+      `${d(0, 2)}T12:00:00Z`,
+      `${d(0, 12)}T09:00:00Z`,
+    ]);
+    const listed = async (asOf: string) =>
+      (await planHolds({ productModelId: model, asOf })).map((x) => x.holdId);
+    expect(await listed(d(0, 1))).toEqual([]);
+    expect(await listed(d(0, 2))).toEqual([h.id]);
+    expect(await listed(d(0, 11))).toEqual([h.id]);
+    expect(await listed(d(0, 12))).toEqual([]);
+    expect((await availability(model, 100, { asOf: d(0, 11) })).earliestCompletionMonth).toBe(m(3));
+    expect((await availability(model, 100, { asOf: d(0, 12) })).earliestCompletionMonth).toBe(m(2));
+  });
+
   it('every instance reads a hold change at once', async () => {
     const { model, customerId } = await bookWithSpare();
     // Both instances keep the plan without the hold.

@@ -2,7 +2,14 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { IsDateOnly } from '../../common/dates';
-import { DATE_LENGTH, INSTANT_MAX, NAME_MAX, QUANTITY_MAX, REASON_MAX } from '../../common/limits';
+import {
+  DATE_LENGTH,
+  INSTANT_MAX,
+  NAME_MAX,
+  QUANTITY_MAX,
+  REASON_MAX,
+  UUID_LENGTH,
+} from '../../common/limits';
 import { PageQueryDto } from '../../common/pagination';
 import { IsId } from '../../common/validation';
 import { MonthUnitsDto } from '../delivery-plan.dto';
@@ -95,7 +102,7 @@ export class HoldDto {
   convertedAt: string | null;
 
   /** The order it was converted into. */
-  @ApiProperty({ type: 'string', format: 'uuid', nullable: true })
+  @ApiProperty({ type: 'string', format: 'uuid', maxLength: UUID_LENGTH, nullable: true })
   purchaseOrderId: string | null;
 }
 

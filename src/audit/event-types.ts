@@ -21,6 +21,9 @@ export const EVENT_TYPES = [
   'payment.reversed',
   'refund.paid',
   'capacity.updated',
+  'hold.created',
+  'hold.released',
+  'hold.converted',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

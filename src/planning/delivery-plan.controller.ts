@@ -8,6 +8,8 @@ import {
   DeliveryPlanQueryDto,
 } from './delivery-plan.dto';
 import { DeliveryPlanService } from './delivery-plan.service';
+import { ApiPage, Page } from '../common/pagination';
+import { PlanHoldDto, PlanHoldQueryDto } from './holds/hold.dto';
 
 @ApiTags('planning')
 @Controller('delivery-plan')
@@ -23,6 +25,17 @@ export class DeliveryPlanController {
   @AnyRole()
   tranches(@Query() query: DeliveryPlanQueryDto): Promise<DeliveryPlanPageDto> {
     return this.plans.tranches(query);
+  }
+
+  /**
+   * The active holds, oldest first, each with the months its units are built in after every firm
+   * tranche of its model and the units no capacity is left for.
+   */
+  @Get('holds')
+  @AnyRole()
+  @ApiPage(PlanHoldDto)
+  holds(@Query() query: PlanHoldQueryDto): Promise<Page<PlanHoldDto>> {
+    return this.plans.holds(query);
   }
 }
 

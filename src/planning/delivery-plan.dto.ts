@@ -114,6 +114,11 @@ export class AvailabilityQueryDto extends ConsistencyQueryDto {
   @IsOptional()
   @IsDateOnly({ optional: true })
   asOf?: string;
+
+  /** A hold left out of the answer: the quote that owns it asking again. */
+  @IsOptional()
+  @IsId()
+  ignoreHoldId?: string;
 }
 
 export class AvailabilityDto {
@@ -128,6 +133,10 @@ export class AvailabilityDto {
   /** YYYY-MM: the month by which the units could all be built from spare capacity; null if it runs out. */
   @ApiProperty({ type: 'string', nullable: true, example: '2026-07' })
   earliestCompletionMonth: string | null;
+
+  /** Units of active holds of the model the answer comes after (all but `ignoreHoldId`'s). */
+  @ApiProperty({ type: 'integer', minimum: 0 })
+  heldUnits: number;
 
   /** The spare units it would take, month by month from the planning start. */
   months: MonthUnitsDto[];

@@ -3,10 +3,9 @@ import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { Consistency, ReadDatabase } from '../database/read-database';
 import { ReferenceNotFoundError, ValidationFailedError } from '../common/errors';
-import { Page } from '../common/pagination';
+import { decodeCursor, encodeCursor, Page } from '../common/pagination';
 import {
   allocate,
-  availability,
   CapacityRow,
   comparePlanOrder,
   deliveryMonths,
@@ -30,6 +29,9 @@ import {
   staleModels,
 } from './plan-cache';
 import { PlanVersionRepository } from './plan-version.repository';
+import { availabilityAfterHolds, placeHolds } from './holds/hold-placement';
+import { PlanHoldDto, PlanHoldQueryDto, toPlanHoldDto } from './holds/hold.dto';
+import { HoldRepository, PlanHoldRow } from './holds/hold.repository';
 import {
   capacityFrom,
   currentOpenTranches,
@@ -81,11 +83,14 @@ export interface PlanForecast {
 @Injectable()
 export class DeliveryPlanService {
   private readonly cache = new PlanCache(KEPT_TRANCHES);
+  /** The day the current plans kept are of. */
+  private keptDay: string | null = null;
 
   constructor(
     private readonly clock: Clock,
     private readonly versions: PlanVersionRepository,
     private readonly readDatabase: ReadDatabase,
+    private readonly holdRows: HoldRepository,
   ) {}
 
   /**
@@ -179,33 +184,60 @@ export class DeliveryPlanService {
     asOf: string,
     modelIds: string[] | null,
   ): Promise<{ kept: KeptPlans; ids: string[] }> {
-    const key = asOf >= this.clock.today() ? `current ${asOf.slice(0, 7)}` : `as of ${asOf}`;
+    // Holds count until the end of their expiry date, so the current plan is kept per day: a new
+    // day (and with it every expiry) plans afresh. Within a day the holds a plan places change only
+    // by writes, and those bump the model's version.
+    const today = this.clock.today();
+    if (today !== this.keptDay) {
+      // Yesterday's current plans will never be read again: their memory goes to today's.
+      this.cache.retain((kept) => !kept.startsWith('current ') || kept.endsWith(` on ${today}`));
+      this.keptDay = today;
+    }
+    const key = asOf >= today ? `current ${asOf.slice(0, 7)} on ${today}` : `as of ${asOf}`;
     const kept = this.cache.get(key) ?? { models: new Map(), whole: null };
     const versions = await this.versions.versions(db, modelIds);
     const stale = staleModels(kept, versions);
-    const planned = stale.length > 0 ? await this.planModels(db, asOf, stale, versions) : new Map();
+    const planned =
+      stale.length > 0 ? await this.planModels(db, asOf, today, stale, versions) : new Map();
     const next = keepPlans(kept, versions, planned, modelIds === null);
     if (next !== kept) this.cache.set(key, next);
     return { kept: next, ids: [...versions.keys()] };
   }
 
-  /** Reads and plans these models whole, each at the version read in the same snapshot. */
+  /**
+   * Reads and plans these models whole, each at the version read in the same snapshot: the firm
+   * tranches first, then the holds active on `today` (before today: at the end of `asOf`) in the
+   * spare capacity they leave, oldest first.
+   */
   private async planModels(
     db: EntityManager,
     asOf: string,
+    today: string,
     modelIds: string[],
     versions: Map<string, number>,
   ): Promise<Map<string, ModelPlan>> {
     const { tranches, capacity } = await this.readPlanInputs(db, asOf, modelIds);
-    const inputs = new Map<string, { tranches: PlanTrancheRow[]; capacity: CapacityRow[] }>();
-    for (const id of modelIds) inputs.set(id, { tranches: [], capacity: [] });
+    const holds = await this.holdRows.activeHolds(db, asOf, today, modelIds);
+    const inputs = new Map<
+      string,
+      { tranches: PlanTrancheRow[]; capacity: CapacityRow[]; holds: PlanHoldRow[] }
+    >();
+    for (const id of modelIds) inputs.set(id, { tranches: [], capacity: [], holds: [] });
     for (const row of tranches) inputs.get(row.productModelId)!.tranches.push(row);
     for (const row of capacity) inputs.get(row.productModelId)!.capacity.push(row);
+    for (const row of holds) inputs.get(row.productModelId)?.holds.push(row);
     const startMonth = asOf.slice(0, 7);
     const plans = new Map<string, ModelPlan>();
-    for (const [id, input] of inputs) {
+    for (const [id, { holds: rows, ...input }] of inputs) {
       const allocation = allocate({ startMonth, ...input });
-      plans.set(id, { version: versions.get(id)!, ...input, allocation });
+      const placements = placeHolds(allocation.models.get(id), rows);
+      const heldUnits = rows.reduce((sum, row) => sum + row.quantity, 0);
+      plans.set(id, {
+        version: versions.get(id)!,
+        ...input,
+        allocation,
+        holds: { rows, placements, heldUnits },
+      });
     }
     return plans;
   }
@@ -255,17 +287,74 @@ export class DeliveryPlanService {
     return { items, nextCursor: null };
   }
 
+  /**
+   * When `quantity` more units could be built from the spare capacity the firm tranches and the
+   * active holds leave; `ignoreHoldId` leaves that hold out (the quote that owns it asking). A hold
+   * id of no hold is 422 REFERENCE_NOT_FOUND; one not counting in this plan leaves nothing out.
+   */
   async availability(query: AvailabilityQueryDto): Promise<AvailabilityDto> {
     const asOf = query.asOf ?? this.clock.today();
-    const { productModelId, quantity } = query;
-    const { allocation, modelId } = await this.read(async (db) => {
+    const { productModelId, quantity, ignoreHoldId } = query;
+    const { plan, modelId } = await this.read(async (db) => {
       const { kept, ids } = await this.modelPlans(db, asOf, [productModelId]);
       if (ids.length === 0) {
         throw new ReferenceNotFoundError('productModelId', 'Product model', productModelId);
       }
-      return { allocation: kept.models.get(ids[0])!.allocation, modelId: ids[0] };
+      const plan = kept.models.get(ids[0])!;
+      if (
+        ignoreHoldId &&
+        !plan.holds?.rows.some((row) => row.holdId === ignoreHoldId) &&
+        !(await this.holdRows.exists(db, ignoreHoldId))
+      ) {
+        throw new ReferenceNotFoundError('ignoreHoldId', 'Hold', ignoreHoldId);
+      }
+      return { plan, modelId: ids[0] };
     }, query.consistency ?? 'eventual');
-    return { productModelId, quantity, asOf, ...availability(allocation, modelId, quantity) };
+    const ignored = plan.holds?.rows.find((row) => row.holdId === ignoreHoldId)?.quantity ?? 0;
+    const heldUnits = (plan.holds?.heldUnits ?? 0) - ignored;
+    const load = plan.allocation.models.get(modelId);
+    return {
+      productModelId,
+      quantity,
+      asOf,
+      heldUnits,
+      ...availabilityAfterHolds(load, plan.allocation.startMonth, heldUnits, quantity),
+    };
+  }
+
+  /**
+   * The active holds of the plan as of `asOf`, oldest first (the order they are placed in), each
+   * with the months its units are built in after every firm tranche of its model.
+   */
+  async holds(query: PlanHoldQueryDto): Promise<Page<PlanHoldDto>> {
+    const asOf = query.asOf ?? this.clock.today();
+    const limit = query.limit ?? 50;
+    const after = query.cursor ? decodeCursor(query.cursor, ['timestamp', 'uuid']) : null;
+    const afterAt = after ? new Date(after[0]).toISOString() : null;
+    const plans = await this.read(async (db) => {
+      const modelIds = query.productModelId ? [query.productModelId] : null;
+      const { kept, ids } = await this.modelPlans(db, asOf, modelIds);
+      return ids.map((id) => kept.models.get(id)!);
+    });
+    const placed: PlanHoldDto[] = [];
+    for (const plan of plans) {
+      if (!plan.holds) continue;
+      const { rows, placements } = plan.holds;
+      rows.forEach((row, i) => {
+        if (query.customerId && row.customerId !== query.customerId) return;
+        if (after && afterAt && comparePlacing(row.createdAt, row.holdId, afterAt, after[1]) <= 0) {
+          return;
+        }
+        placed.push(toPlanHoldDto(row, placements[i]));
+      });
+    }
+    placed.sort((a, b) => comparePlacing(a.createdAt, a.holdId, b.createdAt, b.holdId));
+    const items = placed.slice(0, limit);
+    const last = items[items.length - 1];
+    return {
+      items,
+      nextCursor: placed.length > limit ? encodeCursor([last.createdAt, last.holdId]) : null,
+    };
   }
 
   /**
@@ -314,6 +403,12 @@ export class DeliveryPlanService {
     }
     return { rows, unscheduled };
   }
+}
+
+/** The order holds are placed in: oldest first, then by id. */
+function comparePlacing(atA: string, idA: string, atB: string, idB: string): number {
+  if (atA !== atB) return atA < atB ? -1 : 1;
+  return idA < idB ? -1 : idA > idB ? 1 : 0;
 }
 
 type PlanKey = Pick<

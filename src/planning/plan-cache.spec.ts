@@ -132,4 +132,20 @@ describe('PlanCache', () => {
     expect(cache.size).toBe(1);
     expect(cache.get('b4')).toBeDefined();
   });
+
+  it('drops the plans a test rejects and keeps the others', () => {
+    const cache = new PlanCache(100);
+    for (const key of [
+      'current 2026-03 on 2026-03-14',
+      'current 2026-03 on 2026-03-15',
+      'as of 2026-01-31',
+    ]) {
+      cache.set(key, kept({ A: modelPlan('A', []) }));
+    }
+    cache.retain((key) => !key.startsWith('current ') || key.endsWith(' on 2026-03-15'));
+    expect(cache.get('current 2026-03 on 2026-03-14')).toBeUndefined();
+    expect(cache.get('current 2026-03 on 2026-03-15')).toBeDefined();
+    expect(cache.get('as of 2026-01-31')).toBeDefined();
+    expect(cache.size).toBe(2);
+  });
 });

@@ -1,5 +1,7 @@
 import { Allocation, CapacityRow, comparePlanOrder, ModelLoad } from './allocate';
 import type { PlanTrancheRow } from './plan.queries';
+import type { HoldPlacement } from './holds/hold-placement';
+import type { PlanHoldRow } from './holds/hold.repository';
 
 export interface ComputedPlan {
   /** The open tranches, at the indexes `allocation` refers to. */
@@ -16,6 +18,16 @@ export interface ModelPlan {
   tranches: PlanTrancheRow[];
   capacity: CapacityRow[];
   allocation: Allocation;
+  /** The model's active holds, oldest first, placed after its firm tranches (none when absent). */
+  holds?: ModelHolds;
+}
+
+export interface ModelHolds {
+  rows: PlanHoldRow[];
+  /** placements[i] is where rows[i]'s units are built. */
+  placements: HoldPlacement[];
+  /** Units of all the rows together. */
+  heldUnits: number;
 }
 
 /**
@@ -160,6 +172,11 @@ export class PlanCache {
       this.plans.delete(oldest);
       total -= held(old);
     }
+  }
+
+  /** Drops the plans whose key fails `keep` (the current plans of a day gone by). */
+  retain(keep: (key: string) => boolean): void {
+    for (const key of [...this.plans.keys()]) if (!keep(key)) this.plans.delete(key);
   }
 
   get size(): number {

@@ -7,6 +7,8 @@
  * to the capacity or to one order of every model (all planned again), to one model (that model
  * planned again) or to none (the kept plan, its models' versions unchanged); and the forecast's
  * plan basis. Each write bumps its models' plan versions in its transaction, as the services do.
+ * The book also holds capacity for quotes: BENCH_HOLDS active holds (default 1,000) spread over the
+ * models, placed after the firm tranches by every plan; figures name the reads that place them.
  * BENCH_TRANCHES scales the book (multiples of 4), BENCH_SAMPLES the samples per figure.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -33,6 +35,7 @@ const ORDERS = TRANCHES / PLAN_TRANCHES_PER_ORDER;
 const MODELS = PLAN_MODELS;
 const MONTHS = PLAN_MONTHS;
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 40);
+const HOLDS = Number(process.env.BENCH_HOLDS ?? 1000);
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -88,6 +91,30 @@ async function bench(url: string) {
               (SELECT count(*) FROM production_capacity) AS capacity_rows`,
   )) as Record<string, number>[];
   console.log(`Book written in ${((Date.now() - built) / 1000).toFixed(1)} s:`, counts);
+  // Active holds, one every two hours back from now (so plans of past days place some too),
+  // expiring over the next 60 days; the writer bumps every model's plan version.
+  await db.transaction(async (tx) => {
+    await tx.query(
+      `INSERT INTO hold (product_model_id, customer_id, quantity, expires_on, note, created_at)
+       SELECT m.ids[1 + i % array_length(m.ids, 1)], c.ids[1 + i % array_length(c.ids, 1)],
+              100 * (1 + i % 5), $1::date + i % 60, 'Bench quote ' || i,
+              now() - ($2 - i) * interval '2 hours'
+         FROM generate_series(1, $2::int) AS i,
+              (SELECT array_agg(id ORDER BY sku) AS ids FROM product_model WHERE sku LIKE 'PLAN-%') m,
+              (SELECT array_agg(DISTINCT customer_id) AS ids FROM purchase_order) c`,
+      [asOf, HOLDS],
+    );
+    const ids = (await tx.query(`SELECT id FROM product_model`)) as { id: string }[];
+    await app.get(PlanVersionRepository).bump(
+      tx,
+      ids.map((row) => row.id),
+    );
+  });
+  const [{ holds }] = (await db.query(
+    `SELECT count(*)::int AS holds FROM hold WHERE status = 'active' AND expires_on >= $1::date`,
+    [asOf],
+  )) as { holds: number }[];
+  console.log(`Active holds: ${holds}`);
 
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
@@ -151,6 +178,26 @@ async function bench(url: string) {
       [touched],
     );
   };
+  // A hold written on one model, as POST /holds does (the row and the version bump in one
+  // transaction), then released by the next one, so the number of active holds stays put.
+  let lastHold: string | null = null;
+  const holdOnOneModel = () =>
+    db.transaction(async (tx) => {
+      touched = nextModel();
+      if (lastHold) {
+        await tx.query(`UPDATE hold SET status = 'released', released_at = now() WHERE id = $1`, [
+          lastHold,
+        ]);
+      }
+      const [row] = (await tx.query(
+        `INSERT INTO hold (product_model_id, customer_id, quantity, expires_on)
+         SELECT $1, (SELECT customer_id FROM purchase_order LIMIT 1), 500, $2
+         RETURNING id, (SELECT product_model_id FROM hold WHERE id = $3) AS released_model`,
+        [touched, addDays(asOf, 14), lastHold],
+      )) as { id: string; released_model: string | null }[];
+      await versions.bump(tx, [touched, ...(row.released_model ? [row.released_model] : [])]);
+      lastHold = row.id;
+    });
   const pastAsOf = `${monthOf(monthIndex(asOf) - 3)}-15`;
   let pastDays = 0;
   const results: Record<string, Figure> = {
@@ -205,6 +252,22 @@ async function bench(url: string) {
       50,
       touchOneModel,
     ),
+    [`GET /delivery-plan/holds?limit=100 (${HOLDS} holds), after a write to the capacity of every model (cold plan)`]:
+      await time(get('/api/v1/delivery-plan/holds?limit=100'), 300, touchEveryModel),
+    'GET /availability?quantity=6000, after a hold created on its model': await time(
+      () => get(`/api/v1/availability?productModelId=${touched}&quantity=6000`)(),
+      50,
+      holdOnOneModel,
+    ),
+    'GET /availability?quantity=6000&ignoreHoldId=<its newest hold>, after a hold created on its model':
+      await time(
+        () =>
+          get(
+            `/api/v1/availability?productModelId=${touched}&quantity=6000&ignoreHoldId=${lastHold}`,
+          )(),
+        50,
+        holdOnOneModel,
+      ),
     'GET /production-capacity?limit=100, nothing written since': await time(
       get('/api/v1/production-capacity?limit=100'),
       300,
@@ -217,7 +280,7 @@ async function bench(url: string) {
   };
 
   console.log(
-    `\n${tranches.length} open tranches, ${MODELS} models × ${MONTHS} months, ${SAMPLES} samples each`,
+    `\n${tranches.length} open tranches, ${holds} active holds, ${MODELS} models × ${MONTHS} months, ${SAMPLES} samples each`,
   );
   console.log('| measure | p50 ms | p95 ms | target (p95) |');
   console.log('|---|---:|---:|---|');
@@ -229,7 +292,7 @@ async function bench(url: string) {
   mkdirSync('bench-results', { recursive: true });
   writeFileSync(
     join('bench-results', 'planning-latest.json'),
-    `${JSON.stringify({ at: new Date().toISOString(), counts, statuses, samples: SAMPLES, results }, null, 2)}\n`,
+    `${JSON.stringify({ at: new Date().toISOString(), counts, holds, statuses, samples: SAMPLES, results }, null, 2)}\n`,
   );
   await app.close();
 }

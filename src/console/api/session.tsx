@@ -11,6 +11,7 @@ const ALLOWED: Record<string, Role[]> = {
   'crm.write': ['admin', 'sales'],
   'opportunities.write': ['admin', 'sales'],
   'orders.write': ['admin', 'sales', 'erp'],
+  'holds.write': ['admin', 'sales'],
   'payments.write': ['admin', 'finance', 'erp'],
   'refunds.write': ['admin', 'finance'],
   'shipments.write': ['admin', 'operations', 'erp'],

@@ -22,12 +22,14 @@ import { PagedTable } from '../common/paged-table';
 import { fieldError, ProblemAlert } from '../common/problem-alert';
 import { addMonths, date, today, units } from '../format';
 import { StatusBadge } from '../orders/status-badge';
+import { HoldFromAnswer, PlanHoldsTable } from './holds';
 
 type PlanTranche = Schemas['PlanTrancheDto'];
 
 function AvailabilityForm({ models }: { models: Schemas['ProductModelDto'][] }) {
   const [modelId, setModelId] = useState<string | null>(null);
   const [quantity, setQuantity] = useState<number | string>('');
+  const [held, setHeld] = useState<Schemas['HoldDto'] | null>(null);
   const check = useMutation({
     mutationFn: () =>
       call(
@@ -38,8 +40,10 @@ function AvailabilityForm({ models }: { models: Schemas['ProductModelDto'][] }) 
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    setHeld(null);
     check.mutate();
   };
+  const sku = (id: string) => models.find((m) => m.id === id)?.sku ?? '';
   const answer = check.data;
   return (
     <Paper withBorder p="md" radius="md">
@@ -88,7 +92,26 @@ function AvailabilityForm({ models }: { models: Schemas['ProductModelDto'][] }) 
           <Text size="sm" c="dimmed">
             {answer.months.map((m) => `${m.month}: ${units(m.units)}`).join(' · ')}
           </Text>
+          {answer.heldUnits > 0 && (
+            <Text size="sm" c="dimmed">
+              After {units(answer.heldUnits)} units held for quotes
+            </Text>
+          )}
+          <HoldFromAnswer
+            answer={answer}
+            sku={sku(answer.productModelId)}
+            onHeld={(hold) => {
+              setHeld(hold);
+              check.reset();
+            }}
+          />
         </Stack>
+      )}
+      {held && (
+        <Text mt="md" role="status">
+          Held {units(held.quantity)} {sku(held.productModelId)} until the end of{' '}
+          {date(held.expiresOn)}. Check availability again to see what is left.
+        </Text>
       )}
     </Paper>
   );
@@ -190,6 +213,12 @@ export function DeliveryPlanPage() {
       </Paper>
       <AvailabilityForm models={(models.data ?? []).filter((m) => m.status !== 'end_of_life')} />
       <SimpleGrid cols={1}>
+        <Stack gap="xs">
+          <Title order={2} fz="lg">
+            Capacity held for quotes
+          </Title>
+          <PlanHoldsTable />
+        </Stack>
         <Stack gap="xs">
           <Title order={2} fz="lg">
             Late tranches

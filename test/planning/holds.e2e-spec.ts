@@ -413,6 +413,27 @@ describe('holds', () => {
     expect((await hold(good, t.adminKey)).status).toBe(201);
   });
 
+  it('creates one hold for a retried request with the same Idempotency-Key', async () => {
+    const model = (await f.productModel()).id;
+    const customerId = (await f.customer()).id;
+    const body = { productModelId: model, customerId, quantity: 7, expiresOn: TODAY };
+    const send = () =>
+      t
+        .http()
+        .post('/api/v1/holds')
+        .set('X-API-Key', sales)
+        .set('Idempotency-Key', `hold-${model}`)
+        .send(body);
+    const first = await send();
+    const again = await send();
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body.id).toBe(first.body.id);
+    const rows = await t.sql(`SELECT id FROM hold WHERE product_model_id = $1`, [model]);
+    expect(rows).toHaveLength(1);
+  });
+
   it('lists holds by customer, model and whether they count', async () => {
     const model = (await f.productModel()).id;
     const c1 = (await f.customer()).id;

@@ -413,6 +413,18 @@ describe('holds', () => {
     expect((await hold(good, t.adminKey)).status).toBe(201);
   });
 
+  it('releases a hold once when two releases race: the row is locked, then checked', async () => {
+    const model = (await f.productModel()).id;
+    const customerId = (await f.customer()).id;
+    const h = await created({ productModelId: model, customerId, quantity: 5, expiresOn: TODAY });
+    const statuses = (await Promise.all([release(h.id), release(h.id), release(h.id)]))
+      .map((res) => res.status)
+      .sort();
+    expect(statuses).toEqual([204, 409, 409]);
+    const events = await t.sql(`SELECT type FROM event WHERE entity_id = $1 ORDER BY id`, [h.id]);
+    expect(events.map((e) => e.type)).toEqual(['hold.created', 'hold.released']);
+  });
+
   it('creates one hold for a retried request with the same Idempotency-Key', async () => {
     const model = (await f.productModel()).id;
     const customerId = (await f.customer()).id;

@@ -260,6 +260,7 @@ describe('delivery plan', () => {
       earliestCompletionMonth: m(3),
       months: [u(0, 200), u(1, 700), u(3, 100)],
       shortfallUnits: 0,
+      heldUnits: 0,
     });
 
     // Shipping 300 of T1 early leaves 200 open, and 300 more spare in M0.
@@ -567,6 +568,7 @@ describe('production capacity', () => {
       earliestCompletionMonth: null,
       months: [],
       shortfallUnits: 5,
+      heldUnits: 0,
     });
   });
 });

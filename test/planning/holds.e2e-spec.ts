@@ -413,6 +413,39 @@ describe('holds', () => {
     expect((await hold(good, t.adminKey)).status).toBe(201);
   });
 
+  it('releases a hold once when two releases race: the row is locked, then checked', async () => {
+    const model = (await f.productModel()).id;
+    const customerId = (await f.customer()).id;
+    const h = await created({ productModelId: model, customerId, quantity: 5, expiresOn: TODAY });
+    const statuses = (await Promise.all([release(h.id), release(h.id), release(h.id)]))
+      .map((res) => res.status)
+      .sort();
+    expect(statuses).toEqual([204, 409, 409]);
+    const events = await t.sql(`SELECT type FROM event WHERE entity_id = $1 ORDER BY id`, [h.id]);
+    expect(events.map((e) => e.type)).toEqual(['hold.created', 'hold.released']);
+  });
+
+  it('creates one hold for a retried request with the same Idempotency-Key', async () => {
+    const model = (await f.productModel()).id;
+    const customerId = (await f.customer()).id;
+    const body = { productModelId: model, customerId, quantity: 7, expiresOn: TODAY };
+    const send = () =>
+      t
+        .http()
+        .post('/api/v1/holds')
+        .set('X-API-Key', sales)
+        .set('Idempotency-Key', `hold-${model}`)
+        .send(body);
+    const first = await send();
+    const again = await send();
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body.id).toBe(first.body.id);
+    const rows = await t.sql(`SELECT id FROM hold WHERE product_model_id = $1`, [model]);
+    expect(rows).toHaveLength(1);
+  });
+
   it('lists holds by customer, model and whether they count', async () => {
     const model = (await f.productModel()).id;
     const c1 = (await f.customer()).id;

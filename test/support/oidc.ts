@@ -36,9 +36,10 @@ export async function startProvider(
   });
   let output = '';
   const issuer = await new Promise<string>((ready, fail) => {
+    // A child Node process on a shared 2-core machine under a full test run: give it time.
     const timer = setTimeout(
       () => fail(new Error(`The provider did not start:\n${output}`)),
-      15000,
+      45_000,
     );
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stdout!.on('data', (chunk: Buffer) => {

@@ -56,6 +56,18 @@ const GROUPS: Record<
   },
 };
 
+/** A backlog query's grouping (none: totals only), and the customer join it or the filters need. */
+function grouping(groupBy: BacklogGroup | undefined, filters: ReportFilters) {
+  const group = groupBy
+    ? GROUPS[groupBy]
+    : { key: 'NULL::text', needsCustomer: false, label: 'NULL::text', join: '' };
+  const customerJoin =
+    group.needsCustomer || filters.segment || filters.region
+      ? 'JOIN customer c ON c.id = s.customer_id'
+      : '';
+  return { group, customerJoin };
+}
+
 /**
  * BR-1/BR-7: the units open at the end of asOf, valued at their tranches' prices — from the
  * replayed order segments (one row per order and model) unless grouped by ship month, which only
@@ -66,13 +78,7 @@ export function backlogQuery(
   groupBy: BacklogGroup | undefined,
   filters: ReportFilters,
 ): { text: string; values: unknown[] } {
-  const group = groupBy
-    ? GROUPS[groupBy]
-    : { key: 'NULL::text', needsCustomer: false, label: 'NULL::text', join: '' };
-  const customerJoin =
-    group.needsCustomer || filters.segment || filters.region
-      ? 'JOIN customer c ON c.id = s.customer_id'
-      : '';
+  const { group, customerJoin } = grouping(groupBy, filters);
   const open = (table: string) => `
           FROM ${table} s
           ${customerJoin}
@@ -177,13 +183,7 @@ export function backlogOptionsQuery(
   groupBy: BacklogGroup | undefined,
   filters: ReportFilters,
 ): { text: string; values: unknown[] } {
-  const group = groupBy
-    ? GROUPS[groupBy]
-    : { key: 'NULL::text', needsCustomer: false, label: 'NULL::text', join: '' };
-  const customerJoin =
-    group.needsCustomer || filters.segment || filters.region
-      ? 'JOIN customer c ON c.id = s.customer_id'
-      : '';
+  const { group, customerJoin } = grouping(groupBy, filters);
   return {
     text: `
       WITH a AS (

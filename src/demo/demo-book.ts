@@ -181,6 +181,16 @@ export interface DemoBook {
   /** In signing order, so order numbers rise with signing dates. */
   orders: DemoOrder[];
   capacity: DemoCapacity[];
+  /** Factory capacity held for open quotes. */
+  holds: DemoHold[];
+}
+
+export interface DemoHold {
+  customer: string;
+  sku: string;
+  quantity: number;
+  expiresOn: string;
+  note: string;
 }
 
 const JONAS = 'jonas.berg@hashbook.example';
@@ -836,6 +846,23 @@ export function planDemoBook(today: string): DemoBook {
     opportunities: opportunities(today).map((o) => ({ ...o, owner: ownerOf.get(o.customer)! })),
     orders,
     capacity,
+    // The two quotes in negotiation and proposal hold their units while the customers decide.
+    holds: [
+      {
+        customer: 'sakura',
+        sku: 'A1566',
+        quantity: 3000,
+        expiresOn: addDays(today, 14),
+        note: 'Quote for 3,000 A1566, in negotiation',
+      },
+      {
+        customer: 'rift',
+        sku: 'A1346',
+        quantity: 1200,
+        expiresOn: addDays(today, 30),
+        note: 'Quote for 1,200 A1346, proposal sent',
+      },
+    ],
   };
 }
 

@@ -20,6 +20,7 @@ import { PurchaseOrderDto } from '../orders/purchase-order.dto';
 import { PaymentService } from '../orders/payment.service';
 import { PurchaseOrderService } from '../orders/purchase-order.service';
 import { ShipmentService } from '../orders/shipment.service';
+import { HoldService } from '../planning/holds/hold.service';
 import { ProductionCapacityService } from '../planning/production-capacity.service';
 import {
   DemoBook,
@@ -71,6 +72,7 @@ interface Services {
   shipments: ShipmentService;
   payments: PaymentService;
   capacity: ProductionCapacityService;
+  holds: HoldService;
 }
 
 /**
@@ -145,6 +147,7 @@ function services(app: INestApplication, dataSource: DataSource): Services {
     shipments: get(ShipmentService),
     payments: get(PaymentService),
     capacity: get(ProductionCapacityService),
+    holds: get(HoldService),
   };
 }
 
@@ -235,6 +238,15 @@ async function seedBook(s: Services, book: DemoBook, withPasswords: boolean): Pr
   }
 
   await seedCapacity(s, book, modelIds);
+  for (const hold of book.holds) {
+    await s.holds.create({
+      productModelId: modelIds.get(hold.sku)!,
+      quantity: hold.quantity,
+      customerId: customerIds.get(hold.customer)!,
+      expiresOn: hold.expiresOn,
+      note: hold.note,
+    });
+  }
 
   const [{ open }] = (await s.dataSource.query(
     `SELECT COALESCE(SUM(t.quantity - t.shipped_quantity - t.cancelled_quantity), 0)::int AS open

@@ -457,6 +457,28 @@ describe('demo capacity', () => {
     );
     expect(statuses.late + statuses.on_time + statuses.unscheduled).toBe(open);
   });
+
+  it('holds capacity for the two open quotes, placed by the plan after the firm tranches', async () => {
+    const res = await t
+      .http()
+      .get('/api/v1/delivery-plan/holds')
+      .set('X-API-Key', t.adminKey)
+      .expect(200);
+    const holds = res.body.items as {
+      quantity: number;
+      unscheduledUnits: number;
+      plannedUnits: { units: number }[];
+    }[];
+    expect(holds.map((h) => h.quantity).sort((a, b) => a - b)).toEqual([1200, 3000]);
+    for (const h of holds) {
+      const planned = h.plannedUnits.reduce((sum, m) => sum + m.units, 0);
+      expect(planned + h.unscheduledUnits).toBe(h.quantity);
+    }
+    const [{ events }] = await t.sql<{ events: number }>(
+      `SELECT count(*)::int AS events FROM event WHERE type = 'hold.created'`,
+    );
+    expect(events).toBe(2);
+  });
 });
 
 describe('demo data that cannot be seeded', () => {

@@ -18,6 +18,9 @@ interface Sent {
 describe('a database outage under a steady write load', () => {
   let cluster: PostgresCluster;
   let app: NestFastifyApplication;
+  /** A second instance on the same database, with the per-key rate limit counted in it. */
+  let limited: NestFastifyApplication;
+  let limitedUrl = '';
   let baseUrl = '';
   let adminKey = '';
   let customerId = '';
@@ -67,6 +70,13 @@ describe('a database outage under a steady write load', () => {
     baseUrl = await app.getUrl();
     baseUrl = baseUrl.replace('[::1]', '127.0.0.1');
     adminKey = (await app.get(ApiKeyService).create('outage-admin', 'admin')).key;
+    limited = await createApp(
+      testConfig({ rateLimitPerMinute: 50 }),
+      cluster.url('hashbook'),
+      createLogger('silent'),
+    );
+    await limited.listen({ port: 0, host: '127.0.0.1' });
+    limitedUrl = (await limited.getUrl()).replace('[::1]', '127.0.0.1');
     const customer = await call('POST', '/api/v1/customers', {
       name: `Outage Mining ${randomUUID().slice(0, 8)}`,
       segment: 'public_miner',
@@ -77,6 +87,7 @@ describe('a database outage under a steady write load', () => {
   });
 
   afterAll(async () => {
+    await limited?.close();
     await app?.close();
     await cluster?.destroy();
   });
@@ -135,6 +146,13 @@ describe('a database outage under a steady write load', () => {
     // Nothing about the server leaks out.
     expect(text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|terminat|postgres/i);
     expect(text).not.toContain(String(cluster.port));
+    // Where the rate limit is counted in the database, a request it cannot count still gets the
+    // outage's answer: 503 DATABASE_UNAVAILABLE, not a 500 of the limiter, nor a 429.
+    const unlimited = await fetch(`${limitedUrl}/api/v1/customers`, {
+      headers: { 'x-api-key': adminKey },
+    });
+    expect(unlimited.status).toBe(503);
+    expect(((await unlimited.json()) as { code: string }).code).toBe('DATABASE_UNAVAILABLE');
     // Every write while it is down is refused; none is acknowledged.
     const ackedDuringOutage = ackedBeforeOutageEnd();
     await sleep(1000);
@@ -147,8 +165,13 @@ describe('a database outage under a steady write load', () => {
     running = false;
     await Promise.all(writers);
 
-    // The application never went down.
+    // The application never went down; the rate-limited instance counts again.
     expect((await call('GET', '/health')).status).toBe(200);
+    const counted = await fetch(`${limitedUrl}/api/v1/customers`, {
+      headers: { 'x-api-key': adminKey },
+    });
+    expect(counted.status).toBe(200);
+    expect(counted.headers.get('x-ratelimit-limit')).toBe('50');
 
     // Every write that was refused is sent again with its key: each ends applied once, whether
     // it had been applied before its answer was lost or not.

@@ -15,14 +15,22 @@ export function isDateOnly(value: unknown): value is string {
   return date.toISOString().slice(0, 10) === value;
 }
 
+/** A formatter per time zone: making one costs far more than formatting with it. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** Today's calendar date in `timeZone` (services ask the Clock, which knows the business's). */
 export function today(timeZone = 'UTC'): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date());
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    dayFormats.set(timeZone, format);
+  }
+  return format.format(new Date());
 }
 
 /** 'YYYY-MM-DD' + n days, computed in UTC so no time zone can shift the date. */

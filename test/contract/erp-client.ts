@@ -28,6 +28,14 @@ type Reversal = Json<
   paths['/api/v1/purchase-orders/{id}/payments/{paymentId}/reverse']['post']['requestBody']
 >;
 type PaymentImport = Json<paths['/api/v1/imports/payments']['post']['responses']['201']>;
+type Exercise = Json<
+  paths['/api/v1/purchase-orders/{id}/tranches/{trancheId}/exercise']['post']['requestBody']
+>;
+type ExercisedOrder = Json<
+  paths['/api/v1/purchase-orders/{id}/tranches/{trancheId}/exercise']['post']['responses']['200']
+>;
+type CreateHold = Json<paths['/api/v1/holds']['post']['requestBody']>;
+type Hold = Json<paths['/api/v1/holds']['post']['responses']['201']>;
 
 /** A problem+json answer; `existingId` names the record holding a DUPLICATE business key. */
 export class ProblemError extends Error {
@@ -127,6 +135,36 @@ export class HashbookClient {
     return this.call('GET', `/api/v1/shipments/by-external-ref/${encodeURIComponent(ref)}`);
   }
 
+  /** The measured TH/s and true-up of each item of a shipment on lines priced per TH/s. */
+  trueUps(shipment: Shipment): { trancheId: string; trueUpCents: number }[] {
+    return shipment.items
+      .filter((item) => item.deliveredThs !== null)
+      .map((item) => ({
+        trancheId: item.trancheId,
+        trueUpCents: Math.round(Number(item.trueUp) * 100),
+      }));
+  }
+
+  /** Firms up option units of a tranche; safe to retry with the same idempotency key. */
+  exercise(
+    orderId: string,
+    trancheId: string,
+    exercise: Exercise,
+    idempotencyKey: string,
+  ): Promise<ExercisedOrder> {
+    return this.call(
+      'POST',
+      `/api/v1/purchase-orders/${orderId}/tranches/${trancheId}/exercise`,
+      exercise,
+      { 'idempotency-key': idempotencyKey },
+    );
+  }
+
+  /** Holds factory capacity for a quote the ERP sent. */
+  hold(hold: CreateHold): Promise<Hold> {
+    return this.call('POST', '/api/v1/holds', hold);
+  }
+
   reverseShipment(shipmentId: string, reversal: Reversal): Promise<Shipment> {
     return this.call('POST', `/api/v1/shipments/${shipmentId}/reverse`, reversal);
   }
@@ -173,10 +211,22 @@ export async function syncOnce(
             { shipDate: '2021-04-20', quantity: 1000, unitPrice: '2990.00' },
           ],
         },
+        {
+          // Priced per TH/s, with 2,000 option units the customer may firm up by 2021-05-31.
+          productModelId: '00000000-0000-4000-8000-000000000002',
+          pricePerThs: '28.50',
+          tranches: [
+            { shipDate: '2021-05-20', quantity: 500 },
+            { shipDate: '2021-06-20', quantity: 2000, optionExerciseBy: '2021-05-31' },
+          ],
+        },
       ],
+      hashrateTolerancePercent: 3,
     },
     'erp-4711-create',
   );
+  const perThs: string | null = draft.lines[1].pricePerThs;
+  const optionUnits: number = draft.lines[1].tranches[1].optionQuantity;
   const number: string = draft.number;
   const status: Schemas['PurchaseOrderStatus'] = draft.status;
   const openUnits: number = draft.lines
@@ -185,7 +235,28 @@ export async function syncOnce(
   const value: string = draft.totals.value;
   const confirmed = await client.confirm(draft);
   const version: number = confirmed.version;
-  console.log(number, status, openUnits, value, version, draft.externalRef ?? '');
+  console.log(number, status, openUnits, value, version, draft.externalRef ?? '', perThs);
+  const exercised = await client.exercise(
+    draft.id,
+    draft.lines[1].tranches[1].id,
+    { exercisedOn: '2021-05-10', quantity: Math.min(optionUnits, 1000) },
+    'erp-4711-exercise-1',
+  );
+  console.log(exercised.totals.openQuantity);
+  const trued = await client.ship(draft.id, {
+    shippedOn: '2021-05-20',
+    externalRef: 'ERP-4711-SHP-1',
+    items: [{ trancheId: draft.lines[1].tranches[0].id, quantity: 500, deliveredThs: 44_100 }],
+  });
+  console.log(client.trueUps(trued), trued.trueUp);
+  const hold: Schemas['HoldDto'] = await client.hold({
+    productModelId: '00000000-0000-4000-8000-000000000002',
+    customerId: '00000000-0000-4000-8000-000000000000',
+    quantity: 3000,
+    expiresOn: '2021-06-30',
+    note: 'Quote Q-2021-118',
+  });
+  console.log(hold.id);
 
   const page = await client.events({
     after: cursor,

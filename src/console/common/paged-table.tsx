@@ -45,7 +45,7 @@ export function PagedTable<T>({
       <DataTable columns={columns} rows={rows} rowKey={rowKey} label={label} />
       {query.isPending && (
         <Center p="lg">
-          <Loader size="sm" aria-label="Loading" />
+          <Loader size="sm" role="status" aria-label="Loading" />
         </Center>
       )}
       {query.isError && <ProblemAlert error={query.error} title="Could not load" />}

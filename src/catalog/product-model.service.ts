@@ -127,7 +127,7 @@ export class ProductModelService {
     if (model.status === 'end_of_life') {
       throw new UnprocessableError(
         'PRODUCT_MODEL_NOT_ORDERABLE',
-        `Product model ${model.sku} is end of life and cannot be put on a new order`,
+        `Product model ${model.sku} is end of life: it takes no new orders, opportunities or holds`,
         [{ path, message: `product model ${model.sku} is end of life` }],
       );
     }

@@ -413,31 +413,56 @@ export interface Availability {
   shortfallUnits: number;
 }
 
+/** Walks a model's spare capacity (what the firm plan leaves) month by month from the start. */
+export class SpareWalk {
+  private month = 0;
+  private usedInMonth = 0;
+
+  constructor(private readonly load: ModelLoad | undefined) {}
+
+  /** Takes up to `units` from the earliest spare months not yet taken; the units left over. */
+  take(units: number, into?: MonthUnits[]): number {
+    const load = this.load;
+    let remaining = units;
+    if (!load) return remaining;
+    while (remaining > 0 && this.month < load.capacity.length) {
+      const spare = load.capacity[this.month] - load.planned[this.month] - this.usedInMonth;
+      if (spare <= 0) {
+        this.month++;
+        this.usedInMonth = 0;
+        continue;
+      }
+      const taken = Math.min(spare, remaining);
+      remaining -= taken;
+      this.usedInMonth += taken;
+      into?.push({ month: monthOf(load.start + this.month), units: taken });
+    }
+    return remaining;
+  }
+}
+
 /**
  * Where `quantity` more units of the model would come from: the spare capacity the plan leaves,
- * month by month from the planning start. Null completion and a shortfall when it runs out.
+ * month by month from the planning start, once `heldUnits` units of holds have taken the first of
+ * it (holds come after every firm tranche). Null completion and a shortfall when it runs out.
  */
 export function availability(
   allocation: Allocation,
   productModelId: string,
   quantity: number,
+  heldUnits = 0,
 ): Availability {
-  const load = allocation.models.get(productModelId);
+  const walk = new SpareWalk(allocation.models.get(productModelId));
+  walk.take(heldUnits);
   const months: MonthUnits[] = [];
-  let remaining = quantity;
-  let completion: string | null = null;
-  if (load) {
-    for (let i = 0; remaining > 0 && i < load.capacity.length; i++) {
-      const spare = load.capacity[i] - load.planned[i];
-      if (spare <= 0) continue;
-      const take = Math.min(spare, remaining);
-      remaining -= take;
-      months.push({ month: monthOf(load.start + i), units: take });
-      if (remaining === 0) completion = monthOf(load.start + i);
-    }
-  }
-  if (quantity <= 0) completion = allocation.startMonth;
-  return { earliestCompletionMonth: completion, months, shortfallUnits: Math.max(0, remaining) };
+  const shortfallUnits = walk.take(Math.max(0, quantity), months);
+  const earliestCompletionMonth =
+    quantity <= 0
+      ? allocation.startMonth
+      : shortfallUnits === 0
+        ? months[months.length - 1].month
+        : null;
+  return { earliestCompletionMonth, months, shortfallUnits };
 }
 
 /**

@@ -6,6 +6,7 @@ import { ReferenceNotFoundError, ValidationFailedError } from '../common/errors'
 import { decodeCursor, encodeCursor, Page } from '../common/pagination';
 import {
   allocate,
+  availability,
   CapacityRow,
   comparePlanOrder,
   deliveryMonths,
@@ -29,7 +30,7 @@ import {
   staleModels,
 } from './plan-cache';
 import { PlanVersionRepository } from './plan-version.repository';
-import { availabilityAfterHolds, placeHolds } from './holds/hold-placement';
+import { placeHolds } from './holds/hold-placement';
 import { PlanHoldDto, PlanHoldQueryDto, toPlanHoldDto } from './holds/hold.dto';
 import { HoldRepository, PlanHoldRow } from './holds/hold.repository';
 import {
@@ -312,13 +313,12 @@ export class DeliveryPlanService {
     }, query.consistency ?? 'eventual');
     const ignored = plan.holds?.rows.find((row) => row.holdId === ignoreHoldId)?.quantity ?? 0;
     const heldUnits = (plan.holds?.heldUnits ?? 0) - ignored;
-    const load = plan.allocation.models.get(modelId);
     return {
       productModelId,
       quantity,
       asOf,
       heldUnits,
-      ...availabilityAfterHolds(load, plan.allocation.startMonth, heldUnits, quantity),
+      ...availability(plan.allocation, modelId, quantity, heldUnits),
     };
   }
 

@@ -1,5 +1,5 @@
-import { allocate, CapacityRow, OpenTranche } from '../allocate';
-import { availabilityAfterHolds, placeHolds } from './hold-placement';
+import { allocate, availability, CapacityRow, OpenTranche } from '../allocate';
+import { placeHolds } from './hold-placement';
 
 const cap = (month: string, units: number): CapacityRow => ({ productModelId: 'm', month, units });
 const firm = (shipDate: string, openUnits: number): OpenTranche => ({
@@ -14,11 +14,12 @@ const firm = (shipDate: string, openUnits: number): OpenTranche => ({
 
 // Capacity 100 a month, January to April; a firm tranche shipping in March takes 150 units:
 // 100 in March and 50 built ahead in February. Spare: Jan 100, Feb 50, Apr 100.
-const load = allocate({
+const plan = allocate({
   startMonth: '2026-01',
   tranches: [firm('2026-03-15', 150)],
   capacity: [cap('2026-01', 100), cap('2026-02', 100), cap('2026-03', 100), cap('2026-04', 100)],
-}).models.get('m');
+});
+const load = plan.models.get('m');
 
 describe('placeHolds', () => {
   it('places holds oldest first in the earliest spare months, after the firm tranches', () => {
@@ -48,9 +49,9 @@ describe('placeHolds', () => {
   });
 });
 
-describe('availabilityAfterHolds', () => {
+describe('availability after holds', () => {
   it('answers from the spare capacity the held units leave', () => {
-    expect(availabilityAfterHolds(load, '2026-01', 0, 120)).toEqual({
+    expect(availability(plan, 'm', 120, 0)).toEqual({
       earliestCompletionMonth: '2026-02',
       months: [
         { month: '2026-01', units: 100 },
@@ -58,7 +59,7 @@ describe('availabilityAfterHolds', () => {
       ],
       shortfallUnits: 0,
     });
-    expect(availabilityAfterHolds(load, '2026-01', 120, 100)).toEqual({
+    expect(availability(plan, 'm', 100, 120)).toEqual({
       earliestCompletionMonth: '2026-04',
       months: [
         { month: '2026-02', units: 30 },
@@ -69,7 +70,7 @@ describe('availabilityAfterHolds', () => {
   });
 
   it('reports a shortfall once capacity runs out', () => {
-    expect(availabilityAfterHolds(load, '2026-01', 200, 100)).toEqual({
+    expect(availability(plan, 'm', 100, 200)).toEqual({
       earliestCompletionMonth: null,
       months: [{ month: '2026-04', units: 50 }],
       shortfallUnits: 50,

@@ -566,10 +566,10 @@ describe('options computed by hand', () => {
       }
     });
 
-    it('lets one of two clerks exercising the last units at once through; the other gets OPTION_EXCEEDED', async () => {
-      const customerId = (await f.customer()).id;
-      const created: Order = await f.order({
-        customerId,
+    /** An order of a new customer with one tranche of 10 option units, exercisable until 2027-03-31. */
+    const tenOptions = async (): Promise<Order> =>
+      f.order({
+        customerId: (await f.customer()).id,
         signedOn: '2026-02-01',
         paymentTermsCode: 'PT-20/80',
         lines: [
@@ -579,6 +579,9 @@ describe('options computed by hand', () => {
           },
         ],
       });
+
+    it('lets one of two clerks exercising the last units at once through; the other gets OPTION_EXCEEDED', async () => {
+      const created = await tenOptions();
       const [option] = tranchesOf(created) as Tranche[];
       const [a, b] = [await t.keyFor('sales'), await t.keyFor('erp')];
       const answers = await Promise.all(
@@ -605,18 +608,7 @@ describe('options computed by hand', () => {
     });
 
     it('applies a retried exercise once for one Idempotency-Key, and moves the plan version', async () => {
-      const customerId = (await f.customer()).id;
-      const created: Order = await f.order({
-        customerId,
-        signedOn: '2026-02-01',
-        paymentTermsCode: 'PT-20/80',
-        lines: [
-          {
-            productModelId: modelId,
-            tranches: [{ shipDate: '2027-06-01', quantity: 10, optionExerciseBy: '2027-03-31' }],
-          },
-        ],
-      });
+      const created = await tenOptions();
       const [option] = tranchesOf(created) as Tranche[];
       const version = async () =>
         (
